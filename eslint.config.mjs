@@ -1,0 +1,62 @@
+// One lint config for the whole workspace. @nx/enforce-module-boundaries keeps the arrows of
+// DESIGN.md one-way with two tag axes: scope:* (which package may use which) and type:* (libraries
+// never import apps or tools).
+import nx from '@nx/eslint-plugin';
+
+const TEST_FILES = ['**/*.test.ts', '**/test/**/*.ts'];
+
+const depConstraints = [
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+  { sourceTag: 'scope:blocks', onlyDependOnLibsWithTags: ['scope:scaling'] },
+  { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks'] },
+  { sourceTag: 'scope:schedules', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:backends', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:backend-plugin', onlyDependOnLibsWithTags: ['scope:backends'] },
+  {
+    sourceTag: 'scope:train',
+    onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks', 'scope:models', 'scope:schedules', 'scope:backends'],
+  },
+];
+
+function boundaries(extra) {
+  return ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: [...extra, ...depConstraints] }];
+}
+
+export default [
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.vitest/**', 'docs/api/**', '.nx/**', 'tmp/**', 'fixtures-full/**', '**/*.d.ts'],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    rules: {
+      // @effnet/scaling is pure data and maths: its sources may import nothing at all.
+      '@nx/enforce-module-boundaries': boundaries([
+        { sourceTag: 'scope:scaling', onlyDependOnLibsWithTags: [], allowedExternalImports: [] },
+      ]),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests of scaling may use the test runner and Node, never a library.
+    files: TEST_FILES,
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([
+        {
+          sourceTag: 'scope:scaling',
+          onlyDependOnLibsWithTags: [],
+          allowedExternalImports: ['vitest', 'vitest/*', 'fast-check', 'node:*'],
+        },
+      ]),
+    },
+  },
+  {
+    // Project test configs import the shared root config by path; they are build glue, not code.
+    files: ['**/vitest.config.ts', 'vitest.*.ts', 'eslint.config.mjs'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+];

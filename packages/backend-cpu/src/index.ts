@@ -1,0 +1,2 @@
+// @effnet/backend-cpu: the public surface (work in progress).
+export {};

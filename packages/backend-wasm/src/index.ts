@@ -1,0 +1,2 @@
+// @effnet/backend-wasm: the public surface (work in progress).
+export {};

@@ -1,0 +1,2 @@
+// @effnet/backends: the public surface (work in progress).
+export {};

@@ -1,0 +1,2 @@
+// @effnet/blocks: the public surface (work in progress).
+export {};

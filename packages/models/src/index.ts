@@ -1,0 +1,2 @@
+// @effnet/models: the public surface (work in progress).
+export {};

@@ -1,0 +1,3 @@
+// @effnet/scaling: the public surface.
+export * from './model-spec.js';
+export * from './errors.js';

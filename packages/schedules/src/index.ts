@@ -1,0 +1,2 @@
+// @effnet/schedules: the public surface (work in progress).
+export {};
