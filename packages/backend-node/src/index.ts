@@ -1,0 +1,2 @@
+// @effnet/backend-node: the public surface (work in progress).
+export {};

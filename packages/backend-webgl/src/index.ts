@@ -1,0 +1,2 @@
+// @effnet/backend-webgl: the public surface (work in progress).
+export {};

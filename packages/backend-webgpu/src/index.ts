@@ -1,0 +1,2 @@
+// @effnet/backend-webgpu: the public surface (work in progress).
+export {};
