@@ -29,6 +29,7 @@ export function projectConfig(projectDir: string, overrides: ViteUserConfig = {}
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters: ['default', 'json'],
       outputFile: { json: resolve(projectDir, '.vitest/results.json') },
+      passWithNoTests: true,
       testTimeout: 60_000,
       hookTimeout: 120_000,
       ...overrides.test,
