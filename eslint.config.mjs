@@ -45,6 +45,7 @@ export default [
     // Tests of scaling may use the test runner and Node, never a library.
     files: TEST_FILES,
     rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': boundaries([
         {
           sourceTag: 'scope:scaling',

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The installed `effnet` command: runs the compiled CLI (build with `npx nx build @effnet/cli`).
+import { main } from '../dist/main.js';
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,40 @@
+// The arrows of DESIGN.md are one-way: lint fails when @effnet/scaling imports anything or a
+// library imports an app. Checked with the workspace's real ESLint config on probe sources.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './workspace.js';
+
+const eslint = new ESLint({ cwd: ROOT });
+
+async function boundaryErrors(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${ROOT}/${filePath}` });
+  return result!.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+}
+
+describe('module boundaries', () => {
+  it('rejects any external import in @effnet/scaling', async () => {
+    const errors = await boundaryErrors("import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", 'packages/scaling/src/probe.ts');
+    expect(errors).toEqual(['A project tagged with "scope:scaling" is not allowed to import "@tensorflow/tfjs-core"']);
+  });
+
+  it('rejects @effnet/scaling importing another effnet package', async () => {
+    const errors = await boundaryErrors("import { efficientnet } from '@effnet/models';\nexport const x = efficientnet;\n", 'packages/scaling/src/probe.ts');
+    expect(errors.length).toBe(1);
+    expect(errors[0]).toMatch(/scope:scaling/);
+  });
+
+  it('rejects a library importing an app', async () => {
+    const errors = await boundaryErrors("import { main } from '@effnet/cli';\nexport const x = main;\n", 'packages/models/src/probe.ts');
+    expect(errors.some((e) => e.includes('type:lib'))).toBe(true);
+  });
+
+  it('rejects models importing a backend', async () => {
+    const errors = await boundaryErrors("import { listBackends } from '@effnet/backends';\nexport const x = listBackends;\n", 'packages/models/src/probe.ts');
+    expect(errors.some((e) => e.includes('scope:models'))).toBe(true);
+  });
+
+  it('accepts blocks importing scaling', async () => {
+    const errors = await boundaryErrors("import type { ModelSpec } from '@effnet/scaling';\nexport type X = ModelSpec;\n", 'packages/blocks/src/probe.ts');
+    expect(errors).toEqual([]);
+  });
+});
