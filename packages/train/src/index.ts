@@ -1,0 +1,2 @@
+// @effnet/train: the public surface.
+export {};
