@@ -35,8 +35,17 @@ export interface Dataset {
   readonly classNames: readonly string[];
   /** Iterates over the dataset in batches. */
   batches(options: BatchOptions): AsyncIterable<Batch>;
-  /** The example at `index` (in stored order). */
-  example(index: number): { image: Uint8Array; label: number };
+}
+
+/** Checks a batch size and returns the example order for one pass over `size` examples. */
+export function batchOrder(name: string, size: number, options: BatchOptions): Uint32Array {
+  if (!Number.isInteger(options.batchSize) || options.batchSize <= 0) {
+    throw new EffnetDataError(name, `batchSize must be a positive integer, got ${options.batchSize}`);
+  }
+  if (options.seed !== undefined) return shuffledIndices(size, options.seed);
+  const order = new Uint32Array(size);
+  for (let i = 0; i < size; i++) order[i] = i;
+  return order;
 }
 
 /** A dataset held in memory as one byte array. */
@@ -77,6 +86,7 @@ export class InMemoryDataset implements Dataset {
     this.size = options.labels.length;
   }
 
+  /** The example at `index` (in stored order); the image is a view, not a copy. */
   example(index: number): { image: Uint8Array; label: number } {
     if (!Number.isInteger(index) || index < 0 || index >= this.size) {
       throw new EffnetDataError(this.name, `example index ${index} is outside 0…${this.size - 1}`);
@@ -97,18 +107,15 @@ export class InMemoryDataset implements Dataset {
   }
 
   async *batches(options: BatchOptions): AsyncIterable<Batch> {
-    const { batchSize, seed, dropLast = false } = options;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) {
-      throw new EffnetDataError(this.name, `batchSize must be a positive integer, got ${batchSize}`);
-    }
-    const order = seed === undefined ? null : shuffledIndices(this.size, seed);
+    const order = batchOrder(this.name, this.size, options);
+    const { batchSize, dropLast = false } = options;
     for (let start = 0; start < this.size; start += batchSize) {
       const count = Math.min(batchSize, this.size - start);
       if (dropLast && count < batchSize) return;
       const images = new Uint8Array(count * this.imageBytes);
       const labels = new Int32Array(count);
       for (let i = 0; i < count; i++) {
-        const { image, label } = this.example(order ? order[start + i]! : start + i);
+        const { image, label } = this.example(order[start + i]!);
         images.set(image, i * this.imageBytes);
         labels[i] = label;
       }
