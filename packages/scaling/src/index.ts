@@ -1,3 +1,22 @@
-// @effnet/scaling: the public surface.
+// @effnet/scaling: the public surface. Pure data and maths, no imports outside this package.
 export * from './model-spec.js';
 export * from './errors.js';
+export { roundFilters, roundRepeats } from './rounding.js';
+export { compound, PAPER_COEFFICIENTS, type CompoundCoefficients, type CompoundMultipliers } from './compound.js';
+export { decodeBlock, type BlockStringFormat } from './block-string-decode.js';
+export { encodeBlock, type EncodeBlockOptions } from './block-string-encode.js';
+export { modelSpecFromStages, type StageTableOptions } from './stage-table.js';
+export type { ResolutionInput } from './spec-options.js';
+export { STAGE_TABLES } from './preset-table.js';
+export type { PresetOverrides } from './classifier-from-row.js';
+export { backboneLevelIndices } from './detector-from-row.js';
+export { preset, presetNames, detectorPreset, type PresetName, type ClassifierPresetName, type DetectorPresetName } from './presets.js';
+export { IMAGENET_PREPROCESSING, CENTERED_PREPROCESSING } from './preprocessing.js';
+export { scale, type PhiScaling, type MultiplierScaling, type ScaleOptions } from './scale.js';
+export { customSpec, type CustomSpecOptions } from './custom-spec.js';
+export { cost, type CostOptions, type CostPart, type BlockCost, type CostReport } from './cost.js';
+export type { Shape } from './op-graph.js';
+export { bifpnNodes, type BifpnNode } from './detector-graph.js';
+export { rewardV1, rewardV2, type RewardV1Options, type RewardV2Options } from './nas-rewards.js';
+export { V2_SEARCH_SPACE, sampleSearchSpace, type SearchSpace, type SearchSpaceStage } from './search-space.js';
+export { gridSearchCompound, type GridSearchOptions, type GridSearchResult, type GridSearchReport } from './grid-search.js';

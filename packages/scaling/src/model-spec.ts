@@ -52,7 +52,11 @@ export interface BlockSpec {
   inChannels: number;
   /** Output channels after width rounding. */
   outChannels: number;
-  /** Width of the expanded (hidden) tensor; equals `inChannels` when `expand` is 1. */
+  /**
+   * Width of the expanded (hidden) tensor. The block has an expansion convolution exactly when
+   * `expandedChannels !== inChannels`; with `expand` 1 and channels that are multiples of 8
+   * (every preset) the two are equal.
+   */
   expandedChannels: number;
   /** Kernel size of the spatial convolution. */
   kernel: number;
@@ -60,12 +64,63 @@ export interface BlockSpec {
   stride: number;
   /** Expansion ratio. */
   expand: number;
-  /** Channels of the squeeze-excitation bottleneck; 0 means the block has no SE. */
+  /**
+   * Channels of the squeeze-excitation bottleneck, `max(1, floor(inChannels · seRatio))` of the
+   * block's input; 0 means the block has no SE. MBConv applies SE after the depthwise conv;
+   * Fused-MBConv (google/automl) after its expansion conv, or on the input when it has none.
+   */
   seChannels: number;
   /** Whether the block adds its input to its output (stride 1, in = out and skip allowed). */
   residual: boolean;
-  /** Drop-path (stochastic depth) rate of the residual branch in training. */
+  /** Drop-path (stochastic depth) rate of the residual branch in training: `rate · i / N` for block i of N. */
   dropPath: number;
+}
+
+/**
+ * One stage of a resolved network: the unscaled block args it came from and where its blocks
+ * are. `scale()` re-resolves a spec from these rows.
+ */
+export interface StageSpec {
+  /** 0-based stage index (equals `BlockSpec.stage` of its blocks). */
+  index: number;
+  /** The stage's block args before width and depth scaling. */
+  args: BlockArgs;
+  /** The canonical block string of `args` (see `encodeBlock`). */
+  blockString: string;
+  /** Index into `ModelSpec.blocks` of the stage's first block. */
+  firstBlock: number;
+  /** Number of blocks after depth scaling (`roundRepeats(args.repeats, depth)`). */
+  repeats: number;
+  /** Input channels of the first block after width rounding. */
+  inChannels: number;
+  /** Output channels after width rounding. */
+  outChannels: number;
+}
+
+/**
+ * Which reference implementation a spec's rounding rules follow.
+ * - `torchvision`: `_make_divisible` for stage widths and for the expanded width `in · e`.
+ * - `automl`: google/automl's `round_filters` for stage widths; the expanded width is `in · e`
+ *   rounded to an integer.
+ * Both use SE channels `max(1, floor(in · seRatio))` and drop-path rate `rate · i / N`.
+ */
+export type ScalingConvention = 'torchvision' | 'automl';
+
+/**
+ * How the head width follows from the network: a width (scaled by the width multiplier with the
+ * convention's channel rounding when `scaleWithWidth`, as google/automl's `round_filters(1280 · w)`),
+ * or a multiple of the last stage's output channels (torchvision V1: 4 × the last stage).
+ */
+export type HeadRule = { channels: number; scaleWithWidth: boolean } | { multipleOfLastStage: number };
+
+/** What `scale()` needs besides the stage table to re-resolve a spec at new multipliers. */
+export interface ScalingRecipe {
+  /** The rounding rules. */
+  convention: ScalingConvention;
+  /** Stem output channels before width scaling. */
+  stemChannels: number;
+  /** How the head width is derived. */
+  head: HeadRule;
 }
 
 /** The stem: one strided convolution + BN + activation in front of the blocks. */
@@ -135,7 +190,11 @@ export interface ModelSpec {
   head: HeadSpec;
   /** Dropout before the classifier. */
   dropout: number;
-  /** The largest drop-path rate (that of the last block). */
+  /**
+   * The network's stochastic-depth rate p (0.2 in every preset). Block i of N gets `p · i / N`
+   * (torchvision and google/automl), stored per block in `BlockSpec.dropPath`; the last block's
+   * rate is therefore `p · (N − 1) / N`.
+   */
   dropPath: number;
   /** Activation after convolutions. */
   activation: Activation;
@@ -147,6 +206,10 @@ export interface ModelSpec {
   resolution: ResolutionSpec;
   /** Input normalisation. */
   preprocessing: PreprocessingSpec;
+  /** The stage table the blocks were resolved from (every spec this package makes has it). */
+  stages?: StageSpec[];
+  /** The rules `scale()` re-resolves the stage table with (every spec this package makes has it). */
+  scaling?: ScalingRecipe;
 }
 
 /** How a BiFPN node fuses its inputs. */
