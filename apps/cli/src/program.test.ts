@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from './program.js';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
+  const code = await main(['node', 'effnet', ...args], io);
+  return { code, out, err };
+}
+
+describe('effnet list', () => {
+  it('lists every preset with exact parameter counts', async () => {
+    const { code, out } = await run('list', '--json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as { name: string; params: number; resolution: { train: number; eval: number } }[];
+    const byName = Object.fromEntries(rows.map((row) => [row.name, row]));
+    expect(byName['efficientnet-b0']!.params).toBe(5_288_548);
+    expect(byName['efficientnetv2-s']!.params).toBe(21_458_488);
+    expect(byName['efficientnetv2-s']!.resolution).toEqual({ train: 300, eval: 384 });
+    expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(['efficientnet-l2', 'efficientnetv2-xl', 'efficientdet-d7']));
+  });
+
+  it('prints a table for people', async () => {
+    const { code, out } = await run('list');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^preset\s+family\s+train\s+eval\s+params\s+MACs/);
+    expect(out).toMatch(/efficientnet-b0\s+efficientnet\s+224\s+224\s+5\.29M\s+385\.8\dM/);
+  });
+});
+
+describe('effnet info', () => {
+  it('gives per-stage figures that add up to the exact totals', async () => {
+    const { code, out } = await run('info', 'efficientnet-b0', '--json');
+    expect(code).toBe(0);
+    const info = JSON.parse(out) as { total: { params: number; macs: number }; rows: { name: string; params: number; macs: number }[] };
+    expect(info.total.params).toBe(5_288_548);
+    expect(info.rows.reduce((sum, row) => sum + row.params, 0)).toBe(5_288_548);
+    expect(info.rows.reduce((sum, row) => sum + row.macs, 0)).toBe(info.total.macs);
+    expect(info.rows.map((row) => row.name)).toEqual(['stem', 'stage 0', 'stage 1', 'stage 2', 'stage 3', 'stage 4', 'stage 5', 'stage 6', 'head', 'classifier']);
+  });
+
+  it('scales multiply-adds with --resolution', async () => {
+    const at224 = JSON.parse((await run('info', 'efficientnet-b0', '--json')).out) as { total: { macs: number; params: number } };
+    const at448 = JSON.parse((await run('info', 'efficientnet-b0', '--resolution', '448', '--json')).out) as { total: { macs: number; params: number } };
+    expect(at448.total.params).toBe(at224.total.params);
+    expect(at448.total.macs / at224.total.macs).toBeGreaterThan(3.9);
+    expect(at448.total.macs / at224.total.macs).toBeLessThan(4.01);
+  });
+
+  it('prints a table with a total row', async () => {
+    const { code, out } = await run('info', 'efficientnetv2-s');
+    expect(code).toBe(0);
+    expect(out).toContain('efficientnetv2-s');
+    expect(out).toMatch(/total\s+.*21\.46M/);
+  });
+
+  it('names the known presets when given an unknown one', async () => {
+    const { code, err } = await run('info', 'efficientnet-b9');
+    expect(code).toBe(2);
+    expect(err).toMatch(/^error: .*efficientnet-b9.*efficientnet-b0/);
+  });
+
+  it('rejects a resolution that is not a positive integer', async () => {
+    for (const bad of ['0', '-3', '22.5', 'big']) {
+      const { code, err } = await run('info', 'efficientnet-b0', '--resolution', bad);
+      expect(code).toBe(1);
+      expect(err).toContain(`option '--resolution <pixels>' argument '${bad}' is invalid`);
+    }
+  });
+});
+
+describe('--help', () => {
+  for (const command of [[], ['list'], ['info']]) {
+    it(`effnet ${command.join(' ')} --help prints usage`, async () => {
+      const { code, out } = await run(...command, '--help');
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: effnet/);
+    });
+  }
+});
