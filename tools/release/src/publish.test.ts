@@ -2,7 +2,7 @@
 // then a user's empty project installs ONLY @effnet/scaling from it and uses it from an ESM script
 // and from TypeScript. The nx target builds every library first (dependsOn ^build).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ let registry: LocalRegistry;
 let work: string;
 
 function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', [...args, '--userconfig', registry.npmrc, '--no-audit', '--no-fund'], {
+  return execFileSync('npm', [...args, '--userconfig', registry.npmrc, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, npm_config_registry: registry.url },
@@ -35,9 +35,10 @@ afterAll(async () => {
 describe('publishing to a local verdaccio registry', () => {
   it('publishes every public package from its packed tarball', () => {
     const tarballs = join(work, 'tarballs');
+    mkdirSync(tarballs);
     const published: string[] = [];
     for (const pkg of publicPackages()) {
-      const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', join(tarballs)], pkg.dir)) as {
+      const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tarballs], pkg.dir)) as {
         filename: string;
         files: { path: string }[];
       }[];
@@ -55,7 +56,7 @@ describe('publishing to a local verdaccio registry', () => {
 
   it('installs only @effnet/scaling in an empty project and runs it from ESM and TypeScript', () => {
     const app = join(work, 'app');
-    execFileSync('mkdir', ['-p', app]);
+    mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
     npm(['install', '@effnet/scaling'], app);
     expect(readdirSync(join(app, 'node_modules'))).toEqual(['.package-lock.json', '@effnet']);
