@@ -2,6 +2,8 @@
 // tf.memory().numTensors different from what it found (STYLE.md rule 6).
 // Use it with projectConfig(dir, { test: { setupFiles: [TENSOR_LEAK_SETUP] } }).
 import * as tf from '@tensorflow/tfjs-core';
+// A backend must exist for tf.memory(); tests that want another one set it themselves.
+import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 let before = 0;

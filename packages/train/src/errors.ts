@@ -11,3 +11,15 @@ export class EffnetDataError extends Error {
     this.source = source;
   }
 }
+
+/** A training option is invalid or a run cannot continue. */
+export class EffnetTrainError extends Error {
+  override name = 'EffnetTrainError';
+  /** The option concerned, e.g. `optimizer` or `resume`. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}

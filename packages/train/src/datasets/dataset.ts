@@ -11,6 +11,8 @@ export interface Batch {
   labels: Int32Array;
   /** Number of examples in the batch (the last batch may be short). */
   count: number;
+  /** `[height, width, channels]` of every image. */
+  imageShape: [number, number, number];
 }
 
 /** Options of {@link Dataset.batches}. */
@@ -119,7 +121,7 @@ export class InMemoryDataset implements Dataset {
         images.set(image, i * this.imageBytes);
         labels[i] = label;
       }
-      yield { images, labels, count };
+      yield { images, labels, count, imageShape: this.imageShape };
     }
   }
 }

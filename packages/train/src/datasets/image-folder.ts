@@ -95,7 +95,7 @@ export class ImageFolderDataset implements Dataset {
       if (images.length === batchSize || (consumed === order.length && images.length > 0 && !dropLast)) {
         const bytes = new Uint8Array(images.length * pixels);
         images.forEach((img, i) => bytes.set(img, i * pixels));
-        yield { images: bytes, labels: Int32Array.from(labels), count: images.length };
+        yield { images: bytes, labels: Int32Array.from(labels), count: images.length, imageShape: this.imageShape };
         images = [];
         labels = [];
       }

@@ -1,0 +1,136 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fashionMnist } from './datasets/fashion-mnist.js';
+import { EffnetTrainError } from './errors.js';
+import { standardPrepare } from './prepare.js';
+import type { TrainableModel } from './trainable-model.js';
+import { Trainer, type TrainStage, type TrainerOptions } from './trainer.js';
+
+/** A tiny conv net from plain tfjs ops: conv3x3(8) → ReLU → conv3x3 s2(16) → ReLU → mean → dense. */
+function tinyModel(seed: number): TrainableModel & { dispose(): void } {
+  const vars: Record<string, tf.Variable> = tf.tidy(() => ({
+    'conv1.kernel': tf.variable(tf.randomNormal([3, 3, 1, 8], 0, 0.4, 'float32', seed), true, `conv1.${seed}.${Math.random()}`),
+    'conv2.kernel': tf.variable(tf.randomNormal([3, 3, 8, 16], 0, 0.2, 'float32', seed + 1), true, `conv2.${seed}.${Math.random()}`),
+    'fc.kernel': tf.variable(tf.randomNormal([16, 10], 0, 0.3, 'float32', seed + 2), true, `fc.${seed}.${Math.random()}`),
+    'fc.bias': tf.variable(tf.zeros([10]), true, `fcb.${seed}.${Math.random()}`),
+  }));
+  return {
+    forward: (x, { training, dropout = 0, seed: maskSeed = 0 }) =>
+      tf.tidy(() => {
+        let h = tf.relu(tf.conv2d(x, vars['conv1.kernel'] as tf.Tensor4D, 1, 'same'));
+        h = tf.relu(tf.conv2d(h, vars['conv2.kernel'] as tf.Tensor4D, 2, 'same'));
+        let pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+        if (training && dropout > 0) pooled = tf.dropout(pooled, dropout, undefined, maskSeed) as tf.Tensor2D;
+        return tf.add(tf.matMul(pooled, vars['fc.kernel'] as tf.Tensor2D), vars['fc.bias']!) as tf.Tensor2D;
+      }),
+    trainableVariables: () => Object.values(vars),
+    namedVariables: () => vars,
+    dispose: () => tf.dispose(Object.values(vars)),
+  };
+}
+
+const train = fashionMnist({ split: 'train', limitPerClass: 24 });
+const test = fashionMnist({ split: 'test', limitPerClass: 10 });
+const plan: TrainStage[] = [
+  { startStep: 0, steps: 6, imageSize: 12, dropout: 0 },
+  { startStep: 6, steps: 6, imageSize: 16, dropout: 0.1 },
+  { startStep: 12, steps: 6, imageSize: 20, dropout: 0.2 },
+];
+
+function options(model: TrainableModel, extra: Partial<TrainerOptions> = {}): TrainerOptions {
+  return {
+    model, train, numClasses: 10, batchSize: 16, plan, seed: 7,
+    lr: (step) => 0.1 * Math.min(1, (step + 1) / 4),
+    optimizer: { kind: 'sgd', momentum: 0.9 },
+    ema: { decay: 0.9 },
+    prepare: standardPrepare({ numClasses: 10, mean: [0.286], std: [0.353], labelSmoothing: 0.1 }),
+    ...extra,
+  };
+}
+
+async function snapshot(model: TrainableModel): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const [name, v] of Object.entries(model.namedVariables())) out[name] = Array.from(await v.data());
+  return out;
+}
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'effnet-trainer-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('Trainer', () => {
+  it('follows the progressive plan and lowers the loss', async () => {
+    const model = tinyModel(1);
+    const losses: number[] = [];
+    const sizes = new Set<string>();
+    const stages: number[] = [];
+    const trainer = new Trainer(
+      options(model, {
+        callbacks: {
+          onStageStart: (_stage, index) => stages.push(index),
+          onStep: (info) => {
+            losses.push(info.loss);
+            sizes.add(`${info.stage}:${info.imageSize}`);
+          },
+        },
+      }),
+    );
+    const result = await trainer.fit();
+    expect(result).toEqual({ steps: 18, stopped: false });
+    expect(stages).toEqual([0, 1, 2]);
+    expect([...sizes]).toEqual(['0:12', '1:16', '2:20']);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)));
+    const evaluation = await trainer.evaluate(test, { batchSize: 32 });
+    expect(evaluation.count).toBe(100);
+    expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(100);
+    expect(evaluation.top1).toBe(evaluation.confusion.reduce((hits, row, i) => hits + row[i]!, 0) / 100);
+    expect(evaluation.top5).toBeGreaterThanOrEqual(evaluation.top1);
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('resumes bit for bit: 18 steps straight equal 12 + crash + resume 6', async () => {
+    const straightModel = tinyModel(3);
+    const straight = new Trainer(options(straightModel));
+    await straight.fit();
+    const expected = await snapshot(straightModel);
+    straight.dispose();
+    straightModel.dispose();
+
+    const ckpt = join(dir, 'resume');
+    const firstModel = tinyModel(3);
+    // The first run stops after 12 steps: the checkpoint written then is all that survives the "crash".
+    const stopAt12 = { onStep: (info: { step: number }) => (info.step === 12 ? first.stop() : undefined) };
+    const first: Trainer = new Trainer(options(firstModel, { checkpoints: { dir: ckpt, every: 12 }, callbacks: stopAt12 }));
+    expect(await first.fit()).toEqual({ steps: 12, stopped: true });
+    first.dispose();
+    firstModel.dispose();
+
+    const resumedModel = tinyModel(99); // different initial weights: everything must come from the checkpoint
+    const resumed = new Trainer(options(resumedModel, { checkpoints: { dir: ckpt, every: 12 } }));
+    expect(await resumed.resume(ckpt)).toBe(12);
+    expect(await resumed.fit()).toEqual({ steps: 18, stopped: false });
+    expect(await snapshot(resumedModel)).toEqual(expected);
+    resumed.dispose();
+    resumedModel.dispose();
+  });
+
+  it('rejects plans with gaps and impossible batch sizes', () => {
+    const model = tinyModel(5);
+    try {
+      expect(() => new Trainer(options(model, { plan: [{ startStep: 0, steps: 4, imageSize: 28 }, { startStep: 5, steps: 4, imageSize: 28 }] }))).toThrow(/stage 1 starts at step 5/);
+      expect(() => new Trainer(options(model, { batchSize: 10_000 }))).toThrow(EffnetTrainError);
+      expect(() => new Trainer(options(model, { optimizer: { kind: 'lion' } as never }))).toThrow(/unknown optimizer 'lion'/);
+    } finally {
+      model.dispose();
+    }
+  });
+});
