@@ -1,2 +1,16 @@
 // @effnet/train: the public surface.
-export {};
+export { Trainer, stepSeed, clipByGlobalNorm } from './trainer.js';
+export type { TrainStage, PreparedBatch, PrepareBatch, StepInfo, Evaluation, TrainerCallbacks, TrainerOptions } from './trainer.js';
+export type { TrainableModel, ForwardOptions } from './trainable-model.js';
+export { standardPrepare, type StandardPrepareOptions } from './prepare.js';
+export { createOptimizer, type OptimizerConfig, type TrainOptimizer } from './optimizers.js';
+export { WeightAverage } from './weight-average.js';
+export { saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint } from './checkpoints.js';
+export type { CheckpointContent, TensorData } from './checkpoints.js';
+export { InMemoryDataset, batchOrder, type Batch, type BatchOptions, type Dataset } from './datasets/dataset.js';
+export { fashionMnist, FASHION_MNIST_CLASSES, type FashionMnistOptions } from './datasets/fashion-mnist.js';
+export { imageFolder, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+export { topK, topKHits, confusionMatrix } from './metrics.js';
+export { MetricsLog, readMetrics, type MetricsRecord, type StageRecord, type StepRecord, type EvalRecord } from './metrics-log.js';
+export { SeededRandom, shuffledIndices } from './random.js';
+export { EffnetDataError, EffnetTrainError } from './errors.js';
