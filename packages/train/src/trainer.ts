@@ -4,8 +4,6 @@
 // stage sets the image size and the regularisation). Every random choice derives from the seed and
 // the step, so a run resumed from a checkpoint continues exactly as if it had never stopped.
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TensorData } from './checkpoints.js';
 import type { Batch, Dataset } from './datasets/dataset.js';
 import { EffnetTrainError } from './errors.js';
@@ -121,6 +119,21 @@ export interface TrainerOptions {
   callbacks?: TrainerCallbacks;
 }
 
+/**
+ * tfjs-core alone registers no gradient functions. Node apps get them by importing
+ * `@tensorflow/tfjs` (or tfjs-node) once; bundled apps by importing
+ * `@tensorflow/tfjs-core/dist/register_all_gradients`.
+ */
+function requireGradients(): void {
+  if (!tf.getGradient(tf.Conv2D)) {
+    throw new EffnetTrainError(
+      'gradients',
+      "tfjs has no gradient functions registered: in Node, `import '@tensorflow/tfjs'` once (or use tfjs-node); " +
+        "in a bundled app, `import '@tensorflow/tfjs-core/dist/register_all_gradients'`",
+    );
+  }
+}
+
 /** Mixes the seed and the step into a 31-bit seed for one step's random choices. */
 export function stepSeed(seed: number, step: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
@@ -151,6 +164,7 @@ export class Trainer {
         throw new EffnetTrainError('plan', `stage ${i} starts at step ${stage.startStep} with ${stage.steps} steps; stages must follow each other from step 0`);
       }
     });
+    requireGradients();
     this.options = options;
     this.stepsPerEpoch = Math.floor(train.size / batchSize);
     this.optimizer = createOptimizer(options.optimizer ?? { kind: 'sgd', momentum: 0.9 });

@@ -92,7 +92,7 @@ export function reportSpecs(records: MetricsRecord[], classNames: readonly strin
     schedule: {
       data: { values: schedule }, title: 'Image size and regularisation per stage',
       facet: { row: { field: 'setting', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
-      spec: { width: 600, height: 60, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } } },
+      spec: { width: 380, height: 55, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } } },
       resolve: { scale: { y: 'independent' } },
     },
     confusion: {
