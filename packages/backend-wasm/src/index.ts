@@ -1,2 +1,7 @@
-// @effnet/backend-wasm: the public surface (work in progress).
-export {};
+// @effnet/backend-wasm: importing it registers the `wasm` adapter and the gradient kernels
+// tfjs-backend-wasm lacks (register-all.ts), so training runs on WebAssembly.
+import './register-all.js';
+
+export { wasmAdapter } from './wasm-adapter.js';
+export { registerWasmGradientKernels } from './register-kernels.js';
+export { WASM_GRADIENT_KERNELS } from './gradient-kernels.js';

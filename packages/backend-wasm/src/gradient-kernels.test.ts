@@ -1,0 +1,121 @@
+// Parity of the wasm gradient kernels with tfjs-backend-cpu's over a seeded sweep of shapes,
+// strides, kernel sizes, paddings (same, valid, explicit) and channel multipliers.
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmForTests } from './test-wasm-setup.js';
+import { registerWasmGradientKernels } from './register-kernels.js';
+
+/** mulberry32: a small seeded generator so every run checks the same cases. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Case {
+  kernel: string;
+  inputs: Record<string, { shape: number[]; values: Float32Array }>;
+  attrs: NamedAttrMap;
+  label: string;
+}
+
+function makeCases(count: number, seed: number): Case[] {
+  const rand = seeded(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const fill = (shape: number[]) => {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < values.length; i++) values[i] = rand() * 2 - 1;
+    return { shape, values };
+  };
+  const cases: Case[] = [];
+  for (let k = 0; k < count; k++) {
+    const kernelSize = pick([1, 3, 5]);
+    const stride = pick([1, 2]);
+    const n = pick([1, 2, 3]);
+    const h = pick([5, 6, 7, 8, 9]);
+    const w = pick([5, 6, 7, 8, 9]);
+    const inC = pick([1, 2, 3, 4]);
+    const padKind = pick(['same', 'valid', 'explicit'] as const);
+    const explicit = [
+      [0, 0],
+      [Math.floor(rand() * 3), Math.floor(rand() * 3)],
+      [Math.floor(rand() * 3), Math.floor(rand() * 3)],
+      [0, 0],
+    ];
+    const pad = padKind === 'explicit' ? explicit : padKind;
+    const kind = pick(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']);
+    const mult = kind === 'Conv2DBackpropFilter' ? pick([1, 4, 5]) : pick([1, 2]);
+    const filterShape = [kernelSize, kernelSize, inC, mult];
+    const info = tf.backend_util.computeConv2DInfo(
+      [n, h, w, inC],
+      filterShape as [number, number, number, number],
+      stride,
+      1,
+      pad as 'same',
+      undefined,
+      kind !== 'Conv2DBackpropFilter',
+    );
+    if (info.outHeight <= 0 || info.outWidth <= 0) continue;
+    const dy = fill(info.outShape);
+    const label = `${kind} x=[${n},${h},${w},${inC}] k=${kernelSize} s=${stride} m=${mult} pad=${JSON.stringify(pad)}`;
+    const common = { strides: [stride, stride], pad, dimRoundingMode: undefined } as unknown as NamedAttrMap;
+    if (kind === 'Conv2DBackpropFilter') {
+      cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dataFormat: 'NHWC', filterShape } });
+    } else if (kind === 'DepthwiseConv2dNativeBackpropFilter') {
+      cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dilations: [1, 1], filterShape } });
+    } else {
+      cases.push({ kernel: kind, label, inputs: { dy, filter: fill(filterShape) }, attrs: { ...common, dilations: [1, 1], inputShape: [n, h, w, inC] } });
+    }
+  }
+  return cases;
+}
+
+async function runOn(backend: string, c: Case): Promise<{ shape: number[]; values: Float32Array }> {
+  await tf.setBackend(backend);
+  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+  const out = tf.engine().runKernel(c.kernel, inputs, c.attrs) as tf.Tensor;
+  const values = (await out.data()) as Float32Array;
+  const shape = out.shape;
+  tf.dispose([out, ...Object.values(inputs)]);
+  return { shape, values };
+}
+
+function maxRelativeError(actual: Float32Array, expected: Float32Array): number {
+  let scale = 1e-6;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / scale);
+  return worst;
+}
+
+describe('wasm gradient kernels', () => {
+  beforeAll(async () => {
+    await useWasmForTests();
+    registerWasmGradientKernels();
+  });
+
+  it('sweep covers every kernel, both strides, kernels 1/3/5, all paddings and multipliers', () => {
+    const cases = makeCases(150, 20251125);
+    for (const text of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 's=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'm=2']) {
+      expect(cases.some((c) => c.label.includes(text)), text).toBe(true);
+    }
+  });
+
+  it('equal tfjs-cpu within 1e-4 relative on 150 seeded random cases', async () => {
+    const failures: string[] = [];
+    for (const c of makeCases(150, 20251125)) {
+      const expected = await runOn('cpu', c);
+      const actual = await runOn('wasm', c);
+      expect(actual.shape, c.label).toEqual(expected.shape);
+      const err = maxRelativeError(actual.values, expected.values);
+      if (!(err <= 1e-4)) failures.push(`${c.label}: ${err}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

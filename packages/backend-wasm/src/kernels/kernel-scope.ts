@@ -1,0 +1,96 @@
+// Runs tfjs-backend-wasm's own compiled kernels from inside another kernel and frees every
+// intermediate it made. Follows the tfjs kernel registry contract (getKernel(...).kernelFunc with
+// {inputs, backend, attrs}) and the wasm backend's reference counting (Reshape shares data and
+// increments the count; disposeData decrements it).
+import { getKernel } from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The wasm backend kernel names this package composes its gradient kernels from. */
+export type WasmKernelName =
+  | 'BatchMatMul'
+  | 'Concat'
+  | 'DepthwiseConv2dNative'
+  | 'Multiply'
+  | 'PadV2'
+  | 'Reshape'
+  | 'Reverse'
+  | 'Slice'
+  | 'StridedSlice'
+  | 'Sum'
+  | 'Transpose';
+
+/**
+ * Calls wasm kernels and tracks their outputs; `finish(result)` frees every tracked output except
+ * `result`. Use one scope per kernel invocation.
+ */
+export class KernelScope {
+  private readonly made: TensorInfo[] = [];
+
+  constructor(private readonly backend: KernelBackend) {}
+
+  /** Runs the wasm kernel `name` and tracks its (single) output. */
+  run(name: WasmKernelName, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
+    const kernel = getKernel(name, 'wasm');
+    if (kernel === undefined) {
+      throw new Error(`@effnet/backend-wasm needs the wasm kernel '${name}'; install @tensorflow/tfjs-backend-wasm ^4.22`);
+    }
+    const out = kernel.kernelFunc({
+      inputs: inputs as unknown as Record<string, TensorInfo>,
+      backend: this.backend,
+      attrs,
+    });
+    const info = Array.isArray(out) ? out[0]! : out;
+    this.made.push(info);
+    return info;
+  }
+
+  /** `x` viewed with a new shape (no copy). */
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  /** `x` padded with zeros; `paddings[d]` is [before, after] of dimension d. */
+  pad(x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
+    if (paddings.every(([a, b]) => a === 0 && b === 0)) return x;
+    return this.run('PadV2', { x }, { paddings, constantValue: 0 });
+  }
+
+  /** Elements `begin[d] + k·strides[d]` for k < size[d] of every dimension d. */
+  stridedSlice(x: TensorInfo, begin: number[], size: number[], strides: number[]): TensorInfo {
+    if (strides.every((s) => s === 1)) {
+      if (begin.every((b) => b === 0) && size.every((s, d) => s === x.shape[d])) return x;
+      return this.run('Slice', { x }, { begin, size });
+    }
+    const end = begin.map((b, d) => b + (size[d]! - 1) * strides[d]! + 1);
+    return this.run('StridedSlice', { x }, {
+      begin,
+      end,
+      strides,
+      beginMask: 0,
+      endMask: 0,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask: 0,
+    });
+  }
+
+  /** Batched matrix product of rank-3 `a` and `b`. */
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+    return this.run('BatchMatMul', { a, b }, { transposeA, transposeB });
+  }
+
+  /** Frees every tracked intermediate except `result` and returns `result`. */
+  finish(result: TensorInfo): TensorInfo {
+    for (const info of this.made) {
+      if (info !== result) this.backend.disposeData(info.dataId);
+    }
+    this.made.length = 0;
+    return result;
+  }
+
+  /** Frees every tracked intermediate (after an error). */
+  abandon(): void {
+    for (const info of this.made) this.backend.disposeData(info.dataId);
+    this.made.length = 0;
+  }
+}

@@ -1,0 +1,59 @@
+// The `wasm` BackendAdapter: tfjs-backend-wasm (XNNPACK, SIMD, optional threads), loaded on
+// activate() so that importing this package does not change tfjs's default backend. Training
+// works because register-all.ts adds the gradient kernels the wasm backend lacks.
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
+import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
+import { isNode, nodeWasmDir } from './wasm-paths.js';
+
+const INSTALL = 'npm install @effnet/backend-wasm @tensorflow/tfjs-backend-wasm';
+
+type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
+
+async function loadWasm(): Promise<WasmModule> {
+  try {
+    return await import('@tensorflow/tfjs-backend-wasm');
+  } catch (error) {
+    throw new EffnetBackendError('wasm', `@tensorflow/tfjs-backend-wasm could not be loaded (${String(error)}); run \`${INSTALL}\``);
+  }
+}
+
+/** The adapter `@effnet/backend-wasm` registers as `wasm`. */
+export const wasmAdapter: BackendAdapter = {
+  name: 'wasm',
+  platform: isNode() ? 'node' : 'browser',
+  priority: BACKEND_PRIORITY['wasm']!,
+  capabilities: { inference: true, training: true, float16: false, multithreading: true },
+
+  async isAvailable(): Promise<BackendAvailability> {
+    if (typeof WebAssembly === 'undefined') {
+      return { available: false, reason: 'WebAssembly is not supported by this runtime' };
+    }
+    if (isNode() && (await nodeWasmDir()) === undefined) {
+      return { available: false, reason: `@tensorflow/tfjs-backend-wasm is not installed; run \`${INSTALL}\`` };
+    }
+    return { available: true };
+  },
+
+  async activate(): Promise<void> {
+    const wasm = await loadWasm();
+    const dir = await nodeWasmDir();
+    if (dir !== undefined) wasm.setWasmPaths(dir);
+    const ok = await tf.setBackend('wasm');
+    if (!ok) throw new EffnetBackendError('wasm', 'tfjs-backend-wasm failed to initialise (see the console); check that its .wasm files are served');
+    await tf.ready();
+  },
+
+  async describe(): Promise<BackendDescription> {
+    const wasm = await loadWasm();
+    const active = tf.getBackend() === 'wasm';
+    return {
+      name: 'wasm',
+      tfjsBackend: 'wasm',
+      versions: { 'tfjs-core': tf.version_core, 'tfjs-backend-wasm': wasm.version_wasm },
+      ...(active ? { threads: wasm.getThreadsCount(), simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') } : {}),
+    };
+  },
+
+  warmup: timeFirstCall,
+};
