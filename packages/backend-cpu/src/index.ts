@@ -1,2 +1,4 @@
-// @effnet/backend-cpu: the public surface (work in progress).
-export {};
+// @effnet/backend-cpu: importing it registers the `cpu` adapter (register-all.ts).
+import './register-all.js';
+
+export { cpuAdapter } from './cpu-adapter.js';

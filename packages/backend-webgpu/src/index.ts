@@ -1,2 +1,4 @@
-// @effnet/backend-webgpu: the public surface (work in progress).
-export {};
+// @effnet/backend-webgpu: importing it registers the `webgpu` adapter (register-all.ts).
+import './register-all.js';
+
+export { probeWebgpu, webgpuAdapter } from './webgpu-adapter.js';

@@ -1,0 +1,6 @@
+// The only side effect of @effnet/backend-cpu (STYLE.md rule 4, `sideEffects` in package.json):
+// registers the `cpu` adapter with @effnet/backends. tfjs-backend-cpu already has every kernel.
+import { registerAdapter } from '@effnet/backends';
+import { cpuAdapter } from './cpu-adapter.js';
+
+registerAdapter(cpuAdapter, '@effnet/backend-cpu');

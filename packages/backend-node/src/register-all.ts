@@ -1,0 +1,7 @@
+// The only side effect of @effnet/backend-node (STYLE.md rule 4, `sideEffects` in package.json):
+// registers the `node` and `node-gpu` adapters with @effnet/backends (neither loads its package).
+import { registerAdapter } from '@effnet/backends';
+import { nodeAdapter, nodeGpuAdapter } from './native-adapter.js';
+
+registerAdapter(nodeAdapter, '@effnet/backend-node');
+registerAdapter(nodeGpuAdapter, '@effnet/backend-node');
