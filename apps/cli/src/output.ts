@@ -1,15 +1,15 @@
 // How commands print: aligned tables for people, JSON for programs, and byte counts in units.
 import Table from 'cli-table3';
 
-/** Renders rows as a borderless, right-aligned table (the first column left-aligned). */
-export function renderTable(head: string[], rows: (string | number)[][]): string {
+/** Renders rows as a borderless table: text left-aligned, numbers right-aligned (the first column always left). */
+export function renderTable(head: string[], rows: (string | number)[][], align: ('left' | 'right')[] = head.map((_, i) => (i === 0 ? 'left' : 'right'))): string {
   const table = new Table({
     head,
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '', top: '', 'top-mid': '', 'top-left': '',
       'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '',
       right: '', middle: '  ' },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
+    colAligns: align,
   });
   for (const row of rows) table.push(row.map(String));
   return table.toString();

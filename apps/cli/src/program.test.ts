@@ -70,8 +70,19 @@ describe('effnet info', () => {
   });
 });
 
+describe('effnet backends', () => {
+  it('reports cpu and wasm available and the native and browser backends unavailable with the reason', async () => {
+    const { code, out } = await run('backends', '--json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as { name: string; available: boolean; reason?: string }[];
+    expect(rows.map((r) => r.name)).toEqual(['node-gpu', 'node', 'webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(rows.filter((r) => r.available).map((r) => r.name)).toEqual(['wasm', 'cpu']);
+    expect(rows.find((r) => r.name === 'node')!.reason).toContain('npm install @effnet/backend-node @tensorflow/tfjs-node');
+  });
+});
+
 describe('--help', () => {
-  for (const command of [[], ['list'], ['info']]) {
+  for (const command of [[], ['list'], ['info'], ['backends']]) {
     it(`effnet ${command.join(' ')} --help prints usage`, async () => {
       const { code, out } = await run(...command, '--help');
       expect(code).toBe(0);

@@ -1,6 +1,9 @@
 // The `effnet` command line: one commander program, one file per command under commands/.
 import { Command, CommanderError } from 'commander';
+import { EffnetBackendError } from '@effnet/backends';
 import { EffnetConfigError } from '@effnet/scaling';
+import { EffnetDataError, EffnetTrainError } from '@effnet/train';
+import { backendsCommand } from './commands/backends.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 
@@ -27,6 +30,7 @@ export function createProgram(io: Io = PROCESS_IO): Command {
     .exitOverride();
   program.addCommand(listCommand(io));
   program.addCommand(infoCommand(io));
+  program.addCommand(backendsCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
@@ -38,7 +42,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof EffnetConfigError) {
+    if (error instanceof EffnetConfigError || error instanceof EffnetBackendError || error instanceof EffnetDataError || error instanceof EffnetTrainError) {
       io.err(`error: ${error.message}\n`);
       return 2;
     }
