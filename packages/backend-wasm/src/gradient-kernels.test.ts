@@ -51,26 +51,27 @@ function makeCases(count: number, seed: number): Case[] {
     const pad = padKind === 'explicit' ? explicit : padKind;
     const kind = pick(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']);
     const mult = kind === 'Conv2DBackpropFilter' ? pick([1, 4, 5]) : pick([1, 2]);
+    const dilation = 1;
     const filterShape = [kernelSize, kernelSize, inC, mult];
     const info = tf.backend_util.computeConv2DInfo(
       [n, h, w, inC],
       filterShape as [number, number, number, number],
       stride,
-      1,
+      dilation,
       pad as 'same',
       undefined,
       kind !== 'Conv2DBackpropFilter',
     );
     if (info.outHeight <= 0 || info.outWidth <= 0) continue;
     const dy = fill(info.outShape);
-    const label = `${kind} x=[${n},${h},${w},${inC}] k=${kernelSize} s=${stride} m=${mult} pad=${JSON.stringify(pad)}`;
+    const label = `${kind} x=[${n},${h},${w},${inC}] k=${kernelSize} s=${stride} d=${dilation} m=${mult} pad=${JSON.stringify(pad)}`;
     const common = { strides: [stride, stride], pad, dimRoundingMode: undefined } as unknown as NamedAttrMap;
     if (kind === 'Conv2DBackpropFilter') {
       cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dataFormat: 'NHWC', filterShape } });
     } else if (kind === 'DepthwiseConv2dNativeBackpropFilter') {
-      cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dilations: [1, 1], filterShape } });
+      cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dilations: [dilation, dilation], filterShape } });
     } else {
-      cases.push({ kernel: kind, label, inputs: { dy, filter: fill(filterShape) }, attrs: { ...common, dilations: [1, 1], inputShape: [n, h, w, inC] } });
+      cases.push({ kernel: kind, label, inputs: { dy, filter: fill(filterShape) }, attrs: { ...common, dilations: [dilation, dilation], inputShape: [n, h, w, inC] } });
     }
   }
   return cases;
@@ -102,7 +103,7 @@ describe('wasm gradient kernels', () => {
 
   it('sweep covers every kernel, both strides, kernels 1/3/5, all paddings and multipliers', () => {
     const cases = makeCases(150, 20251125);
-    for (const text of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 's=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'm=2']) {
+    for (const text of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 's=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'm=2', 'Filter x=[1,', 'Filter x=[3,']) {
       expect(cases.some((c) => c.label.includes(text)), text).toBe(true);
     }
   });
@@ -117,5 +118,17 @@ describe('wasm gradient kernels', () => {
       if (!(err <= 1e-4)) failures.push(`${c.label}: ${err}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it('dilated depthwise gradients are refused with EffnetBackendError', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([1, 6, 6, 2]);
+    const dy = tf.ones([1, 6, 6, 2]);
+    const attrs = { strides: [1, 1], dilations: [2, 2], pad: 'same', filterShape: [3, 3, 2, 1] } as unknown as NamedAttrMap;
+    expect(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, attrs)).toThrow(
+      "backend 'wasm': DepthwiseConv2dNativeBackpropFilter with dilations [2, 2] is not supported",
+    );
+    tf.dispose([x, dy]);
+    await tf.setBackend('cpu');
   });
 });

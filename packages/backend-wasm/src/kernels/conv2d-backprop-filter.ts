@@ -1,6 +1,8 @@
-// Conv2DBackpropFilter for the wasm backend: dW = im2col(x)ᵀ · dy, one matrix product in
-// tfjs-backend-wasm's compiled BatchMatMul. im2col is kh·kw strided slices of the padded input,
-// concatenated on channels in the filter's [kh][kw][in] order. A 1×1 filter needs no im2col.
+// Conv2DBackpropFilter for the wasm backend, in tfjs-backend-wasm's compiled (XNNPACK) kernels.
+// dW[i, j, ci, co] = Σ_{n, oh, ow} xp[n, oh·sh + i, ow·sw + j, ci] · dy[n, oh, ow, co] is itself
+// a convolution: of the padded input transposed to [Cin, H, W, N] with dy transposed to
+// [OH, OW, N, Cout] as the filter, dilated by the forward stride; its [Cin, kh, kw, Cout] output
+// transposed is dW. A 1×1, stride-1, unpadded filter is one matrix product xᵀ·dy instead.
 // Follows TensorFlow's Conv2DBackpropFilter definition (NHWC; NCHW is transposed to NHWC).
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type {
@@ -12,7 +14,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
-import { filterTaps } from './filter-taps.js';
+import { cropSpatial, paddedInput } from './padded-input.js';
 
 const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x: xIn, dy: dyIn } = inputs as unknown as Conv2DBackpropFilterInputs;
@@ -34,13 +36,22 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       dimRoundingMode,
     );
     const [kh, kw, inC, outC] = filterShape;
-    const rows = info.batchSize * info.outHeight * info.outWidth;
-    const taps = filterTaps(scope, x, info);
-    const cols = taps.length === 1 ? taps[0]! : scope.run('Concat', taps, { axis: 3 });
-    const a = scope.reshape(cols, [1, rows, kh * kw * inC]);
-    const b = scope.reshape(dy, [1, rows, outC]);
-    const product = scope.matMul(a, b, true, false);
-    return scope.finish(scope.reshape(product, [kh, kw, inC, outC]));
+    const { top, bottom, left, right } = info.padInfo;
+    if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top + bottom + left + right === 0) {
+      const rows = info.batchSize * info.outHeight * info.outWidth;
+      const product = scope.transposedProduct(scope.reshape(x, [1, rows, inC]), scope.reshape(dy, [1, rows, outC]));
+      return scope.finish(scope.reshape(product, filterShape));
+    }
+    const xT = scope.run('Transpose', { x: paddedInput(scope, x, info) }, { perm: [3, 1, 2, 0] });
+    const dyT = scope.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const corr = scope.run('Conv2D', { x: xT, filter: dyT }, {
+      strides: [1, 1],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+    });
+    const taps = cropSpatial(scope, corr, kh, kw);
+    return scope.finish(scope.run('Transpose', { x: taps }, { perm: [1, 2, 0, 3] }));
   } catch (error) {
     scope.abandon();
     throw error;

@@ -1,7 +1,9 @@
-// DepthwiseConv2dNativeBackpropFilter for the wasm backend: for every filter tap (i, j),
-// dW[i, j, c, m] = Σ over batch and output pixels of window(i, j)[c] · dy[c·M + m], one compiled
-// Multiply and one compiled Sum per tap. Follows TensorFlow's DepthwiseConv2dNativeBackpropFilter
-// (NHWC, channel multiplier M, dilations honoured).
+// DepthwiseConv2dNativeBackpropFilter for the wasm backend, in tfjs-backend-wasm's compiled
+// (XNNPACK) kernels. dW[i, j, c, m] = Σ_{n, oh, ow} xp[n, oh·sh + i, ow·sw + j, c] · dy[n, oh, ow, c·M + m]
+// is a depthwise convolution of the padded input transposed to [1, H, W, N·C] with dy transposed
+// to [OH, OW, N·C, M] as the filter, dilated by the forward stride; summing its [kh, kw, N, C·M]
+// output over N gives dW. Dilated forward passes are refused, as tfjs-core's gradient does.
+// Follows TensorFlow's DepthwiseConv2dNativeBackpropFilter (NHWC, channel multiplier M).
 import { backend_util, DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs-core';
 import type {
   DepthwiseConv2dNativeBackpropFilterAttrs,
@@ -11,7 +13,28 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
-import { filterTaps } from './filter-taps.js';
+import { refuseDilation } from './refuse-dilation.js';
+import { cropSpatial, paddedInput } from './padded-input.js';
+
+function byCorrelation(scope: KernelScope, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo, filterShape: number[]): TensorInfo {
+  const [kh, kw, inC, mult] = filterShape as [number, number, number, number];
+  const n = info.batchSize;
+  const xp = paddedInput(scope, x, info);
+  const xT = scope.run('Transpose', { x: xp }, { perm: [1, 2, 0, 3] });
+  const input = scope.reshape(xT, [1, xp.shape[1]!, xp.shape[2]!, n * inC]);
+  const dyT = scope.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  const filter = scope.reshape(dyT, [info.outHeight, info.outWidth, n * inC, mult]);
+  const corr = scope.run('DepthwiseConv2dNative', { x: input, filter }, {
+    strides: [1, 1],
+    dilations: [info.strideHeight, info.strideWidth],
+    pad: 'valid',
+  });
+  const taps = cropSpatial(scope, corr, kh, kw);
+  if (n === 1) return scope.reshape(taps, filterShape);
+  const perImage = scope.reshape(taps, [kh * kw, n, inC * mult]);
+  const summed = scope.run('Sum', { x: perImage }, { axis: [1], keepDims: false });
+  return scope.reshape(summed, filterShape);
+}
 
 const depthwiseConv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo };
@@ -28,18 +51,8 @@ const depthwiseConv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) =
       dimRoundingMode,
       true,
     );
-    const [kh, kw, inC, mult] = filterShape;
-    const windowShape = [info.batchSize, info.outHeight, info.outWidth, inC, 1];
-    const grad = mult === 1 ? (dy as TensorInfo) : scope.reshape(dy as TensorInfo, [...windowShape.slice(0, 4), mult]);
-    const perTap: TensorInfo[] = [];
-    for (const tap of filterTaps(scope, x as TensorInfo, info)) {
-      const window = mult === 1 ? tap : scope.reshape(tap, windowShape);
-      const product = scope.run('Multiply', { a: window, b: grad });
-      const sum = scope.run('Sum', { x: product }, { axis: [0, 1, 2], keepDims: false });
-      perTap.push(scope.reshape(sum, [1, inC * mult]));
-    }
-    const stacked = perTap.length === 1 ? perTap[0]! : scope.run('Concat', perTap, { axis: 0 });
-    return scope.finish(scope.reshape(stacked, [kh, kw, inC, mult]));
+    refuseDilation(info, DepthwiseConv2dNativeBackpropFilter);
+    return scope.finish(byCorrelation(scope, x, dy, info, filterShape));
   } catch (error) {
     scope.abandon();
     throw error;

@@ -12,6 +12,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
+import { refuseDilation } from './refuse-dilation.js';
 
 /** Before/after amounts that turn a length-`have` axis into `want` starting at `front`. */
 function edges(front: number, have: number, want: number): { pad: [number, number]; begin: number; size: number } {
@@ -36,6 +37,7 @@ const depthwiseConv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) =>
       dimRoundingMode,
       true,
     );
+    refuseDilation(info, DepthwiseConv2dNativeBackpropInput);
     const [n, h, w, inC] = inputShape;
     const [kh, kw, , mult] = filter.shape as [number, number, number, number];
     const { outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;

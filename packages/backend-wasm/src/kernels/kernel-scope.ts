@@ -8,9 +8,8 @@ import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-c
 /** The wasm backend kernel names this package composes its gradient kernels from. */
 export type WasmKernelName =
   | 'BatchMatMul'
-  | 'Concat'
+  | 'Conv2D'
   | 'DepthwiseConv2dNative'
-  | 'Multiply'
   | 'PadV2'
   | 'Reshape'
   | 'Reverse'
@@ -77,6 +76,23 @@ export class KernelScope {
   /** Batched matrix product of rank-3 `a` and `b`. */
   matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
     return this.run('BatchMatMul', { a, b }, { transposeA, transposeB });
+  }
+
+  /**
+   * The product aᵀ·b of rank-3 `a` [1, P, K] and `b` [1, P, C] as [1, K, C]. The wasm backend's
+   * BatchMatMul reaches XNNPACK only without transposes, so the narrower operand is transposed
+   * explicitly (and, when that is `b`, the small [C, K] result transposed back).
+   */
+  transposedProduct(a: TensorInfo, b: TensorInfo): TensorInfo {
+    const k = a.shape[2]!;
+    const c = b.shape[2]!;
+    if (k <= c) {
+      const aT = this.run('Transpose', { x: a }, { perm: [0, 2, 1] });
+      return this.matMul(aT, b, false, false);
+    }
+    const bT = this.run('Transpose', { x: b }, { perm: [0, 2, 1] });
+    const productT = this.matMul(bT, a, false, false);
+    return this.run('Transpose', { x: productT }, { perm: [0, 2, 1] });
   }
 
   /** Frees every tracked intermediate except `result` and returns `result`. */
