@@ -66,7 +66,16 @@ function makeCases(count: number, seed: number): Case[] {
     const dy = fill(info.outShape);
     const label = `${kind} x=[${n},${h},${w},${inC}] k=${kernelSize} s=${stride} d=${dilation} m=${mult} pad=${JSON.stringify(pad)}`;
     const common = { strides: [stride, stride], pad, dimRoundingMode: undefined } as unknown as NamedAttrMap;
-    if (kind === 'Conv2DBackpropFilter') {
+    if (kind === 'Conv2DBackpropFilter' && padKind !== 'explicit' && rand() < 0.25) {
+      // Channels-first: the same maths on transposed layouts.
+      const [, oh, ow, oc] = info.outShape;
+      cases.push({
+        kernel: kind,
+        label: `${label} NCHW`,
+        inputs: { x: fill([n, inC, h, w]), dy: fill([n, oc, oh, ow]) },
+        attrs: { ...common, dataFormat: 'NCHW', filterShape },
+      });
+    } else if (kind === 'Conv2DBackpropFilter') {
       cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dataFormat: 'NHWC', filterShape } });
     } else if (kind === 'DepthwiseConv2dNativeBackpropFilter') {
       cases.push({ kernel: kind, label, inputs: { x: fill([n, h, w, inC]), dy }, attrs: { ...common, dilations: [dilation, dilation], filterShape } });
@@ -103,7 +112,7 @@ describe('wasm gradient kernels', () => {
 
   it('sweep covers every kernel, both strides, kernels 1/3/5, all paddings and multipliers', () => {
     const cases = makeCases(150, 20251125);
-    for (const text of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 's=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'm=2', 'Filter x=[1,', 'Filter x=[3,']) {
+    for (const text of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 's=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'm=2', 'Filter x=[1,', 'Filter x=[3,', 'NCHW']) {
       expect(cases.some((c) => c.label.includes(text)), text).toBe(true);
     }
   });
@@ -118,6 +127,18 @@ describe('wasm gradient kernels', () => {
       if (!(err <= 1e-4)) failures.push(`${c.label}: ${err}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it('a dy that does not match the convolution is refused with EffnetBackendError', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([1, 6, 6, 2]);
+    const dy = tf.ones([1, 5, 6, 3]);
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] } as unknown as NamedAttrMap;
+    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs)).toThrow(
+      "Conv2DBackpropFilter: dy has shape [1, 5, 6, 3] but the convolution's output is [1, 6, 6, 3]",
+    );
+    tf.dispose([x, dy]);
+    await tf.setBackend('cpu');
   });
 
   it('dilated depthwise gradients are refused with EffnetBackendError', async () => {

@@ -14,6 +14,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
+import { checkDy } from './check-dy.js';
 import { cropSpatial, paddedInput } from './padded-input.js';
 
 const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -35,6 +36,7 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       pad,
       dimRoundingMode,
     );
+    checkDy(dy, info, Conv2DBackpropFilter);
     const [kh, kw, inC, outC] = filterShape;
     const { top, bottom, left, right } = info.padInfo;
     if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top + bottom + left + right === 0) {

@@ -13,6 +13,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
+import { checkDy } from './check-dy.js';
 import { refuseDilation } from './refuse-dilation.js';
 import { cropSpatial, paddedInput } from './padded-input.js';
 
@@ -51,6 +52,7 @@ const depthwiseConv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) =
       dimRoundingMode,
       true,
     );
+    checkDy(dy, info, DepthwiseConv2dNativeBackpropFilter);
     refuseDilation(info, DepthwiseConv2dNativeBackpropFilter);
     return scope.finish(byCorrelation(scope, x, dy, info, filterShape));
   } catch (error) {

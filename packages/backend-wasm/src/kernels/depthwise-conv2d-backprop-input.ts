@@ -12,6 +12,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
+import { checkDy } from './check-dy.js';
 import { refuseDilation } from './refuse-dilation.js';
 
 /** Before/after amounts that turn a length-`have` axis into `want` starting at `front`. */
@@ -37,6 +38,7 @@ const depthwiseConv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) =>
       dimRoundingMode,
       true,
     );
+    checkDy(dy as TensorInfo, info, DepthwiseConv2dNativeBackpropInput);
     refuseDilation(info, DepthwiseConv2dNativeBackpropInput);
     const [n, h, w, inC] = inputShape;
     const [kh, kw, , mult] = filter.shape as [number, number, number, number];
