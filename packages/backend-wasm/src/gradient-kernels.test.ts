@@ -25,7 +25,7 @@ interface Case {
   label: string;
 }
 
-function makeCases(count: number, seed: number): Case[] {
+function makeCases(count: number, seed: number, large = false): Case[] {
   const rand = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const fill = (shape: number[]) => {
@@ -38,9 +38,9 @@ function makeCases(count: number, seed: number): Case[] {
     const kernelSize = pick([1, 3, 5]);
     const stride = pick([1, 2]);
     const n = pick([1, 2, 3]);
-    const h = pick([5, 6, 7, 8, 9]);
-    const w = pick([5, 6, 7, 8, 9]);
-    const inC = pick([1, 2, 3, 4]);
+    const h = pick(large ? [15, 16, 17] : [5, 6, 7, 8, 9]);
+    const w = pick(large ? [15, 16, 17] : [5, 6, 7, 8, 9]);
+    const inC = pick(large ? [8, 16, 24] : [1, 2, 3, 4]);
     const padKind = pick(['same', 'valid', 'explicit'] as const);
     const explicit = [
       [0, 0],
@@ -50,7 +50,7 @@ function makeCases(count: number, seed: number): Case[] {
     ];
     const pad = padKind === 'explicit' ? explicit : padKind;
     const kind = pick(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']);
-    const mult = kind === 'Conv2DBackpropFilter' ? pick([1, 4, 5]) : pick([1, 2]);
+    const mult = kind === 'Conv2DBackpropFilter' ? pick(large ? [16, 32] : [1, 4, 5]) : pick([1, 2]);
     const dilation = 1;
     const filterShape = [kernelSize, kernelSize, inC, mult];
     const info = tf.backend_util.computeConv2DInfo(
@@ -120,6 +120,18 @@ describe('wasm gradient kernels', () => {
   it('equal tfjs-cpu within 1e-4 relative on 150 seeded random cases', async () => {
     const failures: string[] = [];
     for (const c of makeCases(150, 20251125)) {
+      const expected = await runOn('cpu', c);
+      const actual = await runOn('wasm', c);
+      expect(actual.shape, c.label).toEqual(expected.shape);
+      const err = maxRelativeError(actual.values, expected.values);
+      if (!(err <= 1e-4)) failures.push(`${c.label}: ${err}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('equal tfjs-cpu within 1e-4 relative on 24 larger cases (16×16, up to 32 channels)', async () => {
+    const failures: string[] = [];
+    for (const c of makeCases(24, 7, true)) {
       const expected = await runOn('cpu', c);
       const actual = await runOn('wasm', c);
       expect(actual.shape, c.label).toEqual(expected.shape);
