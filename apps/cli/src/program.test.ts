@@ -81,8 +81,34 @@ describe('effnet backends', () => {
   });
 });
 
+describe('effnet plan', () => {
+  it('prints the paper plan of V2-S', async () => {
+    const { code, out } = await run('plan', 'efficientnetv2-s');
+    expect(code).toBe(0);
+    expect(out).toContain('efficientnetv2-s: 4-stage plan over 350 epochs');
+    expect(out).toContain('4      263-349   300      0.3          0           15      0       0');
+  });
+
+  it('derives a plan for other presets and honours --stages, --steps and sizes', async () => {
+    const { code, out } = await run('plan', 'efficientnet-b0', '--stages', '3', '--steps', '900', '--json');
+    expect(code).toBe(0);
+    const plan = JSON.parse(out) as { unit: string; stages: { start: number; length: number; imageSize: number; dropout: number }[] };
+    expect(plan.unit).toBe('step');
+    expect(plan.stages.map((s) => [s.start, s.length, s.imageSize])).toEqual([[0, 300, 112], [300, 300, 168], [600, 300, 224]]);
+    expect(plan.stages.at(-1)!.dropout).toBe(0.2);
+    const fixed = JSON.parse((await run('plan', 'efficientnet-b0', '--stages', '1', '--json')).out) as { stages: { imageSize: number }[] };
+    expect(fixed.stages.map((s) => s.imageSize)).toEqual([224]);
+  });
+
+  it('rejects a shrinking plan with a one-line error', async () => {
+    const { code, err } = await run('plan', 'efficientnet-b0', '--from-size', '300');
+    expect(code).toBe(2);
+    expect(err).toBe('error: from.imageSize: 300 is larger than to.imageSize 224: progressive learning grows the image size\n');
+  });
+});
+
 describe('--help', () => {
-  for (const command of [[], ['list'], ['info'], ['backends']]) {
+  for (const command of [[], ['list'], ['info'], ['plan'], ['backends']]) {
     it(`effnet ${command.join(' ')} --help prints usage`, async () => {
       const { code, out } = await run(...command, '--help');
       expect(code).toBe(0);

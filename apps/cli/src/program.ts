@@ -2,10 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { EffnetBackendError } from '@effnet/backends';
 import { EffnetConfigError } from '@effnet/scaling';
+import { EffnetConfigError as EffnetScheduleError } from '@effnet/schedules';
 import { EffnetDataError, EffnetTrainError } from '@effnet/train';
 import { backendsCommand } from './commands/backends.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
+import { planCommand } from './commands/plan.js';
 
 /** Where a command writes; tests pass their own to capture output. */
 export interface Io {
@@ -30,6 +32,7 @@ export function createProgram(io: Io = PROCESS_IO): Command {
     .exitOverride();
   program.addCommand(listCommand(io));
   program.addCommand(infoCommand(io));
+  program.addCommand(planCommand(io));
   program.addCommand(backendsCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
@@ -42,7 +45,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof EffnetConfigError || error instanceof EffnetBackendError || error instanceof EffnetDataError || error instanceof EffnetTrainError) {
+    if (error instanceof EffnetConfigError || error instanceof EffnetScheduleError || error instanceof EffnetBackendError || error instanceof EffnetDataError || error instanceof EffnetTrainError) {
       io.err(`error: ${error.message}\n`);
       return 2;
     }
