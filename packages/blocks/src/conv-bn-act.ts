@@ -65,6 +65,10 @@ export class ConvBNAct {
 
   /** conv → BN (batch statistics and a moving-average update in training) → activation. */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    return tf.tidy(() => this.run(x, training));
+  }
+
+  private run(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const { stride, padding, depthwise, kernel: k, batchNorm, activation } = this.options;
     const pad = padding === 'same' ? 'same' : (k - 1) / 2;
     const y = depthwise

@@ -8,6 +8,8 @@ export function dropPath(x: tf.Tensor4D, p: number, training: boolean, seed: num
   if (!training || p <= 0) return x;
   if (p >= 1) throw new Error(`drop-path rate must be below 1, got ${p}`);
   const keep = 1 - p;
-  const mask = tf.floor(tf.add(tf.randomUniform([x.shape[0], 1, 1, 1], 0, 1, 'float32', seed), keep));
-  return tf.mul(x, tf.div(mask, keep));
+  return tf.tidy(() => {
+    const mask = tf.floor(tf.add(tf.randomUniform([x.shape[0], 1, 1, 1], 0, 1, 'float32', seed), keep));
+    return tf.mul(x, tf.div(mask, keep));
+  });
 }

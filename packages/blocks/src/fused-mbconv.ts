@@ -28,6 +28,10 @@ export class FusedMBConv {
 
   /** Runs the block. */
   apply(x: tf.Tensor4D, ctx: BlockContext): tf.Tensor4D {
+    return tfc.tidy(() => this.run(x, ctx));
+  }
+
+  private run(x: tf.Tensor4D, ctx: BlockContext): tf.Tensor4D {
     let h = this.expand ? this.expand.apply(x, ctx.training) : x;
     if (this.se) h = this.se.apply(h);
     h = this.project.apply(h, ctx.training);

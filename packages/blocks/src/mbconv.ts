@@ -29,6 +29,10 @@ export class MBConv {
 
   /** Runs the block. */
   apply(x: tf.Tensor4D, ctx: BlockContext): tf.Tensor4D {
+    return tfc.tidy(() => this.run(x, ctx));
+  }
+
+  private run(x: tf.Tensor4D, ctx: BlockContext): tf.Tensor4D {
     let h = this.expand ? this.expand.apply(x, ctx.training) : x;
     h = this.dw.apply(h, ctx.training);
     if (this.se) h = this.se.apply(h);

@@ -19,10 +19,12 @@ export class SqueezeExcite {
 
   /** x · σ(W₂ SiLU(W₁ mean(x) + b₁) + b₂). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const pooled = tf.mean(x, [1, 2], true) as tf.Tensor4D;
+    return tf.tidy(() => {
+      const pooled = tf.mean(x, [1, 2], true) as tf.Tensor4D;
     const reduced = tf.add(tf.conv2d(pooled, this.reduceKernel as tf.Tensor4D, 1, 'valid'), this.reduceBias) as tf.Tensor4D;
     const hidden = tf.mul(reduced, tf.sigmoid(reduced));
     const gate = tf.sigmoid(tf.add(tf.conv2d(hidden as tf.Tensor4D, this.expandKernel as tf.Tensor4D, 1, 'valid'), this.expandBias));
-    return tf.mul(x, gate);
+      return tf.mul(x, gate);
+    });
   }
 }
