@@ -7,11 +7,12 @@ import type { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { readSafetensors, type SafeTensor } from './safetensors.js';
 
-type Layout = 'conv' | 'depthwise' | 'linear' | 'vector';
+/** How a torchvision tensor is laid out: conv OIHW, depthwise [C,1,kh,kw], linear [out,in], or a vector. */
+export type TorchLayout = 'conv' | 'depthwise' | 'linear' | 'vector';
 
 /** effnet name → [torchvision name, layout] for every variable of `model`. */
-export function torchvisionNames(model: EfficientNet): Map<string, [string, Layout]> {
-  const map = new Map<string, [string, Layout]>();
+export function torchvisionNames(model: EfficientNet): Map<string, [string, TorchLayout]> {
+  const map = new Map<string, [string, TorchLayout]>();
   const convBn = (ours: string, theirs: string, depthwise = false) => {
     map.set(`${ours}.conv.kernel`, [`${theirs}.0.weight`, depthwise ? 'depthwise' : 'conv']);
     map.set(`${ours}.bn.gamma`, [`${theirs}.1.weight`, 'vector']);
@@ -48,7 +49,7 @@ export function torchvisionNames(model: EfficientNet): Map<string, [string, Layo
   return map;
 }
 
-function toLayout(t: SafeTensor, layout: Layout): tf.Tensor {
+function toLayout(t: SafeTensor, layout: TorchLayout): tf.Tensor {
   const x = tf.tensor(t.values, t.shape);
   switch (layout) {
     case 'conv':

@@ -1,5 +1,5 @@
 // @effnet/models: the public surface.
 export { EfficientNet, efficientnet, type EfficientNetOptions, type ForwardOptions } from './efficientnet.js';
-export { importTorchvision, torchvisionNames } from './import-torchvision.js';
+export { importTorchvision, torchvisionNames, type TorchLayout } from './import-torchvision.js';
 export { readSafetensors, type SafeTensor } from './safetensors.js';
 export { EffnetModelError, EffnetWeightsError } from './errors.js';
