@@ -70,6 +70,7 @@ export function importTorchvision(model: EfficientNet, bytes: Uint8Array, option
   const variables = model.namedVariables();
   const problems: string[] = [];
   const used = new Set<string>();
+  const ready: [tf.Variable, tf.Tensor][] = [];
   for (const [ours, [theirs, layout]] of names) {
     const source = tensors.get(theirs);
     if (!source) {
@@ -84,12 +85,19 @@ export function importTorchvision(model: EfficientNet, bytes: Uint8Array, option
       converted.dispose();
       continue;
     }
-    target.assign(converted);
-    converted.dispose();
+    ready.push([target, converted]);
   }
   const ignore = new Set(options.ignore ?? []);
   for (const name of tensors.keys()) {
     if (!used.has(name) && !ignore.has(name) && !name.endsWith('num_batches_tracked')) problems.push(`unexpected '${name}'`);
   }
-  if (problems.length > 0) throw new EffnetWeightsError('torchvision state dict', `${problems.length} problem(s): ${problems.join('; ')}`);
+  if (problems.length > 0) {
+    tf.dispose(ready.map(([, t]) => t));
+    throw new EffnetWeightsError('torchvision state dict', `${problems.length} problem(s): ${problems.join('; ')}`);
+  }
+  // Nothing is written unless everything fits: a failed import leaves the model as it was.
+  for (const [target, value] of ready) {
+    target.assign(value);
+    value.dispose();
+  }
 }

@@ -1,5 +1,5 @@
 // Parity with torchvision 0.14: small networks with seeded random weights and randomised BN
-// statistics (tools/fixtures/torchvision_narrow.py), imported through importTorchvision, give
+// statistics (tools/fixtures/torchvision_reference.py), imported through importTorchvision, give
 // torchvision's eval-mode logits on the cpu and wasm backends.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -67,6 +67,11 @@ describe('importTorchvision', () => {
     try {
       expect(() => importTorchvision(wrong, bytes)).toThrow(EffnetWeightsError);
       expect(() => importTorchvision(wrong, bytes)).toThrow(/problem\(s\): .*missing .*unexpected 'input'/);
+      // A failed import writes nothing: the stem keeps its initial weights.
+      const stem = wrong.namedVariables()['stem.conv.kernel']!;
+      const before = Array.from(stem.dataSync());
+      expect(() => importTorchvision(wrong, bytes)).toThrow(EffnetWeightsError);
+      expect(Array.from(stem.dataSync())).toEqual(before);
     } finally {
       wrong.dispose();
     }
