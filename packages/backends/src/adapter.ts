@@ -58,11 +58,15 @@ export interface BackendAdapter {
   /** Versions, threads, SIMD and GPU of the backend (activate first). */
   describe(): Promise<BackendDescription>;
   /**
-   * Runs `fn` once on a zero tensor of `inputShape` so that shader compilation and other
-   * first-call costs are paid up front; returns that call's milliseconds.
+   * Runs `model` (anything with `predict`, such as an `EfficientNet`, or a plain function) once
+   * on a zero tensor of `inputShape`, waits for the result and disposes it, so that shader
+   * compilation and other first-call costs are paid up front; returns that call's milliseconds.
    */
-  warmup(fn: (input: Tensor) => Tensor | Tensor[], inputShape: number[]): Promise<number>;
+  warmup(model: WarmupTarget, inputShape: number[]): Promise<number>;
 }
+
+/** A model to warm up: an object with `predict` (e.g. `EfficientNet`) or a function of the input. */
+export type WarmupTarget = ((input: Tensor) => Tensor | Tensor[]) | { predict(input: Tensor): Tensor | Tensor[] };
 
 /** The preference order of `useBackend('auto')`, fastest first; the priorities of the plugins. */
 export const BACKEND_PRIORITY: Readonly<Record<string, number>> = {

@@ -5,6 +5,7 @@ export type {
   BackendCapabilities,
   BackendDescription,
   BackendPlatform,
+  WarmupTarget,
 } from './adapter.js';
 export { BACKEND_PRIORITY, INSTALL_LINES } from './adapter.js';
 export type { BackendListing } from './registry.js';
