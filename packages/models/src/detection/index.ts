@@ -1,0 +1,9 @@
+// EfficientDet in @effnet/models: anchors, box coding, matching, losses, NMS, post-processing and
+// COCO-style evaluation (the detector itself joins when the BiFPN blocks land).
+export { generateAnchors, featureSizes, anchorConfig, type AnchorConfig, type Anchors } from './anchors.js';
+export { iou, iouAt, iouMatrix, boxArea, encodeBoxes, decodeBoxes, decodeBoxesTensor, type Box } from './box-coding.js';
+export { matchAnchors, NEGATIVE, IGNORED, type MatchOptions, type AnchorTargets } from './anchor-matching.js';
+export { focalLoss, huberLoss, detectionLoss, type DetectionLossOptions, type DetectionLoss } from './losses.js';
+export { nonMaxSuppression, classWiseNms, type NmsOptions } from './nms.js';
+export { postprocessDetections, type Detection, type PostprocessOptions } from './postprocess.js';
+export { evaluateCoco, COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS, type ScoredBox, type LabelledBox, type CocoMetrics } from './coco-eval.js';
