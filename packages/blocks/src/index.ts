@@ -1,8 +1,22 @@
-// @effnet/blocks: the public surface.
-export { ParamStore, kaimingNormalFanOut, linearUniform, constant, type Initializer, type ParamEntry } from './param-store.js';
-export { ConvBNAct, activate, type ConvBNActOptions } from './conv-bn-act.js';
-export { SqueezeExcite } from './squeeze-excite.js';
+// @effnet/blocks: the public surface. The Module contract (module.ts), parameters and state
+// (param-store.ts), initialisers, padding and activations, and one file per layer or block.
+export { EffnetBlockError } from './errors.js';
+export { Layer, applyContext, requireImages, requireRate, type Module, type ApplyContext, type ApplyContextOptions } from './module.js';
+export { ParamStore, ParamScope, valueOf, type ParamEntry, type ParamStoreOptions } from './param-store.js';
+export { SeededRandom, hashString, parameterSeed } from './seeded-random.js';
+export { kaimingNormalFanOut, linearUniform, constant, type Initializer } from './initializers.js';
+export { samePadding, symmetricPadding, convPadding, type ExplicitPadding } from './padding.js';
+export { activate } from './activation.js';
+export { Conv2d, type Conv2dOptions } from './conv2d.js';
+export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
+export { ConvBNAct, type ConvBNActOptions } from './conv-bn-act.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Dropout } from './dropout.js';
+export { DropPath, dropPath } from './drop-path.js';
+export { SqueezeExcite, type SqueezeExciteOptions } from './squeeze-excite.js';
 export { MBConv } from './mbconv.js';
 export { FusedMBConv } from './fused-mbconv.js';
-export { dropPath } from './drop-path.js';
-export type { BlockContext } from './block-context.js';
+export { DepthwiseSeparable } from './depthwise-separable.js';
+export { SeparableConv, type SeparableConvOptions } from './separable-conv.js';
+export { blockFromSpec, type Block } from './block-from-spec.js';
+export type { BlockOptions } from './block-options.js';

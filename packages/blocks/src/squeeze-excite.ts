@@ -1,30 +1,46 @@
-// Squeeze-and-excitation (EfficientNet 2019 §4, torchvision's SqueezeExcitation): global average
-// pool, 1×1 conv to the squeeze width + SiLU, 1×1 conv back + sigmoid, then scale the input.
+// Squeeze-and-excitation (Hu et al. 2018; EfficientNet 2019 §4; torchvision's SqueezeExcitation):
+// global average pool, 1×1 conv to the squeeze width + SiLU, 1×1 conv back + sigmoid, then scale
+// the input channel-wise. Sub-layers `reduce` and `expand`, both convolutions with biases.
 import * as tf from '@tensorflow/tfjs-core';
-import { constant, kaimingNormalFanOut, type ParamStore } from './param-store.js';
+import type { Activation } from '@effnet/scaling';
+import { activate } from './activation.js';
+import { Conv2d } from './conv2d.js';
+import { Layer, type ApplyContext } from './module.js';
+import type { ParamScope } from './param-store.js';
 
-/** An SE unit under `name` (`reduce` and `expand` convolutions with biases). */
-export class SqueezeExcite {
-  private readonly reduceKernel: tf.Variable;
-  private readonly reduceBias: tf.Variable;
-  private readonly expandKernel: tf.Variable;
-  private readonly expandBias: tf.Variable;
+/** Options of a {@link SqueezeExcite}. */
+export interface SqueezeExciteOptions {
+  /** Channels of the tensor being gated. */
+  channels: number;
+  /** Bottleneck width (EfficientNet: `max(1, floor(blockIn · 0.25))`). */
+  squeezed: number;
+  /** Activation of the bottleneck (default SiLU). */
+  activation?: Activation;
+}
 
-  constructor(store: ParamStore, name: string, channels: number, squeezed: number) {
-    this.reduceKernel = store.add(`${name}.reduce.kernel`, [1, 1, channels, squeezed], kaimingNormalFanOut(squeezed));
-    this.reduceBias = store.add(`${name}.reduce.bias`, [squeezed], constant(0));
-    this.expandKernel = store.add(`${name}.expand.kernel`, [1, 1, squeezed, channels], kaimingNormalFanOut(channels));
-    this.expandBias = store.add(`${name}.expand.bias`, [channels], constant(0));
+/** x · σ(W₂ act(W₁ mean(x) + b₁) + b₂). */
+export class SqueezeExcite extends Layer {
+  /** The 1×1 convolution down to the bottleneck. */
+  readonly reduce: Conv2d;
+  /** The 1×1 convolution back to the gated width. */
+  readonly expand: Conv2d;
+
+  /**
+   * @param scope - Where the parameters live.
+   * @param options - Channels, bottleneck width and activation.
+   */
+  constructor(
+    scope: ParamScope,
+    readonly options: SqueezeExciteOptions,
+  ) {
+    super(scope);
+    this.reduce = new Conv2d(scope.scope('reduce'), { inChannels: options.channels, outChannels: options.squeezed, kernel: 1, bias: true });
+    this.expand = new Conv2d(scope.scope('expand'), { inChannels: options.squeezed, outChannels: options.channels, kernel: 1, bias: true });
   }
 
-  /** x · σ(W₂ SiLU(W₁ mean(x) + b₁) + b₂). */
-  apply(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => {
-      const pooled = tf.mean(x, [1, 2], true) as tf.Tensor4D;
-    const reduced = tf.add(tf.conv2d(pooled, this.reduceKernel as tf.Tensor4D, 1, 'valid'), this.reduceBias) as tf.Tensor4D;
-    const hidden = tf.mul(reduced, tf.sigmoid(reduced));
-    const gate = tf.sigmoid(tf.add(tf.conv2d(hidden as tf.Tensor4D, this.expandKernel as tf.Tensor4D, 1, 'valid'), this.expandBias));
-      return tf.mul(x, gate);
-    });
+  protected forward(x: tf.Tensor4D, ctx: ApplyContext): tf.Tensor4D {
+    const pooled = tf.mean(x, [1, 2], true) as tf.Tensor4D;
+    const hidden = activate(this.reduce.apply(pooled, ctx), this.options.activation ?? 'silu');
+    return tf.mul(x, tf.sigmoid(this.expand.apply(hidden, ctx)));
   }
 }

@@ -72,7 +72,7 @@ describe('training and evaluation modes', () => {
     const model = new EfficientNet(tinySpec());
     const x = tf.zeros([1, 16, 16, 1]) as tf.Tensor4D;
     expect(() => model.predict(x)).toThrow(EffnetModelError);
-    expect(() => model.predict(x)).toThrow(/expected NHWC images with 3 channels, got shape \[1, 16, 16, 1\]/);
+    expect(() => model.predict(x)).toThrow(/expected NHWC images \[batch, height, width, 3\], got shape \[1, 16, 16, 1\]/);
     expect(() => efficientnet('efficientdet-d0')).toThrow(/is a detector/);
     x.dispose();
     model.dispose();

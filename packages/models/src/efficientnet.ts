@@ -1,11 +1,14 @@
 // The classifier of the EfficientNet family built from a ModelSpec and nothing else (STYLE.md rule
-// 1): stem conv + BN + SiLU, every block of the spec (MBConv or Fused-MBConv), head 1×1 conv + BN +
-// SiLU, global average pooling, dropout and a linear classifier — torchvision's EfficientNet and
-// EfficientNetV2 when the spec mirrors torchvision. Tensors are NHWC.
+// 1): stem conv + BN + act, every block of the spec (MBConv, Fused-MBConv or ds, one factory), head
+// 1×1 conv + BN + act, global average pooling, dropout and a linear classifier — torchvision's
+// EfficientNet and EfficientNetV2 when the spec mirrors torchvision. Also a timm-style multi-scale
+// feature extractor (`features`, featuresOnly with outIndices). Tensors are NHWC; any input size
+// works (progressive learning changes it between stages).
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvBNAct, FusedMBConv, MBConv, ParamStore, constant, linearUniform } from '@effnet/blocks';
+import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, type ApplyContext, type Block } from '@effnet/blocks';
 import { preset, type ModelSpec, type PresetOverrides } from '@effnet/scaling';
 import { EffnetModelError } from './errors.js';
+import { normalizeInside } from './preprocessing.js';
 
 /** Options of a forward pass. */
 export interface ForwardOptions {
@@ -15,87 +18,152 @@ export interface ForwardOptions {
   dropout?: number;
   /** Network drop-path rate p; block i of N uses p·i/N (default: the spec's). */
   dropPath?: number;
-  /** Seed of this call's dropout and drop-path masks. */
+  /** Seed of this pass's dropout and drop-path masks (default 0): same seed, same masks. */
   seed?: number;
+}
+
+/** Options of {@link EfficientNet.features}. */
+export interface FeatureOptions {
+  /** Which feature levels to return, in this order (default: all; see {@link EfficientNet.featureInfo}). */
+  outIndices?: readonly number[];
+  /** Training mode (default false: evaluation). */
+  training?: boolean;
+  /** Network drop-path rate in training (default: the spec's). */
+  dropPath?: number;
+  /** Seed of the drop-path masks in training (default 0). */
+  seed?: number;
+}
+
+/** One feature level of a backbone, as timm's `feature_info`. */
+export interface FeatureInfo {
+  /** Position in the list of levels (what `outIndices` selects). */
+  index: number;
+  /** Total stride of the level relative to the input (2, 4, 8, 16, 32). */
+  reduction: number;
+  /** Channels of the level's feature map. */
+  channels: number;
+  /** The module whose output it is: `stem` or `blocks.<i>` (the last block at that stride). */
+  module: string;
 }
 
 /** Options of {@link efficientnet}. */
 export interface EfficientNetOptions extends PresetOverrides {
-  /** Seed of the initial weights. */
+  /** Seed of the initial weights (default 0). */
   seed?: number;
   /** Record parameter shapes without allocating (to count the parameters of large presets). */
   shapeOnly?: boolean;
 }
 
-type Block = MBConv | FusedMBConv;
-
-/** An EfficientNet classifier; `dispose()` frees its variables. */
+/** An EfficientNet classifier (and feature extractor); `dispose()` frees its variables. */
 export class EfficientNet {
   /** Parameters and state by name. */
   readonly store: ParamStore;
   private readonly stem: ConvBNAct;
   private readonly blocks: Block[];
   private readonly head: ConvBNAct;
-  private readonly classifierKernel: tf.Variable | null;
-  private readonly classifierBias: tf.Variable | null;
+  private readonly dropout: Dropout;
+  private readonly classifier: Linear | null;
+  private readonly levels: FeatureInfo[];
 
-  constructor(readonly spec: ModelSpec, options: { seed?: number; shapeOnly?: boolean } = {}) {
+  /**
+   * @param spec - Any resolved classifier spec.
+   * @param options - Initialisation seed; `shapeOnly` to allocate nothing.
+   * @throws EffnetModelError for a detector spec; EffnetBlockError for an impossible block.
+   */
+  constructor(
+    readonly spec: ModelSpec,
+    options: { seed?: number; shapeOnly?: boolean } = {},
+  ) {
+    if ((spec as { family: string }).family === 'efficientdet') throw new EffnetModelError('spec', `'${spec.name}' is a detector; EfficientNet builds classifiers and backbones`);
     this.store = new ParamStore({ seed: options.seed ?? 0, shapeOnly: options.shapeOnly });
-    const common = { padding: spec.padding, batchNorm: spec.batchNorm };
-    this.stem = new ConvBNAct(this.store, 'stem', {
-      inChannels: spec.inChannels, outChannels: spec.stem.outChannels, kernel: spec.stem.kernel, stride: spec.stem.stride, activation: spec.activation, ...common,
-    });
-    this.blocks = spec.blocks.map((block, i) => {
-      switch (block.kind) {
-        case 'mbconv':
-          return new MBConv(this.store, `blocks.${i}`, block, common);
-        case 'fused-mbconv':
-          return new FusedMBConv(this.store, `blocks.${i}`, block, common);
-        default:
-          throw new EffnetModelError('spec', `block ${i} has kind '${block.kind}', which effnet cannot build yet; use 'mbconv' or 'fused-mbconv'`);
-      }
-    });
-    const last = spec.blocks.at(-1)?.outChannels ?? spec.stem.outChannels;
-    this.head = new ConvBNAct(this.store, 'head', { inChannels: last, outChannels: spec.head.outChannels, kernel: 1, stride: 1, activation: spec.activation, ...common });
-    if (spec.numClasses > 0) {
-      this.classifierKernel = this.store.add('classifier.kernel', [spec.head.outChannels, spec.numClasses], linearUniform(spec.numClasses));
-      this.classifierBias = this.store.add('classifier.bias', [spec.numClasses], constant(0));
-    } else {
-      this.classifierKernel = null;
-      this.classifierBias = null;
+    const common = { padding: spec.padding, batchNorm: spec.batchNorm, activation: spec.activation };
+    try {
+      this.stem = new ConvBNAct(this.store.scope('stem'), {
+        inChannels: spec.inChannels, outChannels: spec.stem.outChannels, kernel: spec.stem.kernel, stride: spec.stem.stride, ...common,
+      });
+      this.blocks = spec.blocks.map((block, i) => blockFromSpec(this.store.scope(`blocks.${i}`), block, common));
+      const last = spec.blocks.at(-1)?.outChannels ?? spec.stem.outChannels;
+      this.head = new ConvBNAct(this.store.scope('head'), { inChannels: last, outChannels: spec.head.outChannels, kernel: 1, ...common });
+      this.dropout = new Dropout(this.store.scope('dropout'), spec.dropout);
+      this.classifier = spec.numClasses > 0 ? new Linear(this.store.scope('classifier'), { inFeatures: spec.head.outChannels, outFeatures: spec.numClasses }) : null;
+    } catch (error) {
+      this.store.dispose();
+      throw error;
     }
+    this.levels = featureLevels(spec);
   }
 
-  /** Pooled features `[batch, head channels]` (before dropout and the classifier). */
-  private pooled(images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D {
-    const { training, seed = 0 } = options;
-    const rate = options.dropPath ?? this.spec.dropPath;
-    const n = this.blocks.length;
-    let x = this.stem.apply(images, training);
-    this.blocks.forEach((block, i) => {
-      x = block.apply(x, { training, dropPath: (rate * i) / n, seed: (seed * 1000003 + i * 7919) >>> 0 });
-    });
-    x = this.head.apply(x, training);
-    return tf.mean(x, [1, 2]) as tf.Tensor2D;
+  /** The feature levels `features()` can return: one per distinct stride, the last module at that stride. */
+  featureInfo(): FeatureInfo[] {
+    return this.levels.map((level) => ({ ...level }));
   }
 
-  /** Logits `[batch, classes]` (pooled features when the spec has no classifier). */
+  private checkImages(images: tf.Tensor): tf.Tensor4D {
+    if (!(images instanceof tf.Tensor) || images.rank !== 4 || images.shape[3] !== this.spec.inChannels) {
+      const shape = images instanceof tf.Tensor ? `[${images.shape.join(', ')}]` : String(images);
+      throw new EffnetModelError('images', `expected NHWC images [batch, height, width, ${this.spec.inChannels}], got shape ${shape}`);
+    }
+    return images as tf.Tensor4D;
+  }
+
+  private blockContext(ctx: ApplyContext, i: number, rate: number | undefined): ApplyContext {
+    return rate === undefined ? ctx : { ...ctx, dropPath: (rate * i) / this.blocks.length };
+  }
+
+  /** Logits `[batch, classes]` (pooled features `[batch, head channels]` when the spec has no classifier). */
   forward(images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D {
-    if (images.rank !== 4 || images.shape[3] !== this.spec.inChannels) {
-      throw new EffnetModelError('images', `expected NHWC images with ${this.spec.inChannels} channels, got shape [${images.shape.join(', ')}]`);
-    }
+    const x0 = this.checkImages(images);
+    const ctx = applyContext({ training: options.training === true, seed: options.seed ?? 0 });
     return tf.tidy(() => {
-      let features = this.pooled(images, options);
-      if (!this.classifierKernel) return features;
-      const dropout = options.dropout ?? this.spec.dropout;
-      if (options.training && dropout > 0) features = tf.dropout(features, dropout, undefined, options.seed ?? 0) as tf.Tensor2D;
-      return tf.add(tf.matMul(features, this.classifierKernel as tf.Tensor2D), this.classifierBias!) as tf.Tensor2D;
+      let x = this.stem.apply(normalizeInside(x0, this.spec.preprocessing), ctx);
+      this.blocks.forEach((block, i) => {
+        x = block.apply(x, this.blockContext(ctx, i, options.dropPath));
+      });
+      x = this.head.apply(x, ctx);
+      const pooled = tf.mean(x, [1, 2]) as tf.Tensor2D;
+      if (!this.classifier) return pooled;
+      const dropped = this.dropout.apply(pooled, ctx, options.dropout ?? this.spec.dropout) as tf.Tensor2D;
+      return this.classifier.apply(dropped, ctx);
     });
   }
 
   /** Evaluation-mode logits. */
   predict(images: tf.Tensor4D): tf.Tensor2D {
     return this.forward(images, { training: false });
+  }
+
+  /**
+   * timm-style `featuresOnly`: the feature maps at the levels of {@link EfficientNet.featureInfo}
+   * (strides 2, 4, 8, 16, 32 for every preset), in `outIndices` order. The head is not run.
+   *
+   * @param images - NHWC images.
+   * @param options - Which levels, and training mode.
+   * @throws EffnetModelError for a bad image shape or an index that is not a level.
+   */
+  features(images: tf.Tensor4D, options: FeatureOptions = {}): tf.Tensor4D[] {
+    const x0 = this.checkImages(images);
+    const outIndices = options.outIndices ?? this.levels.map((level) => level.index);
+    if (!Array.isArray(outIndices) || outIndices.length === 0) throw new EffnetModelError('outIndices', 'must be a non-empty list of feature level indices');
+    for (const index of outIndices) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.levels.length) {
+        throw new EffnetModelError('outIndices', `${String(index)} is not a feature level; levels are 0…${this.levels.length - 1} (reductions ${this.levels.map((l) => l.reduction).join(', ')})`);
+      }
+    }
+    if (new Set(outIndices).size !== outIndices.length) throw new EffnetModelError('outIndices', `lists a level twice: [${outIndices.join(', ')}]`);
+    const wanted = new Map(outIndices.map((index) => [this.levels[index]!.module, index]));
+    const lastModule = Math.max(...outIndices.map((index) => moduleOrder(this.levels[index]!.module)));
+    const ctx = applyContext({ training: options.training === true, seed: options.seed ?? 0 });
+    return tf.tidy(() => {
+      const found = new Map<number, tf.Tensor4D>();
+      let x = this.stem.apply(normalizeInside(x0, this.spec.preprocessing), ctx);
+      if (wanted.has('stem')) found.set(wanted.get('stem')!, x);
+      for (let i = 0; i < this.blocks.length && i < lastModule; i++) {
+        x = this.blocks[i]!.apply(x, this.blockContext(ctx, i, options.dropPath));
+        const index = wanted.get(`blocks.${i}`);
+        if (index !== undefined) found.set(index, x);
+      }
+      return outIndices.map((index) => found.get(index)!);
+    });
   }
 
   /** Trainable parameter count; equals `cost(spec).params` of @effnet/scaling. */
@@ -105,7 +173,7 @@ export class EfficientNet {
 
   /** The variables the optimiser updates. */
   trainableVariables(): tf.Variable[] {
-    return this.store.list().filter((e) => e.trainable && e.variable).map((e) => e.variable!);
+    return this.store.parameters().flatMap((entry) => (entry.variable ? [entry.variable] : []));
   }
 
   /** Every variable (weights and BN statistics) by stable name. */
@@ -119,10 +187,38 @@ export class EfficientNet {
   }
 }
 
-/** Builds a classifier from a preset name (with overrides) or a ModelSpec. */
+/** 0 for the stem, i + 1 for block i. */
+function moduleOrder(module: string): number {
+  return module === 'stem' ? 0 : Number(module.slice('blocks.'.length)) + 1;
+}
+
+/** One level per distinct cumulative stride: the last module (stem or block) at that stride. */
+function featureLevels(spec: ModelSpec): FeatureInfo[] {
+  const levels: FeatureInfo[] = [];
+  const record = (reduction: number, channels: number, module: string) => {
+    const last = levels.at(-1);
+    if (last && last.reduction === reduction) Object.assign(last, { channels, module });
+    else levels.push({ index: levels.length, reduction, channels, module });
+  };
+  let reduction = spec.stem.stride;
+  record(reduction, spec.stem.outChannels, 'stem');
+  spec.blocks.forEach((block, i) => {
+    reduction *= block.stride;
+    record(reduction, block.outChannels, `blocks.${i}`);
+  });
+  return levels;
+}
+
+/**
+ * Builds a classifier from a preset name (with overrides) or a ModelSpec, with no per-variant code.
+ *
+ * @param nameOrSpec - A preset name (`efficientnet-b0`, `efficientnetv2-s`, …) or any ModelSpec.
+ * @param options - Preset overrides (numClasses, inChannels, padding, dropout, dropPath, …), seed, shapeOnly.
+ * @throws EffnetModelError for a detector; EffnetConfigError (from @effnet/scaling) for an unknown preset or bad override.
+ */
 export function efficientnet(nameOrSpec: string | ModelSpec, options: EfficientNetOptions = {}): EfficientNet {
   const { seed, shapeOnly, ...overrides } = options;
   const spec = typeof nameOrSpec === 'string' ? preset(nameOrSpec, overrides) : nameOrSpec;
-  if (spec.family === 'efficientdet') throw new EffnetModelError('nameOrSpec', `'${spec.name}' is a detector; efficientnet() builds classifiers`);
+  if (spec.family === 'efficientdet') throw new EffnetModelError('nameOrSpec', `'${spec.name}' is a detector; efficientnet() builds classifiers (its backbone is detectorPreset(name).backbone)`);
   return new EfficientNet(spec, { seed, shapeOnly });
 }

@@ -1,0 +1,66 @@
+// Batch normalisation over NHWC channels as PyTorch's BatchNorm2d computes it (the convention the
+// spec's eps and momentum are given in): in training, normalise with the batch mean and the biased
+// batch variance and update the moving statistics as m · batch + (1 − m) · moving, with the
+// unbiased variance; in evaluation, normalise with the moving statistics and change nothing.
+// γ = 1, β = 0, moving mean 0 and moving variance 1 at start (torchvision's initialisation).
+import * as tf from '@tensorflow/tfjs-core';
+import type { BatchNormSpec } from '@effnet/scaling';
+import { EffnetBlockError } from './errors.js';
+import { constant } from './initializers.js';
+import { Layer, requireImages, type ApplyContext } from './module.js';
+import { valueOf, type ParamEntry, type ParamScope } from './param-store.js';
+
+/** Options of a {@link BatchNorm}. */
+export interface BatchNormOptions extends BatchNormSpec {
+  /** Channels (the last axis). */
+  channels: number;
+}
+
+/** A batch-norm layer: parameters `gamma`, `beta`; state `movingMean`, `movingVariance`. */
+export class BatchNorm extends Layer {
+  /** Scale γ. */
+  readonly gamma: ParamEntry;
+  /** Shift β. */
+  readonly beta: ParamEntry;
+  /** Moving mean (state, not trained). */
+  readonly movingMean: ParamEntry;
+  /** Moving variance (state, not trained). */
+  readonly movingVariance: ParamEntry;
+
+  /**
+   * @param scope - Where the parameters and state live.
+   * @param options - Channels, eps and momentum (PyTorch sense: 0.1 is TensorFlow's 0.9).
+   * @throws EffnetBlockError for eps ≤ 0 or a momentum outside [0, 1].
+   */
+  constructor(
+    scope: ParamScope,
+    readonly options: BatchNormOptions,
+  ) {
+    super(scope);
+    const { channels, eps, momentum } = options;
+    if (!(typeof eps === 'number' && eps > 0 && Number.isFinite(eps))) throw new EffnetBlockError(scope.prefix, `eps must be a positive number, got ${String(eps)}`);
+    if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
+      throw new EffnetBlockError(scope.prefix, `momentum must be in [0, 1] (PyTorch sense: TensorFlow's 0.99 is 0.01), got ${String(momentum)}`);
+    }
+    this.gamma = scope.add('gamma', [channels], constant(1));
+    this.beta = scope.add('beta', [channels], constant(0));
+    this.movingMean = scope.add('movingMean', [channels], constant(0), false);
+    this.movingVariance = scope.add('movingVariance', [channels], constant(1), false);
+  }
+
+  protected forward(x: tf.Tensor4D, ctx: ApplyContext): tf.Tensor4D {
+    const { channels, eps, momentum } = this.options;
+    const input = requireImages(this.name, x, channels);
+    const gamma = valueOf<tf.Tensor1D>(this.gamma);
+    const beta = valueOf<tf.Tensor1D>(this.beta);
+    const movingMean = valueOf<tf.Tensor1D>(this.movingMean);
+    const movingVariance = valueOf<tf.Tensor1D>(this.movingVariance);
+    if (!ctx.training) return tf.batchNorm4d(input, movingMean, movingVariance, beta, gamma, eps);
+    const { mean, variance } = tf.moments(input, [0, 1, 2]);
+    const n = input.shape[0] * input.shape[1] * input.shape[2];
+    const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
+    this.movingMean.variable!.assign(tf.add(tf.mul(movingMean, 1 - momentum), tf.mul(mean, momentum)));
+    this.movingVariance.variable!.assign(tf.add(tf.mul(movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
+    return tf.batchNorm4d(input, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, eps);
+  }
+}

@@ -1,0 +1,17 @@
+// Typed errors of @effnet/blocks (STYLE.md rule 5): what was wrong, where, and how to fix it.
+
+/** A block was built or called with something it cannot use: wrong channels, a rate ≥ 1, a shape-only store… */
+export class EffnetBlockError extends Error {
+  override name = 'EffnetBlockError';
+  /** The layer or parameter concerned, e.g. `blocks.3.dw.conv`. */
+  readonly where: string;
+
+  /**
+   * @param where - The layer or parameter concerned.
+   * @param message - What was wrong and how to fix it.
+   */
+  constructor(where: string, message: string) {
+    super(`${where}: ${message}`);
+    this.where = where;
+  }
+}
