@@ -1,6 +1,7 @@
 // Test helper: the backends every detection test runs on (cpu always, wasm with its .wasm files
 // from the installed package), selected per test with `useBackend`.
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
