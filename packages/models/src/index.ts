@@ -1,6 +1,7 @@
 // @effnet/models: the public surface.
 export { EfficientNet, efficientnet, type EfficientNetOptions, type ForwardOptions, type FeatureOptions, type FeatureInfo } from './efficientnet.js';
 export { preprocess } from './preprocessing.js';
-export { importTorchvision, torchvisionNames, type TorchLayout } from './import-torchvision.js';
-export { readSafetensors, type SafeTensor } from './safetensors.js';
+export { importWeights, importTorchvision, type ImportOptions } from './import-weights.js';
+export { torchvisionNames, timmNames, detectFormat, type TorchLayout, type CheckpointFormat, type NameTable } from './weight-names.js';
+export { readSafetensors, writeSafetensors, MAX_SAFETENSORS_HEADER, type SafeTensor, type SafetensorsDtype } from './safetensors.js';
 export { EffnetModelError, EffnetWeightsError } from './errors.js';

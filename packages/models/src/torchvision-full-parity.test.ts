@@ -1,7 +1,7 @@
 // Full-size parity with torchvision 0.14: efficientnet_b0 and efficientnet_v2_s at 224 with seeded
 // random weights and randomised BN statistics (fixtures-full/, written by `npm run fixtures`, i.e.
 // tools/fixtures/torchvision_reference.py --full), imported through importTorchvision, give
-// torchvision's eval-mode logits on the cpu and wasm backends. Without fixtures-full/ the test is
+// torchvision's eval-mode logits and feature maps on the cpu and wasm backends. Without fixtures-full/ the test is
 // skipped with a printed reason, unless CI is set, where it fails.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,8 +12,9 @@ import { dirname, join } from 'node:path';
 import { cost, preset } from '@effnet/scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
-import { importTorchvision } from './import-torchvision.js';
+import { importTorchvision } from './import-weights.js';
 import { readSafetensors } from './safetensors.js';
+import { expectTorchvisionOutputs, referenceKeys } from './test-parity.js';
 
 setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
 
@@ -39,7 +40,7 @@ describe('full-size fixtures', () => {
 });
 
 describe.each(['cpu', 'wasm'])('full-size torchvision parity on %s', (backend) => {
-  it.skipIf(!present).each(Object.entries(NETWORKS))('%s at 224: imported weights give torchvision’s logits', async (file, name) => {
+  it.skipIf(!present).each(Object.entries(NETWORKS))('%s at 224: imported weights give torchvision’s logits and feature maps at strides 2-32', async (file, name) => {
     await tf.setBackend(backend);
     const bytes = new Uint8Array(readFileSync(join(FULL, `${file}.safetensors`)));
     const tensors = readSafetensors(bytes);
@@ -47,18 +48,8 @@ describe.each(['cpu', 'wasm'])('full-size torchvision parity on %s', (backend) =
     const model = new EfficientNet(spec);
     try {
       expect(model.countParams()).toBe(cost(spec).params);
-      const ignore = [...tensors.keys()].filter((key) => key === 'input' || key === 'logits' || key.startsWith('feature.'));
-      importTorchvision(model, bytes, { ignore });
-      const input = tensors.get('input')!;
-      const expected = tensors.get('logits')!;
-      const logits = tf.tidy(() => model.predict(tf.transpose(tf.tensor4d(input.values, input.shape as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D));
-      const got = await logits.data();
-      logits.dispose();
-      expect(Array.from(logits.shape)).toEqual(expected.shape);
-      const scaleOf = Math.max(1, ...Array.from(expected.values, Math.abs));
-      let maxAbs = 0;
-      for (let i = 0; i < got.length; i += 1) maxAbs = Math.max(maxAbs, Math.abs(got[i]! - expected.values[i]!));
-      expect(maxAbs).toBeLessThan(1e-4 * scaleOf);
+      importTorchvision(model, bytes, { ignore: referenceKeys(tensors) });
+      expect(await expectTorchvisionOutputs(model, tensors)).toBe(5);
     } finally {
       model.dispose();
     }

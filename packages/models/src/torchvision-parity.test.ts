@@ -1,6 +1,6 @@
 // Parity with torchvision 0.14: small networks with seeded random weights and randomised BN
 // statistics (tools/fixtures/torchvision_reference.py), imported through importTorchvision, give
-// torchvision's eval-mode logits on the cpu and wasm backends.
+// torchvision's eval-mode logits and feature maps on the cpu and wasm backends.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -11,8 +11,9 @@ import { cost, modelSpecFromStages, preset, scale, type ModelSpec } from '@effne
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
-import { importTorchvision } from './import-torchvision.js';
+import { importTorchvision } from './import-weights.js';
 import { readSafetensors } from './safetensors.js';
+import { expectTorchvisionOutputs, referenceKeys } from './test-parity.js';
 
 setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
 
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 describe.each(['cpu', 'wasm'])('torchvision parity on %s', (backend) => {
-  it.each(Object.keys(SPECS))('%s: imported weights give torchvision’s logits', async (name) => {
+  it.each(Object.keys(SPECS))('%s: imported weights give torchvision’s logits and feature maps', async (name) => {
     await tf.setBackend(backend);
     const bytes = new Uint8Array(readFileSync(join(FIXTURES, `${name}.safetensors`)));
     const tensors = readSafetensors(bytes);
@@ -44,16 +45,8 @@ describe.each(['cpu', 'wasm'])('torchvision parity on %s', (backend) => {
     const model = new EfficientNet(spec);
     try {
       expect(model.countParams()).toBe(cost(spec).params);
-      importTorchvision(model, bytes, { ignore: ['input', 'logits'] });
-      const input = tensors.get('input')!;
-      const expected = tensors.get('logits')!;
-      const logits = tf.tidy(() => model.predict(tf.transpose(tf.tensor4d(input.values, input.shape as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D));
-      const got = await logits.data();
-      logits.dispose();
-      expect(Array.from(logits.shape)).toEqual(expected.shape);
-      const scaleOf = Math.max(1, ...Array.from(expected.values, Math.abs));
-      const maxAbs = Math.max(...Array.from(got, (v, i) => Math.abs(v - expected.values[i]!)));
-      expect(maxAbs).toBeLessThan(1e-4 * scaleOf);
+      importTorchvision(model, bytes, { ignore: referenceKeys(tensors) });
+      expect(await expectTorchvisionOutputs(model, tensors)).toBe(name === 'b0-narrow' ? 5 : 3);
     } finally {
       model.dispose();
     }

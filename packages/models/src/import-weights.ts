@@ -1,0 +1,102 @@
+// Imports a PyTorch EfficientNet state dict (torchvision or timm names, safetensors) into a model
+// built from the matching ModelSpec: maps the names (weight-names.ts), converts layouts (conv OIHW →
+// HWIO, depthwise [C,1,kh,kw] → [kh,kw,C,1], linear [out,in] → [in,out]) and copies the BN running
+// statistics. Names and shapes are all checked before any tensor is made; every missing,
+// unexpected or misshaped tensor is reported in one EffnetWeightsError, and a failed import leaves
+// the model as it was.
+import * as tf from '@tensorflow/tfjs-core';
+import type { EfficientNet } from './efficientnet.js';
+import { EffnetWeightsError } from './errors.js';
+import { readSafetensors, type SafeTensor } from './safetensors.js';
+import { detectFormat, timmNames, torchvisionNames, type CheckpointFormat, type TorchLayout } from './weight-names.js';
+
+/** Options of {@link importWeights}. */
+export interface ImportOptions {
+  /** Whose names the checkpoint uses (default `auto`: detected from the names). */
+  from?: CheckpointFormat | 'auto';
+  /** Checkpoint tensors to skip (besides `num_batches_tracked`, always skipped). */
+  ignore?: readonly string[];
+}
+
+function convertedShape(shape: readonly number[], layout: TorchLayout): number[] | null {
+  switch (layout) {
+    case 'conv':
+      return shape.length === 4 ? [shape[2]!, shape[3]!, shape[1]!, shape[0]!] : null;
+    case 'depthwise':
+      return shape.length === 4 && shape[1] === 1 ? [shape[2]!, shape[3]!, shape[0]!, 1] : null;
+    case 'linear':
+      return shape.length === 2 ? [shape[1]!, shape[0]!] : null;
+    case 'vector':
+      return shape.length === 1 ? [shape[0]!] : null;
+  }
+}
+
+const PERMUTATION: Record<TorchLayout, number[] | null> = { conv: [2, 3, 1, 0], depthwise: [2, 3, 0, 1], linear: [1, 0], vector: null };
+
+function convert(t: SafeTensor, layout: TorchLayout): tf.Tensor {
+  return tf.tidy(() => {
+    const x = tf.tensor(t.values, t.shape, 'float32');
+    const perm = PERMUTATION[layout];
+    return perm ? tf.transpose(x, perm) : x;
+  });
+}
+
+/**
+ * Copies a torchvision or timm state dict (safetensors bytes) into `model`.
+ *
+ * @param model - A model built from the checkpoint's architecture.
+ * @param bytes - The safetensors file.
+ * @param options - Format (default: detected) and names to skip.
+ * @returns The format that was used.
+ * @throws EffnetWeightsError for a malformed file, or listing every missing, unexpected and misshaped tensor.
+ */
+export function importWeights(model: EfficientNet, bytes: Uint8Array, options: ImportOptions = {}): CheckpointFormat {
+  const tensors = readSafetensors(bytes);
+  const format = options.from === undefined || options.from === 'auto' ? detectFormat(tensors.keys()) : options.from;
+  if (format !== 'torchvision' && format !== 'timm') throw new EffnetWeightsError('from', `must be 'torchvision', 'timm' or 'auto', got ${JSON.stringify(format)}`);
+  const names = format === 'timm' ? timmNames(model.spec) : torchvisionNames(model.spec);
+  const variables = model.namedVariables();
+  const problems: string[] = [];
+  const used = new Set<string>();
+  const plan: [tf.Variable, SafeTensor, TorchLayout][] = [];
+  for (const [ours, [theirs, layout]] of names) {
+    const source = tensors.get(theirs);
+    const target = variables[ours];
+    if (!target) throw new EffnetWeightsError('model', `has no variable '${ours}': it was built shape-only or disposed`);
+    if (!source) {
+      problems.push(`missing '${theirs}' (for ${ours})`);
+      continue;
+    }
+    used.add(theirs);
+    const shape = convertedShape(source.shape, layout);
+    if (!shape || shape.join(',') !== target.shape.join(',')) {
+      problems.push(`'${theirs}' has shape [${source.shape.join(', ')}], ${ours} needs [${target.shape.join(', ')}] after ${layout} layout conversion`);
+      continue;
+    }
+    plan.push([target, source, layout]);
+  }
+  const ignore = new Set(options.ignore ?? []);
+  for (const name of tensors.keys()) {
+    if (!used.has(name) && !ignore.has(name) && !name.endsWith('num_batches_tracked')) problems.push(`unexpected '${name}'`);
+  }
+  if (problems.length > 0) throw new EffnetWeightsError(`${format} state dict`, `${problems.length} problem(s): ${problems.join('; ')}`);
+  // Nothing is written unless everything fits: a failed import leaves the model as it was.
+  const ready = plan.map(([target, source, layout]) => [target, convert(source, layout)] as const);
+  for (const [target, value] of ready) {
+    target.assign(value);
+    value.dispose();
+  }
+  return format;
+}
+
+/**
+ * Copies a torchvision state dict into `model` (`importWeights` with `from: 'torchvision'`).
+ *
+ * @param model - A model built from the checkpoint's architecture.
+ * @param bytes - The safetensors file.
+ * @param options - Names to skip.
+ * @throws EffnetWeightsError as {@link importWeights}.
+ */
+export function importTorchvision(model: EfficientNet, bytes: Uint8Array, options: { ignore?: readonly string[] } = {}): void {
+  importWeights(model, bytes, { ...options, from: 'torchvision' });
+}
