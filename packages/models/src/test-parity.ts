@@ -2,9 +2,24 @@
 // tools/fixtures/torchvision_reference.py — eval-mode logits and every feature map
 // (`feature.stride<r>`, NCHW) — within max-abs 1e-4 × max(1, max|reference|).
 import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { modelSpecFromStages, preset, scale, type ModelSpec } from '@effnet/scaling';
 import { expect } from 'vitest';
 import type { EfficientNet } from './efficientnet.js';
 import type { SafeTensor } from './safetensors.js';
+
+/** The committed narrow fixtures (packages/models/test/fixtures). */
+export const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures');
+
+/** The specs of the committed fixtures, as tools/fixtures/torchvision_reference.py builds them in torchvision. */
+export const FIXTURE_SPECS: Record<'b0-narrow' | 'v2-tiny', () => ModelSpec> = {
+  'b0-narrow': () => scale(preset('efficientnet-b0', { numClasses: 10 }), { width: 0.25, depth: 0.25, resolution: 1 }),
+  'v2-tiny': () =>
+    modelSpecFromStages(['r1_k3_s1_e1_i16_o16_c1', 'r2_k3_s2_e4_i16_o24_c1', 'r2_k3_s2_e4_i24_o32_se0.25', 'r1_k3_s1_e6_i32_o40_se0.25'], {
+      name: 'v2-tiny', family: 'efficientnetv2', convention: 'torchvision', head: { channels: 128, scaleWithWidth: false },
+      batchNorm: { eps: 1e-3, momentum: 0.1 }, numClasses: 10, resolution: 64,
+    }),
+};
 
 /** max |got − want| and the tolerance 1e-4 × max(1, max|want|). */
 export function maxAbsError(got: ArrayLike<number>, want: Float32Array): { maxAbs: number; tolerance: number } {

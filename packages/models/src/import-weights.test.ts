@@ -1,0 +1,128 @@
+// importWeights: timm names (a timm-named copy of the torchvision fixtures, written by
+// tools/fixtures/timm_names.py, which reads block kinds from tensor shapes, independently of the
+// TypeScript tables) give torchvision's logits; format detection; one error listing every missing,
+// unexpected and misshaped tensor; the safetensors dtypes decoded on hand-made values.
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EfficientNet } from './efficientnet.js';
+import { EffnetWeightsError } from './errors.js';
+import { importWeights } from './import-weights.js';
+import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { FIXTURE_SPECS, FIXTURES, expectTorchvisionOutputs, referenceKeys } from './test-parity.js';
+import { timmNames, torchvisionNames } from './weight-names.js';
+
+const PYTHON = '/usr/bin/python3';
+const RENAMER = join(import.meta.dirname, '..', '..', '..', 'tools', 'fixtures', 'timm_names.py');
+const havePython = existsSync(PYTHON);
+if (!havePython && !process.env['CI']) console.warn(`timm import parity skipped: ${PYTHON} is missing (it renames the fixtures to timm's names)`);
+const work = mkdtempSync(join(tmpdir(), 'effnet-timm-'));
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('timm checkpoints', () => {
+  it.skipIf(!havePython && !process.env['CI']).each(Object.keys(FIXTURE_SPECS))('%s under timm names gives torchvision’s logits and feature maps', async (name) => {
+    const out = join(work, `${name}.safetensors`);
+    const run = spawnSync(PYTHON, [RENAMER, join(FIXTURES, `${name}.safetensors`), out], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const bytes = new Uint8Array(readFileSync(out));
+    const tensors = readSafetensors(bytes);
+    expect(tensors.has('conv_stem.weight')).toBe(true);
+    const model = new EfficientNet(FIXTURE_SPECS[name as keyof typeof FIXTURE_SPECS]());
+    try {
+      expect(importWeights(model, bytes, { ignore: referenceKeys(tensors) })).toBe('timm');
+      expect(await expectTorchvisionOutputs(model, tensors, `${name} (timm names)`)).toBeGreaterThan(0);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('name tables cover every variable of the model exactly once', () => {
+    const model = new EfficientNet(FIXTURE_SPECS['b0-narrow'](), { shapeOnly: true });
+    const ours = model.store.list().filter((e) => e.name !== 'dropout').map((e) => e.name).sort();
+    for (const names of [torchvisionNames(model.spec), timmNames(model.spec)]) {
+      expect([...names.keys()].sort()).toEqual(ours);
+      expect(new Set([...names.values()].map(([theirs]) => theirs)).size).toBe(names.size);
+    }
+    expect(timmNames(model.spec).get('blocks.0.dw.conv.kernel')).toEqual(['blocks.0.0.conv_dw.weight', 'depthwise']);
+    expect(torchvisionNames(model.spec).get('blocks.0.dw.conv.kernel')).toEqual(['features.1.0.block.0.0.weight', 'depthwise']);
+  });
+});
+
+describe('import errors', () => {
+  it('lists every missing, unexpected and misshaped tensor in one EffnetWeightsError and writes nothing', () => {
+    const source = readSafetensors(new Uint8Array(readFileSync(join(FIXTURES, 'v2-tiny.safetensors'))));
+    const edited = new Map([...source].filter(([k]) => !referenceKeys(source).includes(k)).map(([k, t]) => [k, { shape: t.shape, values: t.values }]));
+    edited.delete('features.0.1.running_var');
+    edited.set('extra.weight', { shape: [2], values: new Float32Array(2) });
+    edited.set('classifier.1.bias', { shape: [11], values: new Float32Array(11) });
+    const bytes = writeSafetensors(edited);
+    const model = new EfficientNet(FIXTURE_SPECS['v2-tiny']());
+    try {
+      const before = Array.from(model.namedVariables()['stem.conv.kernel']!.dataSync());
+      let error: unknown;
+      try {
+        importWeights(model, bytes);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(EffnetWeightsError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^torchvision state dict: 3 problem\(s\)/);
+      expect(message).toContain("missing 'features.0.1.running_var' (for stem.bn.movingVariance)");
+      expect(message).toContain("'classifier.1.bias' has shape [11], classifier.bias needs [10]");
+      expect(message).toContain("unexpected 'extra.weight'");
+      expect(Array.from(model.namedVariables()['stem.conv.kernel']!.dataSync())).toEqual(before);
+      expect(() => importWeights(model, writeSafetensors(new Map([['x', { shape: [1], values: [1] }]])))).toThrow(/neither a timm .* nor a torchvision/);
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('safetensors dtypes', () => {
+  it('decodes F16, BF16, F64, I32 and I64 to float32 and round-trips F32', () => {
+    const header = JSON.stringify({
+      h: { dtype: 'F16', shape: [3], data_offsets: [0, 6] },
+      b: { dtype: 'BF16', shape: [2], data_offsets: [6, 10] },
+      d: { dtype: 'F64', shape: [1], data_offsets: [10, 18] },
+      i: { dtype: 'I32', shape: [1], data_offsets: [18, 22] },
+      l: { dtype: 'I64', shape: [1], data_offsets: [22, 30] },
+      __metadata__: { format: 'pt' },
+    });
+    const head = new TextEncoder().encode(header);
+    const bytes = new Uint8Array(8 + head.length + 30);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, BigInt(head.length), true);
+    bytes.set(head, 8);
+    const at = 8 + head.length;
+    // F16: 1.0 = 0x3c00, −2.5 = 0xc100, 2^-24 (smallest subnormal) = 0x0001.
+    [0x3c00, 0xc100, 0x0001].forEach((h, i) => view.setUint16(at + 2 * i, h, true));
+    // BF16: the top half of float32 1.5 (0x3fc00000) and −0.15625 (0xbe200000).
+    view.setUint16(at + 6, 0x3fc0, true);
+    view.setUint16(at + 8, 0xbe20, true);
+    view.setFloat64(at + 10, 0.1, true);
+    view.setInt32(at + 18, -7, true);
+    view.setBigInt64(at + 22, 123456789n, true);
+    const t = readSafetensors(bytes);
+    expect(Array.from(t.get('h')!.values)).toEqual([1, -2.5, 2 ** -24]);
+    expect(Array.from(t.get('b')!.values)).toEqual([1.5, -0.15625]);
+    expect(t.get('d')!.values[0]).toBe(Math.fround(0.1));
+    expect(Array.from(t.get('i')!.values)).toEqual([-7]);
+    expect(Array.from(t.get('l')!.values)).toEqual([123456792]);
+    const round = readSafetensors(writeSafetensors(new Map([['w', { shape: [2, 2], values: [1, -2, 3.5, 1e-8] }]])));
+    expect(round.get('w')!.shape).toEqual([2, 2]);
+    expect(Array.from(round.get('w')!.values)).toEqual([1, -2, 3.5, Math.fround(1e-8)]);
+  });
+});
