@@ -20,3 +20,6 @@ export { DepthwiseSeparable } from './depthwise-separable.js';
 export { SeparableConv, type SeparableConvOptions } from './separable-conv.js';
 export { blockFromSpec, type Block } from './block-from-spec.js';
 export type { BlockOptions } from './block-options.js';
+export { WeightedFusion, FUSION_EPSILON } from './weighted-fusion.js';
+export { ResampleFeature, type ResampleFeatureOptions } from './resample-feature.js';
+export { BiFpnLayer, type BiFpnLayerOptions } from './bifpn.js';

@@ -5,3 +5,4 @@ export { importWeights, importTorchvision, type ImportOptions } from './import-w
 export { torchvisionNames, timmNames, detectFormat, type TorchLayout, type CheckpointFormat, type NameTable } from './weight-names.js';
 export { readSafetensors, writeSafetensors, MAX_SAFETENSORS_HEADER, type SafeTensor, type SafetensorsDtype } from './safetensors.js';
 export { EffnetModelError, EffnetWeightsError } from './errors.js';
+export * from './detection/index.js';
