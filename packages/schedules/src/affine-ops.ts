@@ -50,12 +50,13 @@ export function affineTransform(images: tf.Tensor4D, matrix: AffineMatrix, optio
   const fill = checkNumber('fill', options.fill ?? 128, 0, 255);
   const [n, h, w, c] = images.shape;
   return tf.tidy(() => {
-    const [yin, xin] = sourceIndices(h, w, matrix);
+    // Float32 from here on (exact below 2^24): tfjs-backend-wasm's clipByValue mishandles int32.
+    const [yin, xin] = sourceIndices(h, w, matrix).map((t) => tf.cast(t, 'float32')) as [tf.Tensor2D, tf.Tensor2D];
     const inside = tf.logicalAnd(
       tf.logicalAnd(tf.greaterEqual(xin, 0), tf.less(xin, w)),
       tf.logicalAnd(tf.greaterEqual(yin, 0), tf.less(yin, h)),
     );
-    const index = tf.add(tf.mul(tf.clipByValue(yin, 0, h - 1), tf.scalar(w, 'int32')), tf.clipByValue(xin, 0, w - 1));
+    const index = tf.cast(tf.add(tf.mul(tf.clipByValue(yin, 0, h - 1), w), tf.clipByValue(xin, 0, w - 1)), 'int32');
     const moved = tf.reshape(tf.gather(tf.reshape(images, [n, h * w, c]), tf.reshape(index, [-1]), 1), [n, h, w, c]);
     const keep = tf.broadcastTo(tf.reshape(inside, [1, h, w, 1]), [n, h, w, c]);
     return tf.where(keep, moved, tf.fill([n, h, w, c], fill, moved.dtype)) as tf.Tensor4D;
