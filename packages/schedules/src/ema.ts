@@ -75,7 +75,7 @@ export function ema(decay: number, options: EmaOptions = {}): WeightEma {
     update(weights) {
       if (swapped) throw new EffnetConfigError('weights', 'update while the averages are swapped in; call swapOut first');
       if (shadows.size === 0) {
-        for (const [key, v] of entries(weights)) shadows.set(key, tf.variable(tf.clone(v), false));
+        for (const [key, v] of entries(weights)) shadows.set(key, tf.tidy(() => tf.variable(tf.clone(v), false)));
         return;
       }
       const d = this.nextDecay();
