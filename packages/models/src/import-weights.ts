@@ -31,6 +31,8 @@ function convertedShape(shape: readonly number[], layout: TorchLayout): number[]
   }
 }
 
+const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
+
 const PERMUTATION: Record<TorchLayout, number[] | null> = { conv: [2, 3, 1, 0], depthwise: [2, 3, 0, 1], linear: [1, 0], vector: null };
 
 function convert(t: SafeTensor, layout: TorchLayout): tf.Tensor {
@@ -68,6 +70,10 @@ export function importWeights(model: EfficientNet, bytes: Uint8Array, options: I
       continue;
     }
     used.add(theirs);
+    if (!FLOAT_DTYPES.has(source.dtype)) {
+      problems.push(`'${theirs}' has dtype ${source.dtype}; weights must be F32, F16, BF16 or F64`);
+      continue;
+    }
     const shape = convertedShape(source.shape, layout);
     if (!shape || shape.join(',') !== target.shape.join(',')) {
       problems.push(`'${theirs}' has shape [${source.shape.join(', ')}], ${ours} needs [${target.shape.join(', ')}] after ${layout} layout conversion`);

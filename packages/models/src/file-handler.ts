@@ -1,0 +1,162 @@
+// A `file://` tf.io IOHandler for Node (tfjs-core has none; tfjs-node's would make models depend on
+// a backend). A model directory holds `model.json` (tf.io's format: modelTopology, weightsManifest)
+// and `weights.bin`. Saving writes each file to a temporary name in the same directory and renames
+// it into place, weights first, so a reader never sees a manifest without its weights. Loading
+// treats the directory as hostile: model.json must be a regular file of bounded size; every weights
+// path must be a plain relative name (no `..`, absolute path or drive), must not be a symlink and
+// must resolve inside the directory; the file sizes must add up to what the weight specs need
+// before anything is read. Node's fs is imported only when the handler runs.
+import type * as tf from '@tensorflow/tfjs-core';
+import { EffnetWeightsError } from './errors.js';
+import { checkWeightPath, checkWeightSpecs } from './weights-manifest.js';
+
+/** Largest model.json accepted. */
+const MAX_MODEL_JSON = 16 * 1024 * 1024;
+
+/** The weights file saveWeights writes beside model.json. */
+const WEIGHTS_FILE = 'weights.bin';
+
+function fail(message: string): never {
+  throw new EffnetWeightsError('file://', message);
+}
+
+async function node() {
+  const [fs, path, crypto] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:crypto')]);
+  return { fs, path, crypto };
+}
+
+function joinBuffers(data: tf.io.WeightData): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  const total = data.reduce((n, b) => n + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The parsed `model.json` of a model directory: what the loader reads before opening any weights file.
+ *
+ * @param bytes - The file's bytes.
+ * @throws EffnetWeightsError when it is not UTF-8 JSON of tf.io's model.json shape, or a path is unsafe.
+ */
+export function parseModelJson(bytes: Uint8Array): { json: Record<string, unknown>; paths: string[]; weightSpecs: unknown[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    fail(`model.json is not UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('model.json is not a JSON object');
+  const manifest = (json as Record<string, unknown>)['weightsManifest'];
+  if (!Array.isArray(manifest) || manifest.length === 0 || manifest.length > 1024) fail('model.json has no weightsManifest list');
+  const paths: string[] = [];
+  const weightSpecs: unknown[] = [];
+  for (const group of manifest) {
+    if (typeof group !== 'object' || group === null || !Array.isArray(group.paths) || !Array.isArray(group.weights)) fail('a weightsManifest group is not {paths: [...], weights: [...]}');
+    for (const p of group.paths as unknown[]) paths.push(checkWeightPath(p));
+    weightSpecs.push(...(group.weights as unknown[]));
+  }
+  if (new Set(paths).size !== paths.length) fail('model.json lists a weights file twice');
+  return { json: json as Record<string, unknown>, paths, weightSpecs };
+}
+
+/**
+ * A tf.io IOHandler over a model directory on the local file system (Node only).
+ *
+ * @param location - A directory (or its `model.json`), with or without the `file://` prefix.
+ */
+export function fileHandler(location: string): tf.io.IOHandler {
+  const raw = location.startsWith('file://') ? location.slice('file://'.length) : location;
+  if (raw.length === 0 || raw.includes('\0')) fail(`'${location}' is not a file system path`);
+  const locate = async () => {
+    const { path } = await node();
+    const resolved = path.resolve(raw);
+    return resolved.endsWith('.json') ? { dir: path.dirname(resolved), manifest: resolved } : { dir: resolved, manifest: path.join(resolved, 'model.json') };
+  };
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      const { fs, path, crypto } = await node();
+      const { dir, manifest } = await locate();
+      const data = joinBuffers(artifacts.weightData ?? new ArrayBuffer(0));
+      const json = JSON.stringify({
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      });
+      await fs.mkdir(dir, { recursive: true });
+      const atomicWrite = async (target: string, bytes: Uint8Array | string) => {
+        const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+        try {
+          await fs.writeFile(temp, bytes, { flag: 'wx' });
+          await fs.rename(temp, target);
+        } catch (error) {
+          await fs.rm(temp, { force: true });
+          throw new EffnetWeightsError('file://', `could not write ${target}: ${(error as Error).message}`);
+        }
+      };
+      await atomicWrite(path.join(dir, WEIGHTS_FILE), data);
+      await atomicWrite(manifest, json);
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          modelTopologyBytes: JSON.stringify(artifacts.modelTopology ?? null).length,
+          weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+          weightDataBytes: data.byteLength,
+        },
+      };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const { fs, path } = await node();
+      const { dir, manifest } = await locate();
+      const stat = async (file: string) => {
+        try {
+          return await fs.lstat(file);
+        } catch {
+          return fail(`${file} does not exist or cannot be read`);
+        }
+      };
+      const info = await stat(manifest);
+      if (!info.isFile()) fail(`${manifest} is not a regular file (symlinks are refused)`);
+      if (info.size > MAX_MODEL_JSON) fail(`${manifest} has ${info.size} bytes; at most ${MAX_MODEL_JSON} are accepted`);
+      const { json, paths, weightSpecs } = parseModelJson(new Uint8Array(await fs.readFile(manifest)));
+      const realDir = await fs.realpath(dir);
+      const files: { file: string; size: number }[] = [];
+      for (const p of paths) {
+        const file = path.join(dir, ...p.split('/'));
+        const fileInfo = await stat(file);
+        if (fileInfo.isSymbolicLink() || !fileInfo.isFile()) fail(`weights file '${p}' is not a regular file (symlinks are refused)`);
+        const real = await fs.realpath(file);
+        if (!real.startsWith(realDir + path.sep)) fail(`weights file '${p}' resolves outside the model directory`);
+        files.push({ file: real, size: fileInfo.size });
+      }
+      const total = files.reduce((n, f) => n + f.size, 0);
+      checkWeightSpecs(weightSpecs, total);
+      const data = new Uint8Array(total);
+      let at = 0;
+      for (const { file, size } of files) {
+        const handle = await fs.open(file, 'r');
+        try {
+          const { bytesRead } = await handle.read(data, at, size, 0);
+          if (bytesRead !== size) fail(`weights file ${file} changed while it was read`);
+        } finally {
+          await handle.close();
+        }
+        at += size;
+      }
+      return {
+        modelTopology: json['modelTopology'] as {},
+        weightSpecs: weightSpecs as tf.io.WeightsManifestEntry[],
+        weightData: data.buffer,
+        format: typeof json['format'] === 'string' ? json['format'] : undefined,
+        generatedBy: typeof json['generatedBy'] === 'string' ? json['generatedBy'] : undefined,
+      };
+    },
+  };
+}
