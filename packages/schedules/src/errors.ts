@@ -2,6 +2,7 @@
 
 /** A schedule or augmentation option is invalid. */
 export class EffnetConfigError extends Error {
+  /** Always `EffnetConfigError`. */
   override name = 'EffnetConfigError';
   /** The option that was wrong, e.g. `stages` or `from.imageSize`. */
   readonly field: string;

@@ -1,7 +1,7 @@
 // @effnet/schedules: the public surface.
 export { progressiveStages, stageAt, toStepStages } from './progressive.js';
 export type { ProgressiveOptions, ProgressivePlan, ProgressiveStage, StageSettings, StepStage } from './progressive.js';
-export { paperPlan, PAPER_PLANS } from './paper-plans.js';
+export { paperPlan, PAPER_PLANS, type PlanEnds } from './paper-plans.js';
 export { formatPlanTable } from './plan-table.js';
 export { constantLr, cosineLr, exponentialLr, stepLr, warmup, sequenceLr, type LrSchedule } from './lr-schedules.js';
 export { EffnetConfigError } from './errors.js';
@@ -11,6 +11,6 @@ export {
   randAugment, randAugmentPlan, randAugmentParameter, applyRandAugmentOp, RAND_AUGMENT_OPS,
   type Augmentation, type PixelRange, type RandAugmentOp, type RandAugmentOptions, type RandAugmentStep,
 } from './rand-augment.js';
-export { mixup, cutmix, mixLambda, smoothLabels, type CutMixBatch, type MixedBatch, type Mixer, type MixOptions } from './mixing.js';
+export { mixup, cutmix, mixLambda, smoothLabels, type CutMixBatch, type MixedBatch, type PasteBox, type Mixer, type MixOptions } from './mixing.js';
 export { resizeImages, randomFlip, randomResizedCrop, type CropBox, type FlipOptions, type RandomResizedCropOptions } from './crop-flip-resize.js';
 export { ema, type EmaOptions, type EmaWeights, type WeightEma } from './ema.js';

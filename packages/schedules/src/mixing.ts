@@ -19,10 +19,22 @@ export interface MixedBatch {
   lambda: number;
 }
 
-/** A CutMix batch also says which box was pasted (pixels, end exclusive). */
+/** A pasted box in pixels: rows top…bottom−1, columns left…right−1 (empty when nothing was pasted). */
+export interface PasteBox {
+  /** First row. */
+  top: number;
+  /** First column. */
+  left: number;
+  /** Row after the last. */
+  bottom: number;
+  /** Column after the last. */
+  right: number;
+}
+
+/** A CutMix batch also says which box was pasted. */
 export interface CutMixBatch extends MixedBatch {
-  /** The pasted box: rows top…bottom−1, columns left…right−1 (empty when nothing was pasted). */
-  box: { top: number; left: number; bottom: number; right: number };
+  /** The pasted box. */
+  box: PasteBox;
 }
 
 /** Mixes a batch; `call` picks the random draw (default: a counter of calls). */
@@ -70,7 +82,7 @@ export function mixup(alpha: number, options: MixOptions = {}): Mixer {
 }
 
 /** The CutMix box for an H × W image and λ, as timm draws it (centre uniform, sides √(1−λ)·H and √(1−λ)·W, clipped). */
-export function cutmixBox(height: number, width: number, lambda: number, random: SeededRandom): CutMixBatch['box'] {
+export function cutmixBox(height: number, width: number, lambda: number, random: SeededRandom): PasteBox {
   const ratio = Math.sqrt(1 - lambda);
   const [cutH, cutW] = [Math.floor(height * ratio), Math.floor(width * ratio)];
   const [cy, cx] = [random.int(height), random.int(width)];
@@ -97,12 +109,13 @@ export function cutmix(alpha: number, options: MixOptions = {}): Mixer<CutMixBat
     const drawn = alpha === 0 ? 1 : random.beta(alpha, alpha);
     const box = cutmixBox(h, w, drawn, random);
     const lambda = 1 - ((box.bottom - box.top) * (box.right - box.left)) / (h * w);
-    return tf.tidy(() => {
+    const mixed = tf.tidy(() => {
       const rows = tf.logicalAnd(tf.greaterEqual(tf.range(0, h), box.top), tf.less(tf.range(0, h), box.bottom));
       const cols = tf.logicalAnd(tf.greaterEqual(tf.range(0, w), box.left), tf.less(tf.range(0, w), box.right));
       const inBox = tf.broadcastTo(tf.logicalAnd(tf.reshape(rows, [1, h, 1, 1]), tf.reshape(cols, [1, 1, w, 1])), images.shape);
-      return { images: tf.where(inBox, tf.reverse(images, 0), images) as tf.Tensor4D, labels: mixRows(labels, lambda), lambda, box };
+      return { images: tf.where(inBox, tf.reverse(images, 0), images) as tf.Tensor4D, labels: mixRows(labels, lambda) };
     });
+    return { ...mixed, lambda, box };
   };
 }
 

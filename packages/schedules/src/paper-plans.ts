@@ -3,8 +3,16 @@
 import { progressiveStages, type ProgressivePlan, type StageSettings } from './progressive.js';
 import { EffnetConfigError } from './errors.js';
 
+/** The two ends of a plan. */
+export interface PlanEnds {
+  /** Settings of the first stage. */
+  from: StageSettings;
+  /** Settings of the last stage. */
+  to: StageSettings;
+}
+
 /** The ends of the paper's plans, by model. */
-export const PAPER_PLANS: Readonly<Record<'efficientnetv2-s' | 'efficientnetv2-m' | 'efficientnetv2-l', { from: StageSettings; to: StageSettings }>> = {
+export const PAPER_PLANS: Readonly<Record<'efficientnetv2-s' | 'efficientnetv2-m' | 'efficientnetv2-l', PlanEnds>> = {
   'efficientnetv2-s': { from: { imageSize: 128, randAugmentMagnitude: 5, mixupAlpha: 0, dropout: 0.1 }, to: { imageSize: 300, randAugmentMagnitude: 15, mixupAlpha: 0, dropout: 0.3 } },
   'efficientnetv2-m': { from: { imageSize: 128, randAugmentMagnitude: 5, mixupAlpha: 0, dropout: 0.1 }, to: { imageSize: 380, randAugmentMagnitude: 20, mixupAlpha: 0.2, dropout: 0.4 } },
   'efficientnetv2-l': { from: { imageSize: 128, randAugmentMagnitude: 5, mixupAlpha: 0, dropout: 0.1 }, to: { imageSize: 380, randAugmentMagnitude: 25, mixupAlpha: 0.4, dropout: 0.5 } },

@@ -155,7 +155,12 @@ export function stageAt(plan: ProgressivePlan, position: number): ProgressiveSta
 }
 
 /** A stage with its bounds in optimiser steps, as `@effnet/train`'s Trainer takes them. */
-export type StepStage = Omit<ProgressiveStage, 'start' | 'length'> & { startStep: number; steps: number };
+export type StepStage = Omit<ProgressiveStage, 'start' | 'length'> & {
+  /** First optimiser step of the stage. */
+  startStep: number;
+  /** Optimiser steps in the stage. */
+  steps: number;
+};
 
 /** The plan in optimiser steps; an epoch plan needs `stepsPerEpoch`. */
 export function toStepStages(plan: ProgressivePlan, stepsPerEpoch = 1): StepStage[] {
