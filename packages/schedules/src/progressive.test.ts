@@ -101,12 +101,18 @@ describe('progressiveStages', () => {
         fc.integer({ min: 0, max: 5000 }),
         fc.integer({ min: 1, max: 512 }),
         fc.integer({ min: 0, max: 512 }),
-        fc.array(fc.double({ min: 0, max: 0.99, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.double({ min: 0, max: 0.99, noNaN: true }), { minLength: 10, maxLength: 10 }),
         fc.integer({ min: 1, max: 32 }),
         (m, extra, s0, grow, regs, multiple) => {
-          const [d0, d1, r0, r1] = regs as [number, number, number, number];
-          const from = { imageSize: s0, dropout: Math.min(d0, d1), randAugmentMagnitude: Math.min(r0, r1) * 30 };
-          const to = { imageSize: s0 + grow, dropout: Math.max(d0, d1), randAugmentMagnitude: Math.max(r0, r1) * 30 };
+          const [d0, d1, r0, r1, p0, p1, x0, x1, c0, c1] = regs as number[] as [number, number, number, number, number, number, number, number, number, number];
+          const from = {
+            imageSize: s0, dropout: Math.min(d0, d1), randAugmentMagnitude: Math.min(r0, r1) * 30,
+            dropPath: Math.min(p0, p1), mixupAlpha: Math.min(x0, x1), cutmixAlpha: Math.min(c0, c1) * 2,
+          };
+          const to = {
+            imageSize: s0 + grow, dropout: Math.max(d0, d1), randAugmentMagnitude: Math.max(r0, r1) * 30,
+            dropPath: Math.max(p0, p1), mixupAlpha: Math.max(x0, x1), cutmixAlpha: Math.max(c0, c1) * 2,
+          };
           const total = m + extra;
           const plan = progressiveStages({ stages: m, totalSteps: total, from, to, sizeMultiple: multiple });
           const { stages } = plan;
@@ -115,11 +121,16 @@ describe('progressiveStages', () => {
           expect(Math.max(...stages.map((s) => s.length)) - Math.min(...stages.map((s) => s.length))).toBeLessThanOrEqual(1);
           stages.forEach((s, i) => {
             expect(s.start).toBe(i === 0 ? 0 : stages[i - 1]!.start + stages[i - 1]!.length);
-            if (i > 0) {
-              expect(s.imageSize).toBeGreaterThanOrEqual(stages[i - 1]!.imageSize);
-              expect(s.dropout).toBeGreaterThanOrEqual(stages[i - 1]!.dropout);
-              expect(s.randAugmentMagnitude).toBeGreaterThanOrEqual(stages[i - 1]!.randAugmentMagnitude);
+            const t = m === 1 ? 1 : i / (m - 1);
+            for (const key of ['dropout', 'randAugmentMagnitude', 'dropPath', 'mixupAlpha', 'cutmixAlpha'] as const) {
+              expect(s[key]).toBeCloseTo(from[key] + (to[key] - from[key]) * t, 12);
+              if (i > 0) expect(s[key]).toBeGreaterThanOrEqual(stages[i - 1]![key]);
             }
+            expect(s.imageSize).toBeGreaterThanOrEqual(from.imageSize);
+            expect(s.imageSize).toBeLessThanOrEqual(to.imageSize);
+            if (i > 0) expect(s.imageSize).toBeGreaterThanOrEqual(stages[i - 1]!.imageSize);
+            if (i > 0 && i < m - 1) expect(s.imageSize % multiple === 0 || s.imageSize === from.imageSize || s.imageSize === to.imageSize).toBe(true);
+            for (const position of [s.start, s.start + s.length - 1]) expect(stageAt(plan, position).index).toBe(i);
           });
           expect(stages.at(-1)!.imageSize).toBe(to.imageSize);
           expect(stages.at(-1)!.dropout).toBeCloseTo(to.dropout, 12);
