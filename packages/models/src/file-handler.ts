@@ -13,6 +13,9 @@ import { checkWeightPath, checkWeightSpecs } from './weights-manifest.js';
 /** Largest model.json accepted. */
 const MAX_MODEL_JSON = 16 * 1024 * 1024;
 
+/** The fields of an effnet model.json. */
+const MODEL_JSON_KEYS = new Set(['format', 'generatedBy', 'modelTopology', 'weightsManifest']);
+
 /** The weights file saveWeights writes beside model.json. */
 const WEIGHTS_FILE = 'weights.bin';
 
@@ -51,6 +54,8 @@ export function parseModelJson(bytes: Uint8Array): { json: Record<string, unknow
     fail(`model.json is not UTF-8 JSON (${(error as Error).message})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('model.json is not a JSON object');
+  const unknown = Object.keys(json).filter((key) => !MODEL_JSON_KEYS.has(key));
+  if (unknown.length > 0) fail(`model.json has unknown fields ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected only ${[...MODEL_JSON_KEYS].join(', ')}`);
   const manifest = (json as Record<string, unknown>)['weightsManifest'];
   if (!Array.isArray(manifest) || manifest.length === 0 || manifest.length > 1024) fail('model.json has no weightsManifest list');
   const paths: string[] = [];
@@ -62,6 +67,44 @@ export function parseModelJson(bytes: Uint8Array): { json: Record<string, unknow
   }
   if (new Set(paths).size !== paths.length) fail('model.json lists a weights file twice');
   return { json: json as Record<string, unknown>, paths, weightSpecs };
+}
+
+/** How {@link artifactsFromDirectory} reaches the files of a model directory. */
+export interface DirectoryReader {
+  /** The bytes of model.json (bounded by the reader). */
+  manifest(): Promise<Uint8Array>;
+  /** The size of the weights file at a checked relative path; refuses files outside the directory. */
+  size(path: string): Promise<number>;
+  /** Fills `into` (exactly the file's size) with the file's bytes. */
+  read(path: string, into: Uint8Array): Promise<void>;
+}
+
+/**
+ * Reads tf.io ModelArtifacts from a model directory: parses model.json, checks every weights
+ * path, and checks the weight specs against the files' total size before reading any of them.
+ *
+ * @param reader - Access to the directory's files.
+ * @throws EffnetWeightsError for anything malformed or unsafe.
+ */
+export async function artifactsFromDirectory(reader: DirectoryReader): Promise<tf.io.ModelArtifacts> {
+  const { json, paths, weightSpecs } = parseModelJson(await reader.manifest());
+  const sizes: number[] = [];
+  for (const p of paths) sizes.push(await reader.size(p));
+  const total = sizes.reduce((n, size) => n + size, 0);
+  checkWeightSpecs(weightSpecs, total);
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const [i, p] of paths.entries()) {
+    await reader.read(p, data.subarray(at, at + sizes[i]!));
+    at += sizes[i]!;
+  }
+  return {
+    modelTopology: json['modelTopology'] as object,
+    weightSpecs: weightSpecs as tf.io.WeightsManifestEntry[],
+    weightData: data.buffer,
+    format: typeof json['format'] === 'string' ? json['format'] : undefined,
+    generatedBy: typeof json['generatedBy'] === 'string' ? json['generatedBy'] : undefined,
+  };
 }
 
 /**
@@ -115,6 +158,7 @@ export function fileHandler(location: string): tf.io.IOHandler {
     async load(): Promise<tf.io.ModelArtifacts> {
       const { fs, path } = await node();
       const { dir, manifest } = await locate();
+      const realDir = await fs.realpath(dir).catch(() => fail(`${dir} does not exist or cannot be read`));
       const stat = async (file: string) => {
         try {
           return await fs.lstat(file);
@@ -122,41 +166,31 @@ export function fileHandler(location: string): tf.io.IOHandler {
           return fail(`${file} does not exist or cannot be read`);
         }
       };
-      const info = await stat(manifest);
-      if (!info.isFile()) fail(`${manifest} is not a regular file (symlinks are refused)`);
-      if (info.size > MAX_MODEL_JSON) fail(`${manifest} has ${info.size} bytes; at most ${MAX_MODEL_JSON} are accepted`);
-      const { json, paths, weightSpecs } = parseModelJson(new Uint8Array(await fs.readFile(manifest)));
-      const realDir = await fs.realpath(dir);
-      const files: { file: string; size: number }[] = [];
-      for (const p of paths) {
-        const file = path.join(dir, ...p.split('/'));
-        const fileInfo = await stat(file);
-        if (fileInfo.isSymbolicLink() || !fileInfo.isFile()) fail(`weights file '${p}' is not a regular file (symlinks are refused)`);
-        const real = await fs.realpath(file);
-        if (!real.startsWith(realDir + path.sep)) fail(`weights file '${p}' resolves outside the model directory`);
-        files.push({ file: real, size: fileInfo.size });
-      }
-      const total = files.reduce((n, f) => n + f.size, 0);
-      checkWeightSpecs(weightSpecs, total);
-      const data = new Uint8Array(total);
-      let at = 0;
-      for (const { file, size } of files) {
-        const handle = await fs.open(file, 'r');
-        try {
-          const { bytesRead } = await handle.read(data, at, size, 0);
-          if (bytesRead !== size) fail(`weights file ${file} changed while it was read`);
-        } finally {
-          await handle.close();
-        }
-        at += size;
-      }
-      return {
-        modelTopology: json['modelTopology'] as {},
-        weightSpecs: weightSpecs as tf.io.WeightsManifestEntry[],
-        weightData: data.buffer,
-        format: typeof json['format'] === 'string' ? json['format'] : undefined,
-        generatedBy: typeof json['generatedBy'] === 'string' ? json['generatedBy'] : undefined,
-      };
+      return artifactsFromDirectory({
+        async manifest() {
+          const info = await stat(manifest);
+          if (!info.isFile()) fail(`${manifest} is not a regular file (symlinks are refused)`);
+          if (info.size > MAX_MODEL_JSON) fail(`${manifest} has ${info.size} bytes; at most ${MAX_MODEL_JSON} are accepted`);
+          return new Uint8Array(await fs.readFile(manifest));
+        },
+        async size(p) {
+          const file = path.join(dir, ...p.split('/'));
+          const info = await stat(file);
+          if (info.isSymbolicLink() || !info.isFile()) fail(`weights file '${p}' is not a regular file (symlinks are refused)`);
+          const real = await fs.realpath(file);
+          if (!real.startsWith(realDir + path.sep)) fail(`weights file '${p}' resolves outside the model directory`);
+          return info.size;
+        },
+        async read(p, into) {
+          const handle = await fs.open(path.join(dir, ...p.split('/')), 'r');
+          try {
+            const { bytesRead } = await handle.read(into, 0, into.byteLength, 0);
+            if (bytesRead !== into.byteLength) fail(`weights file '${p}' changed while it was read`);
+          } finally {
+            await handle.close();
+          }
+        },
+      });
     },
   };
 }

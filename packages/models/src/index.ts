@@ -7,5 +7,5 @@ export { readSafetensors, writeSafetensors, MAX_SAFETENSORS_HEADER, type SafeTen
 export { EffnetModelError, EffnetWeightsError } from './errors.js';
 export * from './detection/index.js';
 export { saveWeights, loadWeights, loadModel, type WeightsLocation } from './weights-io.js';
-export { fileHandler, parseModelJson } from './file-handler.js';
+export { fileHandler, parseModelJson, artifactsFromDirectory, type DirectoryReader } from './file-handler.js';
 export { WEIGHTS_FORMAT, WEIGHTS_FORMAT_VERSION, parseManifest, checkWeightSpecs, checkWeightPath, type WeightsManifest, type CheckedWeight } from './weights-manifest.js';

@@ -11,6 +11,9 @@ import { EffnetWeightsError } from './errors.js';
 import { fileHandler } from './file-handler.js';
 import { WEIGHTS_FORMAT, WEIGHTS_FORMAT_VERSION, checkWeightSpecs, firstDifference, parseManifest, type WeightsManifest } from './weights-manifest.js';
 
+/** The `generatedBy` of the files saveWeights writes. */
+const GENERATED_BY = '@effnet/models';
+
 /** Where weights go or come from: a URL (`file://…`, `indexeddb://…`, …) or an IOHandler. */
 export type WeightsLocation = string | tf.io.IOHandler;
 
@@ -57,11 +60,11 @@ export async function saveWeights(model: EfficientNet, location: WeightsLocation
   const { data, specs } = await tf.io.encodeWeights(entries.map((e) => ({ name: e.name, tensor: e.variable! })));
   const manifest: WeightsManifest = { format: WEIGHTS_FORMAT, formatVersion: WEIGHTS_FORMAT_VERSION, spec: model.spec };
   return handler.save!({
-    modelTopology: JSON.parse(JSON.stringify(manifest)) as {},
+    modelTopology: JSON.parse(JSON.stringify(manifest)) as object,
     weightSpecs: specs,
     weightData: data,
     format: WEIGHTS_FORMAT,
-    generatedBy: '@effnet/models',
+    generatedBy: GENERATED_BY,
   });
 }
 
@@ -75,6 +78,10 @@ async function readArtifacts(location: WeightsLocation): Promise<{ manifest: Wei
     throw new EffnetWeightsError('location', `could not load: ${(error as Error).message}`);
   }
   if (typeof artifacts !== 'object' || artifacts === null) throw new EffnetWeightsError('weights', 'the handler returned no artifacts');
+  if (artifacts.format !== WEIGHTS_FORMAT) throw new EffnetWeightsError('weights', `format is ${JSON.stringify(artifacts.format)}, expected '${WEIGHTS_FORMAT}': this is not an effnet weights file`);
+  if (artifacts.generatedBy !== undefined && (typeof artifacts.generatedBy !== 'string' || !artifacts.generatedBy.startsWith(GENERATED_BY))) {
+    throw new EffnetWeightsError('weights', `generatedBy is ${JSON.stringify(artifacts.generatedBy)}; effnet weights files say '${GENERATED_BY}'`);
+  }
   const manifest = parseManifest(artifacts.modelTopology);
   const data = joinData(artifacts.weightData);
   const weights = checkWeightSpecs(artifacts.weightSpecs, data.byteLength);
