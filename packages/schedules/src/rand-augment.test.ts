@@ -2,14 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { EffnetConfigError } from './errors.js';
 import { applyRandAugmentOp, RAND_AUGMENT_OPS, randAugment, randAugmentParameter, randAugmentPlan, type RandAugmentOptions } from './rand-augment.js';
-import { loadPillowFixtures } from './test-pillow-fixtures.js';
+import { loadPillowFixtures, squarePhotos } from './test-pillow-fixtures.js';
 
 const fixtures = loadPillowFixtures();
-const [H, W, C] = fixtures.shape;
+const square = squarePhotos(fixtures);
+const [, H, W, C] = square.shape;
 /** The three photographs as one 0-255 batch, plus a fourth: the first mirrored. */
 const photos = () =>
   tf.tidy(() => {
-    const three = tf.tensor4d(Uint8Array.from(fixtures.images.flatMap((i) => [...i.data])), [3, H, W, C], 'float32');
+    const three = tf.tensor4d(square.data, square.shape, 'float32');
     return tf.concat([three, tf.reverse(tf.slice(three, [0, 0, 0, 0], [1, H, W, C]), 2)], 0) as tf.Tensor4D;
   });
 const base: RandAugmentOptions = { n: 2, magnitude: 10, seed: 7, range: '0-255' };

@@ -12,22 +12,26 @@ export interface PillowCase {
   image: number;
   /** The operation's parameter, null when it takes none. */
   param: number | null;
-  /** Pillow's output bytes (H·W·3). */
+  /** Pillow's output bytes (H·W·3 of its input). */
   expected: Uint8Array;
 }
 
-/** The photographs, their shape, the fill value and every case. */
+/** The photographs, the fill value and every case. */
 export interface PillowFixtures {
   /** Pillow version that wrote them. */
   pillow: string;
-  /** [H, W, C]. */
-  shape: [number, number, number];
   /** Fill value of the geometric operations. */
   fill: number;
-  /** Name and raw bytes of each input photograph. */
-  images: { name: string; data: Uint8Array }[];
+  /** Name, how it was cut, shape [H, W, C] and raw bytes of each input photograph. */
+  images: { name: string; cut: string; shape: [number, number, number]; data: Uint8Array }[];
   /** Every reference output. */
   cases: PillowCase[];
+}
+
+/** The 48×48 inputs (one per photograph) as one [3, 48, 48, 3] batch of bytes. */
+export function squarePhotos(fixtures: PillowFixtures): { data: Uint8Array; shape: [number, number, number, number] } {
+  const square = fixtures.images.filter((i) => i.shape[0] === 48 && i.shape[1] === 48);
+  return { data: Uint8Array.from(square.flatMap((i) => [...i.data])), shape: [square.length, 48, 48, 3] };
 }
 
 /** Loads the committed fixtures. */
@@ -35,19 +39,17 @@ export function loadPillowFixtures(): PillowFixtures {
   const dir = join(import.meta.dirname, '..', 'fixtures', 'pillow');
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
     pillow: string;
-    shape: [number, number, number];
     fill: number;
-    images: { name: string; offset: number }[];
+    images: { name: string; cut: string; shape: [number, number, number]; offset: number }[];
     cases: { op: string; image: number; param: number | null; offset: number }[];
   };
   const blob = new Uint8Array(gunzipSync(readFileSync(join(dir, 'data.bin.gz'))));
-  const size = manifest.shape[0] * manifest.shape[1] * manifest.shape[2];
-  const slice = (offset: number) => blob.subarray(offset, offset + size);
+  const bytes = (shape: [number, number, number]) => shape[0] * shape[1] * shape[2];
+  const slice = (offset: number, shape: [number, number, number]) => blob.subarray(offset, offset + bytes(shape));
   return {
     pillow: manifest.pillow,
-    shape: manifest.shape,
     fill: manifest.fill,
-    images: manifest.images.map((image) => ({ name: image.name, data: slice(image.offset) })),
-    cases: manifest.cases.map((c) => ({ op: c.op, image: c.image, param: c.param, expected: slice(c.offset) })),
+    images: manifest.images.map((image) => ({ name: image.name, cut: image.cut, shape: image.shape, data: slice(image.offset, image.shape) })),
+    cases: manifest.cases.map((c) => ({ op: c.op, image: c.image, param: c.param, expected: slice(c.offset, manifest.images[c.image]!.shape) })),
   };
 }
