@@ -5,6 +5,7 @@ import { cost, customSpec, preset, presetNames, type ModelSpec } from '@effnet/s
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet, efficientnet } from './efficientnet.js';
 import { EffnetModelError } from './errors.js';
+import { preprocess } from './preprocessing.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -31,7 +32,7 @@ function tinySpec(): ModelSpec {
 describe('training and evaluation modes', () => {
   it('a custom network lowers its loss over 30 SGD steps on a fixed batch', () => {
     const model = new EfficientNet(tinySpec(), { seed: 3 });
-    const x = tf.randomNormal([8, 16, 16, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const x = tf.randomNormal([8, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4));
     const optimizer = tf.train.momentum(0.05, 0.9);
     const losses: number[] = [];
@@ -76,5 +77,90 @@ describe('training and evaluation modes', () => {
     expect(() => efficientnet('efficientdet-d0')).toThrow(/is a detector/);
     x.dispose();
     model.dispose();
+  });
+});
+
+describe('features (timm featuresOnly)', () => {
+  it('every classifier preset has levels at strides 2, 4, 8, 16, 32 with timm’s channels for b0 and v2-s', () => {
+    for (const name of presetNames().filter((n) => !n.startsWith('efficientdet'))) {
+      const info = efficientnet(name, { shapeOnly: true }).featureInfo();
+      expect(info.map((l) => l.reduction), name).toEqual([2, 4, 8, 16, 32]);
+      expect(info.map((l) => l.index)).toEqual([0, 1, 2, 3, 4]);
+    }
+    // timm's feature_info: efficientnet_b0 [16, 24, 40, 112, 320], tf_efficientnetv2_s [24, 48, 64, 160, 256].
+    expect(efficientnet('efficientnet-b0', { shapeOnly: true }).featureInfo().map((l) => l.channels)).toEqual([16, 24, 40, 112, 320]);
+    expect(efficientnet('efficientnetv2-s', { shapeOnly: true }).featureInfo().map((l) => l.channels)).toEqual([24, 48, 64, 160, 256]);
+    expect(efficientnet('efficientnet-b0', { shapeOnly: true }).featureInfo()[2]).toEqual({ index: 2, reduction: 8, channels: 40, module: 'blocks.4' });
+  });
+
+  it('returns the chosen levels in outIndices order at any input size, and refuses bad indices', () => {
+    const model = new EfficientNet(tinySpec(), { seed: 5 });
+    const x = tf.randomNormal([2, 24, 40, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    try {
+      const info = model.featureInfo();
+      expect(info.map((l) => [l.reduction, l.channels])).toEqual([[2, 8], [4, 16], [8, 24]]);
+      const [c, a] = model.features(x, { outIndices: [2, 0] });
+      expect(c!.shape).toEqual([2, 3, 5, 24]);
+      expect(a!.shape).toEqual([2, 12, 20, 8]);
+      const all = model.features(x);
+      expect(all.map((t) => t.shape)).toEqual([[2, 12, 20, 8], [2, 6, 10, 16], [2, 3, 5, 24]]);
+      expect(Array.from(all[2]!.dataSync())).toEqual(Array.from(c!.dataSync()));
+      expect(() => model.features(x, { outIndices: [3] })).toThrow(/outIndices: 3 is not a feature level; levels are 0…2 \(reductions 2, 4, 8\)/);
+      expect(() => model.features(x, { outIndices: [1, 1] })).toThrow(EffnetModelError);
+      const logits = model.predict(x);
+      expect(logits.shape).toEqual([2, 4]);
+      tf.dispose([c!, a!, ...all, logits]);
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  });
+});
+
+describe('padding conventions in a network', () => {
+  it('same and symmetric give different logits from the same weights (stride-2 layers), equal shapes', async () => {
+    const symmetric = new EfficientNet({ ...tinySpec(), padding: 'symmetric' }, { seed: 8 });
+    const same = new EfficientNet({ ...tinySpec(), padding: 'same' }, { seed: 8 });
+    const x = tf.randomNormal([1, 16, 16, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
+    try {
+      expect(Array.from(same.store.variables()['stem.conv.kernel']!.dataSync())).toEqual(Array.from(symmetric.store.variables()['stem.conv.kernel']!.dataSync()));
+      const a = same.predict(x);
+      const b = symmetric.predict(x);
+      expect(a.shape).toEqual(b.shape);
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+      expect(diff).toBeGreaterThan(1e-3);
+      tf.dispose([a, b]);
+    } finally {
+      x.dispose();
+      same.dispose();
+      symmetric.dispose();
+    }
+  });
+});
+
+describe('preprocessing', () => {
+  it('is data on the spec and a function: torchvision mean/std outside, raw 0-255 normalised inside', async () => {
+    const v1 = preset('efficientnet-b0');
+    expect(v1.preprocessing).toEqual({ kind: 'imagenet', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    const pixels = tf.tensor4d([255, 0, 127.5, 0, 255, 255], [1, 1, 2, 3]);
+    const out = preprocess(pixels, v1);
+    const want = [(1 - 0.485) / 0.229, (0 - 0.456) / 0.224, (0.5 - 0.406) / 0.225, (0 - 0.485) / 0.229, (1 - 0.456) / 0.224, (1 - 0.406) / 0.225];
+    Array.from(await out.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    const raw = { kind: 'raw255', mean: v1.preprocessing.mean, std: v1.preprocessing.std } as const;
+    const kept = preprocess(pixels, raw);
+    expect(Array.from(await kept.data())).toEqual([255, 0, 127.5, 0, 255, 255]);
+    expect(() => preprocess(pixels, { kind: 'bgr' } as never)).toThrow(/preprocessing: expected \{ kind: 'imagenet' \| 'raw255'/);
+    // A raw255 model normalises inside: raw pixels into it equal preprocessed pixels into the imagenet twin.
+    const imagenetModel = new EfficientNet(tinySpec(), { seed: 9 });
+    const rawModel = new EfficientNet({ ...tinySpec(), preprocessing: raw }, { seed: 9 });
+    const images = tf.tidy(() => tf.mul(tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 4), 255)) as tf.Tensor4D;
+    const normalised = preprocess(images, tinySpec());
+    const a = rawModel.predict(images);
+    const b = imagenetModel.predict(normalised);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+    expect(diff).toBeLessThan(1e-5);
+    tf.dispose([pixels, out, kept, images, normalised, a, b]);
+    imagenetModel.dispose();
+    rawModel.dispose();
   });
 });
