@@ -3,5 +3,6 @@
 import './register-all.js';
 
 export { wasmAdapter } from './wasm-adapter.js';
+export { setWasmFiles, type WasmFileName } from './wasm-paths.js';
 export { registerWasmGradientKernels } from './register-kernels.js';
 export { WASM_GRADIENT_KERNELS } from './gradient-kernels.js';

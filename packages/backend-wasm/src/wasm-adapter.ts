@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
-import { isNode, nodeWasmDir } from './wasm-paths.js';
+import { browserWasmFiles, isNode, nodeWasmDir } from './wasm-paths.js';
 
 const INSTALL = 'npm install @effnet/backend-wasm @tensorflow/tfjs-backend-wasm';
 
@@ -37,8 +37,9 @@ export const wasmAdapter: BackendAdapter = {
 
   async activate(): Promise<void> {
     const wasm = await loadWasm();
+    // Node: the installed package's dist/; browsers: the bundler-emitted URLs (or setWasmFiles).
     const dir = await nodeWasmDir();
-    if (dir !== undefined) wasm.setWasmPaths(dir);
+    wasm.setWasmPaths(dir ?? (browserWasmFiles() as Parameters<WasmModule['setWasmPaths']>[0]));
     const ok = await tf.setBackend('wasm');
     if (!ok) throw new EffnetBackendError('wasm', 'tfjs-backend-wasm failed to initialise (see the console); check that its .wasm files are served');
     await tf.ready();

@@ -1,0 +1,125 @@
+// Acceptance in a real browser: Debian's Chromium, headless, driven through playwright-core, runs
+// apps/web (Vite dev server) with WebGL on SwiftShader and WebGPU where Chromium offers it.
+// listBackends() there reports webgl (and webgpu, or why not); the same ModelSpec and torchvision
+// weights give logits within 1e-3 of Node's tfjs-cpu on webgl, webgpu and wasm for two tiny
+// networks and on webgl for EfficientNet-B0 at 224; one SGD step of the tiny EfficientNetV2-style
+// network runs on webgl (and webgpu) and matches Node's cpu step; 100 inference calls and 20
+// training steps leak no tensor on each browser backend. Without Chromium the tests are skipped
+// with the reason printed, except on CI, where that is a failure.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NETWORKS } from '../src/specs.js';
+import { disposeNetwork, labelsFor, loadNetwork, predictLogits, relativeError, snapshot, trainStep } from '../src/workloads.js';
+import { chromiumMissing, startBrowserHarness, type BrowserHarness } from './chromium.js';
+import { fixtureBytes, fullFixturesPresent } from './fixtures.js';
+
+const MISSING = chromiumMissing();
+const CI = Boolean(process.env['CI']);
+if (MISSING !== undefined && !CI) console.warn(`Chromium tests skipped: ${MISSING}`);
+const RUN = MISSING === undefined;
+const FULL = RUN && fullFixturesPresent();
+
+let harness: BrowserHarness;
+let page: Page;
+let webgpuReason: string | undefined;
+
+/** Node tfjs-cpu logits of network `name` (the reference every browser backend is held to). */
+async function nodeCpuLogits(name: string): Promise<Float32Array> {
+  await tf.setBackend('cpu');
+  const net = loadNetwork(NETWORKS[name]!.spec(), fixtureBytes(name)!);
+  try {
+    return await predictLogits(net.model, net.input);
+  } finally {
+    disposeNetwork(net);
+  }
+}
+
+describe('Chromium', () => {
+  it.runIf(CI)('is installed on CI', () => {
+    expect(MISSING).toBeUndefined();
+  });
+});
+
+describe.runIf(RUN)('effnet in Chromium', () => {
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+    page = await harness.open();
+    const rows = await page.evaluate(() => window.effnet.listBackends());
+    webgpuReason = rows.find((r) => r.name === 'webgpu')?.reason;
+    if (webgpuReason !== undefined) console.warn(`webgpu cases skipped: Chromium offers no WebGPU here: ${webgpuReason}`);
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('listBackends() reports webgl, wasm and cpu available, and webgpu available or why not', async () => {
+    const rows = await page.evaluate(() => window.effnet.listBackends());
+    expect(rows.map((r) => r.name)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(rows.every((r) => r.platform === 'browser')).toBe(true);
+    for (const name of ['webgl', 'wasm', 'cpu']) expect(rows.find((r) => r.name === name)).toMatchObject({ available: true });
+    const webgpu = rows.find((r) => r.name === 'webgpu')!;
+    expect(webgpu.available ? webgpu.reason : webgpu.reason?.length).toBe(webgpu.available ? undefined : expect.any(Number));
+    const description = await page.evaluate(() => window.effnet.activate('webgl'));
+    expect(description.tfjsBackend).toBe('webgl');
+    expect(description.gpu).toMatch(/SwiftShader/i);
+  });
+
+  describe.each(['b0-narrow', 'v2-tiny'])('%s: logits within 1e-3 of Node cpu', (name) => {
+    let reference: Float32Array;
+    beforeAll(async () => {
+      reference = await nodeCpuLogits(name);
+    });
+
+    it.each(['webgl', 'webgpu', 'wasm'])('on %s', async (backend) => {
+      if (backend === 'webgpu' && webgpuReason !== undefined) return void console.warn(`skipped on webgpu: ${webgpuReason}`);
+      const result = await page.evaluate(([n, b]) => window.effnet.logits(n, b), [name, backend] as const);
+      expect(result.backend.name).toBe(backend);
+      expect(result.values.length).toBe(20);
+      expect(relativeError(result.values, reference, 1)).toBeLessThan(1e-3);
+      expect(relativeError(result.values, result.expected, 1)).toBeLessThan(1e-3);
+    });
+  });
+
+  it.skipIf(!FULL)('efficientnet-b0 at 224 (torchvision-seeded weights) on webgl: logits within 1e-3 of Node cpu', async () => {
+    const reference = await nodeCpuLogits('efficientnet-b0');
+    const result = await page.evaluate(() => window.effnet.logits('efficientnet-b0', 'webgl'));
+    expect(result.values.length).toBe(2000);
+    expect(relativeError(result.values, reference, 1)).toBeLessThan(1e-3);
+    expect(relativeError(result.values, result.expected, 1)).toBeLessThan(1e-3);
+  });
+
+  describe('one SGD step of v2-tiny (EfficientNetV2-style)', () => {
+    let cpu: { loss: number; weights: Record<string, Float32Array> };
+    beforeAll(async () => {
+      await tf.setBackend('cpu');
+      const net = loadNetwork(NETWORKS['v2-tiny']!.spec(), fixtureBytes('v2-tiny')!, 32);
+      const labels = labelsFor(2, 10);
+      const loss = trainStep(net.model, net.input, labels, 0.05);
+      cpu = { loss, weights: await snapshot(net.model) };
+      labels.dispose();
+      disposeNetwork(net);
+    });
+
+    it.each(['webgl', 'webgpu'])('runs on %s and gives Node cpu’s updated weights within 1e-3', async (backend) => {
+      if (backend === 'webgpu' && webgpuReason !== undefined) return void console.warn(`skipped on webgpu: ${webgpuReason}`);
+      const result = await page.evaluate(([b]) => window.effnet.trainStep('v2-tiny', b, 0.05, 32), [backend] as const);
+      expect(Math.abs(result.loss - cpu.loss)).toBeLessThan(1e-3 * Math.max(1, cpu.loss));
+      expect(Object.keys(result.weights).sort()).toEqual(Object.keys(cpu.weights).sort());
+      for (const [name, values] of Object.entries(cpu.weights)) {
+        expect(relativeError(result.weights[name]!, values), name).toBeLessThan(1e-3);
+      }
+    });
+  });
+
+  it.each(['webgl', 'webgpu', 'wasm'])('100 inference calls and 20 training steps of v2-tiny leak no tensor on %s', async (backend) => {
+    if (backend === 'webgpu' && webgpuReason !== undefined) return void console.warn(`skipped on webgpu: ${webgpuReason}`);
+    const report = await page.evaluate(([b]) => window.effnet.leaks('v2-tiny', b, 100, 20, 16), [backend] as const);
+    expect(report.inference[1]).toBe(report.inference[0]);
+    expect(report.training[1]).toBe(report.training[0]);
+    expect(report.outside[1]).toBe(report.outside[0]);
+    expect(report.losses[1]).toBeLessThan(report.losses[0]);
+  });
+});

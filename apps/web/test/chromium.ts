@@ -1,0 +1,80 @@
+// Test and benchmark helper: serves apps/web with Vite's dev server on a free port and drives
+// Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) headless through playwright-core, with
+// WebGL on SwiftShader and WebGPU asked for with --enable-unsafe-webgpu. `chromiumMissing()` says
+// why the browser tests cannot run here (no binary), so that they skip with that reason.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+const APP = join(import.meta.dirname, '..');
+
+/** The Chromium binary the tests use. */
+export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** Why Chromium cannot be launched here, or undefined when it can. */
+export function chromiumMissing(): string | undefined {
+  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} does not exist (install Debian's chromium: apt-get install chromium, or set $CHROMIUM)`;
+}
+
+/** Flags: headless GPU work on SwiftShader (software WebGL/Vulkan), WebGPU enabled where it can be. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--ignore-gpu-blocklist',
+];
+
+/** A served app and a browser; `open()` gives a fresh page with the harness ready. */
+export interface BrowserHarness {
+  /** The app's URL. */
+  readonly url: string;
+  /** A new page (fresh tfjs state) with `window.effnet` ready. */
+  open(): Promise<Page>;
+  /** Lines the pages wrote to the console (errors and warnings). */
+  readonly console: string[];
+  /** Closes the browser and the server. */
+  close(): Promise<void>;
+}
+
+/** Starts the Vite dev server of apps/web and Chromium. */
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const server: ViteDevServer = await createServer({
+    configFile: join(APP, 'vite.config.ts'),
+    root: APP,
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
+    logLevel: 'error',
+  });
+  await server.listen();
+  const address = server.httpServer!.address();
+  const url = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}/` : String(address);
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const lines: string[] = [];
+  return {
+    url,
+    console: lines,
+    async open() {
+      const page = await browser.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+      await page.goto(url);
+      await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
