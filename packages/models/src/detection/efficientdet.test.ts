@@ -124,3 +124,24 @@ describe('cpu and wasm agree', () => {
     expect(() => new EfficientDet({ family: 'efficientnet' } as unknown as DetectorSpec)).toThrow(EffnetModelError);
   });
 });
+
+describe('detector weights', () => {
+  it('safetensors round trip gives the same outputs; a file of another spec is refused with the names', async () => {
+    const { detectorToSafetensors, loadDetectorSafetensors } = await import('./detector-weights.js');
+    const { EffnetWeightsError } = await import('../errors.js');
+    const spec = tinyDetectorSpec({ numClasses: 2, resolution: 64 });
+    const source = new EfficientDet(spec, { seed: 1 });
+    const target = new EfficientDet(spec, { seed: 2 });
+    const bytes = await detectorToSafetensors(source);
+    loadDetectorSafetensors(target, bytes);
+    const images = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const a = source.forward(images, { training: false });
+    const b = target.forward(images, { training: false });
+    expect(Array.from(await b.classLogits.data())).toEqual(Array.from(await a.classLogits.data()));
+    const other = new EfficientDet(tinyDetectorSpec({ numClasses: 3, resolution: 64 }), { seed: 1 });
+    expect(() => loadDetectorSafetensors(other, bytes)).toThrow(EffnetWeightsError);
+    expect(() => loadDetectorSafetensors(other, bytes)).toThrow(/classNet\.predict\.pointwise\.kernel is \[1, 1, 16, 18\], the detector needs \[1, 1, 16, 27\]/);
+    tf.dispose([images, a.classLogits, a.boxDeltas, b.classLogits, b.boxDeltas]);
+    for (const m of [source, target, other]) m.dispose();
+  });
+});

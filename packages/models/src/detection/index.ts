@@ -10,3 +10,4 @@ export { evaluateCoco, COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS, type ScoredBox, 
 export { HeadNet, type HeadNetOptions } from './head-net.js';
 export { EfficientDet, efficientdet, type EfficientDetOptions, type DetectorForwardOptions, type DetectorOutputs } from './efficientdet.js';
 export { customDetectorSpec, type CustomDetectorOptions } from './custom-detector.js';
+export { detectorToSafetensors, loadDetectorSafetensors } from './detector-weights.js';
