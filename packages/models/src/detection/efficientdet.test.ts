@@ -145,3 +145,14 @@ describe('detector weights', () => {
     for (const m of [source, target, other]) m.dispose();
   });
 });
+
+describe('detector manifest', () => {
+  it('accepts what it describes and refuses other formats or a wrong class count', async () => {
+    const { parseDetectorManifest } = await import('./detector-manifest.js');
+    const spec = tinyDetectorSpec({ numClasses: 2, resolution: 64 });
+    const manifest = { format: 'effnet-detector', version: 1, spec, classes: ['a', 'b'] };
+    expect(parseDetectorManifest(JSON.parse(JSON.stringify(manifest))).spec).toEqual(spec);
+    expect(() => parseDetectorManifest({ ...manifest, format: 'effnet-weights' })).toThrow(/not a saved effnet detector/);
+    expect(() => parseDetectorManifest({ ...manifest, classes: ['a'] })).toThrow(/must list 2 names/);
+  });
+});

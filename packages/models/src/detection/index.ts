@@ -11,3 +11,4 @@ export { HeadNet, type HeadNetOptions } from './head-net.js';
 export { EfficientDet, efficientdet, type EfficientDetOptions, type DetectorForwardOptions, type DetectorOutputs } from './efficientdet.js';
 export { customDetectorSpec, type CustomDetectorOptions } from './custom-detector.js';
 export { detectorToSafetensors, loadDetectorSafetensors } from './detector-weights.js';
+export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, parseDetectorManifest, type DetectorManifest } from './detector-manifest.js';
