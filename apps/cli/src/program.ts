@@ -5,6 +5,7 @@ import { EffnetConfigError } from '@effnet/scaling';
 import { EffnetConfigError as EffnetScheduleError } from '@effnet/schedules';
 import { EffnetDataError, EffnetTrainError } from '@effnet/train';
 import { backendsCommand } from './commands/backends.js';
+import { detectCommand } from './commands/detect.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
@@ -34,6 +35,7 @@ export function createProgram(io: Io = PROCESS_IO): Command {
   program.addCommand(infoCommand(io));
   program.addCommand(planCommand(io));
   program.addCommand(backendsCommand(io));
+  program.addCommand(detectCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
