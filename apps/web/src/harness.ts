@@ -104,7 +104,7 @@ export const harness = {
     const net = loadNetwork(entry.spec(), await fixtureBytes(entry.fixture), size);
     const labels = labelsFor(net.input.shape[0], net.model.spec.numClasses);
     try {
-      const loss = trainStep(net.model, net.input, labels, lr);
+      const loss = await trainStep(net.model, net.input, labels, lr);
       const after = await snapshot(net.model);
       return { loss, weights: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Array.from(v)])) };
     } finally {

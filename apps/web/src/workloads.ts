@@ -61,18 +61,24 @@ export function labelsFor(batch: number, classes: number): tf.Tensor2D {
 /**
  * One SGD step: training-mode forward without dropout or drop path (so that it is the same on
  * every backend), mean softmax cross-entropy, gradients of every trainable variable, `w -= lr·g`.
- * Batch-norm moving statistics update as in training. Returns the loss.
+ * Batch-norm moving statistics update as in training. Resolves to the loss, read asynchronously
+ * (a synchronous read breaks WebGPU in Chromium).
  */
-export function trainStep(model: EfficientNet, images: tf.Tensor4D, labels: tf.Tensor2D, lr = 0.05): number {
-  return tf.tidy(() => {
+export async function trainStep(model: EfficientNet, images: tf.Tensor4D, labels: tf.Tensor2D, lr = 0.05): Promise<number> {
+  const loss = tf.tidy(() => {
     const variables = model.trainableVariables();
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.forward(images, { training: true, dropout: 0, dropPath: 0 });
       return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
     }, variables);
     for (const v of variables) v.assign(tf.sub(v, tf.mul(grads[v.name]!, lr)));
-    return value.dataSync()[0]!;
+    return value;
   });
+  try {
+    return (await loss.data())[0]!;
+  } finally {
+    loss.dispose();
+  }
 }
 
 /** Every variable's values by stable name (weights and BN statistics). */
@@ -100,7 +106,7 @@ export async function leakLoop(net: LoadedNetwork, calls = 100, steps = 20): Pro
   const labels = labelsFor(net.input.shape[0], net.model.spec.numClasses);
   const c = tf.memory().numTensors;
   const losses: number[] = [];
-  for (let i = 0; i < steps; i++) losses.push(trainStep(net.model, net.input, labels, 0.01));
+  for (let i = 0; i < steps; i++) losses.push(await trainStep(net.model, net.input, labels, 0.01));
   const d = tf.memory().numTensors;
   labels.dispose();
   return { inference: [a, b], training: [c, d], losses: [losses[0]!, losses.at(-1)!] };

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""PyTorch CPU side of `npm run bench`: median latency of torchvision's efficientnet_b0 (the
+fixture's seeded weights) at 224, batch 1, eval mode; and the median of one SGD training step
+at 128, batch 16 (train mode, cross-entropy, torchvision's dropout and stochastic depth).
+Prints one JSON object. The thread count is set with torch.set_num_threads; the BLAS in use and
+a 1024^3 matmul's GFLOP/s are reported (Debian's torch is fast only with OpenBLAS selected, see
+/work/shared/BENCHMARKS.md).
+
+    /usr/bin/python3 tools/bench/python/torch_bench.py --threads 1 --runs 20 --train-runs 5"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torchvision_b0 import load_b0  # noqa: E402
+
+
+def timed(fn, runs, warmups):
+    for _ in range(warmups):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def blas():
+    """Which BLAS libtorch's process mapped, and the single-call 1024^3 matmul rate."""
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            if "blas" in line:
+                libs.add(os.path.realpath(line.split()[-1]))
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    times = timed(lambda: a @ b, 5, 2)
+    return sorted(libs), 2 * 1024**3 / (statistics.median(times) / 1000) / 1e9
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", default="fixtures-full/efficientnet_b0.safetensors")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmups", type=int, default=3)
+    parser.add_argument("--train-runs", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    libs, gflops = blas()
+
+    model, images, logits = load_b0(args.weights)
+    x = images[:1].contiguous()
+    with torch.no_grad():
+        check = (model(images) - logits).abs().max().item()
+        infer = timed(lambda: model(x), args.runs, args.warmups)
+
+    model.train()
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.01)
+    batch = torch.randn(16, 3, 128, 128, generator=torch.Generator().manual_seed(1))
+    labels = torch.arange(16) % 1000
+
+    def step():
+        optimiser.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.cross_entropy(model(batch), labels)
+        loss.backward()
+        optimiser.step()
+
+    train = timed(step, args.train_runs, 1)
+    print(json.dumps({
+        "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "matmulGflops": round(gflops, 1),
+        "fixtureMaxAbsDiff": check,
+        "inferenceMs": infer, "inferenceMedianMs": statistics.median(infer),
+        "trainStepMs": train, "trainStepMedianMs": statistics.median(train),
+    }))
+
+
+if __name__ == "__main__":
+    main()

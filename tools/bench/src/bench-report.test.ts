@@ -1,0 +1,42 @@
+// The pure helpers of `npm run bench`: option parsing (and its errors), medians, differences
+// and the table's ratios.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BENCH_OPTIONS, formatTable, maxAbsDiff, median, parseBenchArgs } from './bench-report.js';
+
+describe('bench helpers', () => {
+  it('parses the options and refuses unknown or bad ones', () => {
+    expect(parseBenchArgs([])).toEqual(DEFAULT_BENCH_OPTIONS);
+    expect(parseBenchArgs(['--threads', '2', '--runs', '5', '--warmups', '0', '--skip-train'])).toEqual({
+      ...DEFAULT_BENCH_OPTIONS, threads: 2, runs: 5, warmups: 0, skipTrain: true,
+    });
+    expect(() => parseBenchArgs(['--thread', '2'])).toThrow("bench: unknown option '--thread'");
+    expect(() => parseBenchArgs(['--runs', '0'])).toThrow("bench: --runs needs a whole number ≥ 1, got '0'");
+    expect(() => parseBenchArgs(['--threads'])).toThrow("bench: --threads needs a whole number ≥ 1, got ''");
+  });
+
+  it('medians of odd and even lists; max differences', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow('median of an empty list');
+    expect(maxAbsDiff([1, 2, 3], [1, 2.5, 2])).toBe(1);
+    expect(maxAbsDiff([1], [1, 2])).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('prints each runtime’s median and its ratio to the baseline', () => {
+    const table = formatTable(
+      [
+        { runtime: 'onnxruntime-node 1.30.0', threads: 1, times: [10, 12, 11] },
+        { runtime: 'effnet wasm', threads: 1, times: [40, 60, 50] },
+        { runtime: 'tfjs-cpu', threads: 1, times: [1500, 1700] },
+      ],
+      'onnxruntime-node',
+    );
+    expect(table.split('\n')).toEqual([
+      '| runtime | threads | runs | median ms | × onnxruntime-node |',
+      '|---|---|---|---|---|',
+      '| onnxruntime-node 1.30.0 | 1 | 3 | 11.0 | 1.00 |',
+      '| effnet wasm | 1 | 3 | 50.0 | 4.55 |',
+      '| tfjs-cpu | 1 | 2 | 1600 | 145.45 |',
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+// Pure helpers of `npm run bench`: command-line options, medians, the max |difference| check
+// and the printed table with ratios to onnxruntime-node. No timing happens here.
+
+/** Options of `npm run bench`. */
+export interface BenchOptions {
+  /** Threads of every runtime that has threads (tfjs-cpu and wasm in Node have one). */
+  threads: number;
+  /** Timed inference calls per runtime (tfjs-cpu uses `cpuRuns`). */
+  runs: number;
+  /** Timed inference calls on tfjs-cpu (1.6 s each). */
+  cpuRuns: number;
+  /** Untimed calls before timing. */
+  warmups: number;
+  /** Timed training steps (B0 128, batch 16) on wasm and PyTorch. */
+  trainRuns: number;
+  /** Skip the training comparison. */
+  skipTrain: boolean;
+}
+
+/** Defaults: 1 thread, 20 runs after 3 warm-ups, 3 tfjs-cpu runs, 3 training steps. */
+export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = { threads: 1, runs: 20, cpuRuns: 3, warmups: 3, trainRuns: 3, skipTrain: false };
+
+/** Parses `--threads N --runs N --cpu-runs N --warmups N --train-runs N --skip-train`; throws on anything else. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const options: BenchOptions = { ...DEFAULT_BENCH_OPTIONS };
+  const numeric: Record<string, keyof BenchOptions> = {
+    '--threads': 'threads', '--runs': 'runs', '--cpu-runs': 'cpuRuns', '--warmups': 'warmups', '--train-runs': 'trainRuns',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--skip-train') {
+      options.skipTrain = true;
+      continue;
+    }
+    const key = numeric[flag];
+    const value = Number(argv[i + 1]);
+    if (key === undefined) throw new Error(`bench: unknown option '${flag}'; known: ${Object.keys(numeric).join(', ')}, --skip-train`);
+    if (!Number.isInteger(value) || value < (key === 'warmups' ? 0 : 1)) {
+      throw new Error(`bench: ${flag} needs a whole number${key === 'warmups' ? '' : ' ≥ 1'}, got '${argv[i + 1] ?? ''}'`);
+    }
+    (options as unknown as Record<string, number>)[key] = value;
+    i += 1;
+  }
+  return options;
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Largest |a[i] − b[i]|; infinite when the lengths differ. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+/** One measured runtime. */
+export interface BenchRow {
+  /** Runtime name, e.g. `onnxruntime-node 1.30.0`. */
+  readonly runtime: string;
+  /** Threads it used. */
+  readonly threads: number;
+  /** Timed runs, in ms. */
+  readonly times: readonly number[];
+}
+
+/** A markdown table: runtime, threads, runs, median ms, ratio to the row named `baseline`. */
+export function formatTable(rows: readonly BenchRow[], baseline: string): string {
+  const base = rows.find((r) => r.runtime.startsWith(baseline));
+  const lines = ['| runtime | threads | runs | median ms | × ' + baseline + ' |', '|---|---|---|---|---|'];
+  for (const row of rows) {
+    const m = median(row.times);
+    const ratio = base === undefined ? 'n/a' : `${(m / median(base.times)).toFixed(2)}`;
+    lines.push(`| ${row.runtime} | ${row.threads} | ${row.times.length} | ${m.toFixed(m < 100 ? 1 : 0)} | ${ratio} |`);
+  }
+  return lines.join('\n');
+}
