@@ -21,7 +21,7 @@ it('a 3-stage custom backbone from blocks lowers its loss over 30 SGD steps with
   const spec = customSpec({ blocks: ['r1_k3_s1_e1_i8_o8_c1', 'r1_k3_s2_e4_i8_o16_c1', 'r2_k3_s2_e4_i16_o24_se0.25'], numClasses: 4, resolution: 16 } as never);
   const options = { padding: spec.padding, batchNorm: spec.batchNorm, activation: spec.activation };
   const store = new ParamStore({ seed: 3 });
-  const stem = new ConvBNAct(store.scope('stem'), { inChannels: 3, outChannels: 8, kernel: 3, stride: 2, activation: 'silu', ...options });
+  const stem = new ConvBNAct(store.scope('stem'), { inChannels: 3, outChannels: 8, kernel: 3, stride: 2, ...options });
   const blocks = spec.blocks.map((b, i) => blockFromSpec(store.scope(`blocks.${i}`), b, options));
   const head = new Linear(store.scope('classifier'), { inFeatures: 24, outFeatures: 4 });
   const forward = (x: tf.Tensor4D, ctx: ApplyContext) => {

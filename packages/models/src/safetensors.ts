@@ -11,10 +11,10 @@ import { EffnetWeightsError } from './errors.js';
 /** Largest header accepted (the reference implementation's limit). */
 export const MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024;
 
-const BYTES = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4 } as const;
-
 /** Element types the reader accepts (converted to float32 on reading). */
-export type SafetensorsDtype = keyof typeof BYTES;
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32';
+
+const BYTES: Readonly<Record<SafetensorsDtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4 };
 
 /** One tensor of a safetensors file. */
 export interface SafeTensor {
