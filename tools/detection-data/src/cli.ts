@@ -1,20 +1,36 @@
 // Command line of the detection data tools:
 //   generate <folder> [--count N] [--size S] [--seed K]   write an effnet-detection data set
 //   train [--minutes M] [--backend wasm|cpu] [--out file.json] [--train N] [--val N] [--seed K]
-//         generate train/held-out sets in memory, train a small EfficientDet, print and save AP.
+//         [--save folder]  generate train/held-out sets in memory, train a small EfficientDet,
+//         print and save AP; --save writes detector.json + weights.safetensors for `effnet detect`.
 // Run with: npx tsx --tsconfig tsconfig.base.json tools/detection-data/src/cli.ts <command> …
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone has no gradient functions; the Node build of @tensorflow/tfjs registers them.
 import '@tensorflow/tfjs';
 import '@effnet/backend-wasm';
 import { useBackend } from '@effnet/backends';
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, detectorToSafetensors, type CustomDetectorOptions, type DetectorManifest, type EfficientDet } from '@effnet/models';
 import { parseArgs } from 'node:util';
 import { writeDetectionSet } from './detection-format.js';
 import { generateDetectionSet } from './generate.js';
 import { loadPhotographs } from './photographs.js';
 import { SHAPE_CLASSES } from './shapes.js';
 import { trainDetector } from './train-detector.js';
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+async function saveDetector(folder: string, model: EfficientDet): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const manifest: DetectorManifest = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, spec: model.spec, classes: [...SHAPE_CLASSES] };
+  await writeAtomic(join(folder, 'weights.safetensors'), await detectorToSafetensors(model));
+  await writeAtomic(join(folder, 'detector.json'), `${JSON.stringify(manifest)}\n`);
+}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -32,6 +48,11 @@ async function main(argv: string[]): Promise<void> {
       val: { type: 'string', default: '200' },
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.002' },
+      save: { type: 'string' },
+      detector: { type: 'string', default: '{}' },
+      'min-side': { type: 'string', default: '0.3' },
+      'max-side': { type: 'string', default: '0.5' },
+      warmup: { type: 'string', default: '50' },
     },
   });
   const size = Number(values.size);
@@ -40,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'generate') {
     const folder = positionals[0];
     if (!folder) throw new Error('usage: generate <folder> [--count N] [--size S] [--seed K]');
-    const samples = generateDetectionSet(photographs, { count: Number(values.count), size, seed });
+    const samples = generateDetectionSet(photographs, { count: Number(values.count), size, seed, minSide: Number(values['min-side']), maxSide: Number(values['max-side']) });
     await writeDetectionSet(folder, samples, SHAPE_CLASSES, size);
     console.log(`wrote ${samples.length} images and annotations.json to ${folder}`);
     return;
@@ -48,21 +69,22 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'train') {
     const t0 = performance.now();
     await useBackend(values.backend!);
-    const train = generateDetectionSet(photographs, { count: Number(values.train), size, seed });
+    const shapes = { minSide: Number(values['min-side']), maxSide: Number(values['max-side']) };
+    const train = generateDetectionSet(photographs, { count: Number(values.train), size, seed, ...shapes });
     // Held-out images come from a different seed: new crops, shapes, colours and places.
-    const validation = generateDetectionSet(photographs, { count: Number(values.val), size, seed: seed + 1_000_003 });
+    const validation = generateDetectionSet(photographs, { count: Number(values.val), size, seed: seed + 1_000_003, ...shapes });
     console.log(`backend ${values.backend}; ${train.length} training and ${validation.length} held-out images of ${size}×${size} generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const report = await trainDetector({
-      train, validation, size, numClasses: SHAPE_CLASSES.length, seconds: Number(values.minutes) * 60, batch: Number(values.batch), learningRate: Number(values.lr), seed, onLog: (line) => console.log(line),
+      train, validation, size, numClasses: SHAPE_CLASSES.length, seconds: Number(values.minutes) * 60, batch: Number(values.batch), learningRate: Number(values.lr), warmupSteps: Number(values.warmup), seed,
+      detector: JSON.parse(values.detector!) as CustomDetectorOptions, onLog: (line) => console.log(line),
+      onTrained: values.save ? (model) => saveDetector(values.save!, model) : undefined,
     });
     const totalSeconds = (performance.now() - t0) / 1000;
     console.log(`${report.spec.name}: ${report.params} parameters; total wall time ${totalSeconds.toFixed(0)} s`);
     if (values.out) {
       const { metrics, spec, ...rest2 } = report;
       const summary = { backend: values.backend, size, seed, trainImages: train.length, heldOutImages: validation.length, totalSeconds, ...rest2, detector: spec, ap: metrics.ap, ap50: metrics.ap50, ap75: metrics.ap75, apPerClass: Object.fromEntries(metrics.apPerClass) };
-      const temporary = `${values.out}.tmp-${process.pid}`;
-      await writeFile(temporary, `${JSON.stringify(summary, null, 2)}\n`);
-      await rename(temporary, values.out);
+      await writeAtomic(values.out, `${JSON.stringify(summary, null, 2)}\n`);
     }
     return;
   }

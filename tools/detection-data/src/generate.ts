@@ -49,11 +49,13 @@ function cropResize(photo: Photograph, rng: SeededRng, size: number): Uint8Array
       const sx = Math.min(photo.width - 1.001, Math.max(0, left + (xx + 0.5) * scale - 0.5));
       const x0 = Math.floor(sx);
       const fx = sx - x0;
+      const p00 = 3 * (y0 * photo.width + x0);
+      const p10 = p00 + 3 * photo.width;
+      const d = photo.data;
       for (let c = 0; c < 3; c++) {
-        const at = (yy: number, xq: number): number => photo.data[3 * (yy * photo.width + xq) + c]!;
-        const top2 = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx;
-        const bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx;
-        out[3 * (y * size + x) + c] = Math.round(top2 * (1 - fy) + bottom * fy);
+        const upper = d[p00 + c]! * (1 - fx) + d[p00 + 3 + c]! * fx;
+        const lower = d[p10 + c]! * (1 - fx) + d[p10 + 3 + c]! * fx;
+        out[3 * (y * size + x) + c] = Math.round(upper * (1 - fy) + lower * fy);
       }
     }
   }

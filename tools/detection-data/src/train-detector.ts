@@ -37,6 +37,8 @@ export interface TrainDetectorOptions {
   onLog?: (line: string) => void;
   /** Steps between log lines (default 25). */
   logEvery?: number;
+  /** Called with the trained detector after evaluation, before it is disposed (to save it). */
+  onTrained?: (model: EfficientDet) => Promise<void>;
 }
 
 /** What a training run reports. */
@@ -133,6 +135,7 @@ export async function trainDetector(options: TrainDetectorOptions): Promise<Trai
     const evalSeconds = (performance.now() - evalStart) / 1000;
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const report = { spec, params, steps, trainSeconds, evalSeconds, loss: { first: mean(losses.slice(0, 25)), last: mean(losses.slice(-25)) }, metrics };
+    await options.onTrained?.(model);
     onLog?.(`done: ${steps} steps in ${trainSeconds.toFixed(0)} s, eval ${evalSeconds.toFixed(0)} s; AP ${metrics.ap.toFixed(3)}  AP50 ${metrics.ap50.toFixed(3)}  AP75 ${metrics.ap75.toFixed(3)}`);
     return report;
   } finally {
