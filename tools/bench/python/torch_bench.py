@@ -6,7 +6,11 @@ Prints one JSON object. The thread count is set with torch.set_num_threads; the 
 a 1024^3 matmul's GFLOP/s are reported (Debian's torch is fast only with OpenBLAS selected, see
 /work/shared/BENCHMARKS.md).
 
-    /usr/bin/python3 tools/bench/python/torch_bench.py --threads 1 --runs 20 --train-runs 5"""
+    /usr/bin/python3 tools/bench/python/torch_bench.py --threads 1 --runs 20 --train-runs 5
+
+With --serve it prints one JSON line (versions, BLAS, the fixture check) and then answers each
+line on stdin, `infer` or `train`, with one JSON line {"ms": ...} timing one call, so that
+`npm run bench` can interleave PyTorch with the other runtimes under the same machine load."""
 import argparse
 import json
 import os
@@ -50,6 +54,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--train-runs", type=int, default=5)
+    parser.add_argument("--serve", action="store_true", help="answer `infer` / `train` lines on stdin")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -71,6 +76,24 @@ def main():
         loss = torch.nn.functional.cross_entropy(model(batch), labels)
         loss.backward()
         optimiser.step()
+
+    if args.serve:
+        print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "matmulGflops": round(gflops, 1),
+                          "fixtureMaxAbsDiff": check}), flush=True)
+        for line in sys.stdin:
+            command = line.strip()
+            if command == "infer":
+                model.eval()
+                with torch.no_grad():
+                    ms = timed(lambda: model(x), 1, 0)[0]
+            elif command == "train":
+                model.train()
+                ms = timed(step, 1, 0)[0]
+            else:
+                print(json.dumps({"error": f"unknown command {command!r}; known: infer, train"}), flush=True)
+                continue
+            print(json.dumps({"ms": ms}), flush=True)
+        return
 
     train = timed(step, args.train_runs, 1)
     print(json.dumps({

@@ -6,8 +6,8 @@ import { DEFAULT_BENCH_OPTIONS, formatTable, maxAbsDiff, median, parseBenchArgs 
 describe('bench helpers', () => {
   it('parses the options and refuses unknown or bad ones', () => {
     expect(parseBenchArgs([])).toEqual(DEFAULT_BENCH_OPTIONS);
-    expect(parseBenchArgs(['--threads', '2', '--runs', '5', '--warmups', '0', '--skip-train'])).toEqual({
-      ...DEFAULT_BENCH_OPTIONS, threads: 2, runs: 5, warmups: 0, skipTrain: true,
+    expect(parseBenchArgs(['--threads', '2', '--runs', '5', '--warmups', '0', '--skip-train', '--skip-browser'])).toEqual({
+      ...DEFAULT_BENCH_OPTIONS, threads: 2, runs: 5, warmups: 0, skipTrain: true, skipBrowser: true,
     });
     expect(() => parseBenchArgs(['--thread', '2'])).toThrow("bench: unknown option '--thread'");
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow("bench: --runs needs a whole number ≥ 1, got '0'");

@@ -15,12 +15,14 @@ export interface BenchOptions {
   trainRuns: number;
   /** Skip the training comparison. */
   skipTrain: boolean;
+  /** Skip the browser benchmark (B0 on webgl and wasm in Chromium). */
+  skipBrowser: boolean;
 }
 
-/** Defaults: 1 thread, 20 runs after 3 warm-ups, 3 tfjs-cpu runs, 3 training steps. */
-export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = { threads: 1, runs: 20, cpuRuns: 3, warmups: 3, trainRuns: 3, skipTrain: false };
+/** Defaults: 1 thread, 20 runs after 3 warm-ups, 3 tfjs-cpu runs, 3 training steps, the browser benchmark. */
+export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = { threads: 1, runs: 20, cpuRuns: 3, warmups: 3, trainRuns: 3, skipTrain: false, skipBrowser: false };
 
-/** Parses `--threads N --runs N --cpu-runs N --warmups N --train-runs N --skip-train`; throws on anything else. */
+/** Parses `--threads N --runs N --cpu-runs N --warmups N --train-runs N --skip-train --skip-browser`; throws on anything else. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = { ...DEFAULT_BENCH_OPTIONS };
   const numeric: Record<string, keyof BenchOptions> = {
@@ -28,13 +30,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    if (flag === '--skip-train') {
-      options.skipTrain = true;
+    if (flag === '--skip-train' || flag === '--skip-browser') {
+      options[flag === '--skip-train' ? 'skipTrain' : 'skipBrowser'] = true;
       continue;
     }
     const key = numeric[flag];
     const value = Number(argv[i + 1]);
-    if (key === undefined) throw new Error(`bench: unknown option '${flag}'; known: ${Object.keys(numeric).join(', ')}, --skip-train`);
+    if (key === undefined) throw new Error(`bench: unknown option '${flag}'; known: ${Object.keys(numeric).join(', ')}, --skip-train, --skip-browser`);
     if (!Number.isInteger(value) || value < (key === 'warmups' ? 0 : 1)) {
       throw new Error(`bench: ${flag} needs a whole number${key === 'warmups' ? '' : ' ≥ 1'}, got '${argv[i + 1] ?? ''}'`);
     }
