@@ -9,6 +9,7 @@ import { BatchNorm } from './batch-norm.js';
 import { blockFromSpec } from './block-from-spec.js';
 import { Conv2d } from './conv2d.js';
 import { ConvBNAct } from './conv-bn-act.js';
+import { DepthwiseSeparable } from './depthwise-separable.js';
 import { DropPath, dropPath } from './drop-path.js';
 import { Dropout } from './dropout.js';
 import { EffnetBlockError } from './errors.js';
@@ -16,6 +17,7 @@ import { MBConv } from './mbconv.js';
 import { applyContext } from './module.js';
 import { convPadding, samePadding, symmetricPadding } from './padding.js';
 import { ParamStore, valueOf } from './param-store.js';
+import { SeparableConv } from './separable-conv.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -223,6 +225,43 @@ describe('grouped convolution', () => {
     });
     expect(Array.from(await got.data())).toEqual(Array.from(await want.data()));
     tf.dispose([x, got, want]);
+    store.dispose();
+  });
+});
+
+describe('separable convolutions', () => {
+  it('SeparableConv is depthwise k×k, then pointwise 1×1 with bias, then BN and activation', async () => {
+    const store = new ParamStore({ seed: 6 });
+    const layer = new SeparableConv(store.scope('sep'), { inChannels: 3, outChannels: 5, kernel: 3, padding: 'same', batchNorm: { eps: 1e-3, momentum: 0.01 }, activation: 'relu' });
+    expect(layer.parameters().map((p) => p.name)).toEqual(['sep.depthwise.kernel', 'sep.pointwise.kernel', 'sep.pointwise.bias', 'sep.bn.gamma', 'sep.bn.beta']);
+    tf.tidy(() => layer.pointwise.bias!.variable!.assign(tf.linspace(-1, 1, 5)));
+    const x = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const got = layer.apply(x, EVAL());
+    const want = tf.tidy(() => {
+      const dw = tf.depthwiseConv2d(x, valueOf<tf.Tensor4D>(layer.depthwise.kernel), 1, 'same');
+      const pw = tf.add(tf.conv2d(dw, valueOf<tf.Tensor4D>(layer.pointwise.kernel), 1, 'same'), valueOf(layer.pointwise.bias!));
+      return tf.relu(tf.div(pw, Math.sqrt(1 + 1e-3)));
+    });
+    const a = await got.data();
+    const b = await want.data();
+    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-5);
+    tf.dispose([x, got, want]);
+    store.dispose();
+  });
+
+  it('the ds block is depthwise + BN + act, SE, pointwise + BN, with a residual when shapes match', () => {
+    const spec = customSpec({ blocks: ['ds_r2_k3_s1_e1_c16_se0.25'], stem: { channels: 16 }, numClasses: 0, resolution: 16 } as never);
+    const options = { padding: spec.padding, batchNorm: spec.batchNorm, activation: spec.activation };
+    const store = new ParamStore();
+    const block = blockFromSpec(store.scope('b'), spec.blocks[1]!, options);
+    expect(block).toBeInstanceOf(DepthwiseSeparable);
+    expect(block.parameters().map((p) => p.name)).toEqual([
+      'b.dw.conv.kernel', 'b.dw.bn.gamma', 'b.dw.bn.beta', 'b.se.reduce.kernel', 'b.se.reduce.bias', 'b.se.expand.kernel', 'b.se.expand.bias',
+      'b.project.conv.kernel', 'b.project.bn.gamma', 'b.project.bn.beta',
+    ]);
+    expect(block.parameters().map((p) => p.shape)[0]).toEqual([3, 3, 16, 1]);
+    expect((block as DepthwiseSeparable).dropPath).not.toBeNull();
+    expect(() => new DepthwiseSeparable(store.scope('w'), { ...spec.blocks[0]!, expandedChannels: 32 }, options)).toThrow(/a ds block has no expansion/);
     store.dispose();
   });
 });

@@ -164,3 +164,17 @@ describe('preprocessing', () => {
     rawModel.dispose();
   });
 });
+
+describe('building from options and any spec', () => {
+  it('applies numClasses, inChannels and padding overrides, and builds ds blocks with cost()’s count', () => {
+    const gray = efficientnet('efficientnet-b0', { numClasses: 7, inChannels: 1, padding: 'same', shapeOnly: true });
+    expect(gray.spec.padding).toBe('same');
+    expect(gray.store.get('stem.conv.kernel')!.shape).toEqual([3, 3, 1, 32]);
+    expect(gray.store.get('classifier.kernel')!.shape).toEqual([1280, 7]);
+    expect(gray.countParams()).toBe(cost(gray.spec).params);
+    const ds = customSpec({ blocks: ['ds_r1_k3_s1_e1_c16_se0.25', 'ir_r2_k3_s2_e6_c24_se0.25'], stem: { channels: 32 }, numClasses: 5, resolution: 32 } as never);
+    const model = efficientnet(ds, { shapeOnly: true });
+    expect(model.spec.blocks[0]!.kind).toBe('ds');
+    expect(model.countParams()).toBe(cost(ds).params);
+  });
+});
