@@ -1,9 +1,11 @@
 // Vite config of the effnet playground: @effnet/* resolve to their TypeScript sources (no build
 // needed), the tfjs backends are pre-bundled once, files of the repository may be served (the
 // wasm binaries of tfjs-backend-wasm live in the root node_modules), and `/fixtures/<file>`
-// serves the torchvision weight fixtures (committed small ones, and fixtures-full/).
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// serves the torchvision weight fixtures (committed small ones, and fixtures-full/). Because the
+// sources stand in for dist/, each package's `sideEffects` list is applied to its sources too:
+// otherwise the production build drops `import '@effnet/backend-wasm'` (it registers the adapter).
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -18,19 +20,44 @@ export function fixturePath(url: string): string | undefined {
   return FIXTURE_DIRS.map((dir) => join(dir, name)).find((path) => existsSync(path) && statSync(path).isFile());
 }
 
-function fixtures(): Plugin {
+/**
+ * Whether `id` is a source file of an effnet package that declares it a side effect: its
+ * package.json `sideEffects` lists `./dist/<file>.js` for `src/<file>.ts`. Undefined when `id`
+ * is no effnet source (the bundler's own rules apply).
+ */
+export function effnetSourceSideEffects(id: string): boolean | undefined {
+  const path = relative(join(ROOT, 'packages'), id.split('?')[0]!).split(sep);
+  if (path.length < 3 || path[0] === '..' || path[1] !== 'src') return undefined;
+  const manifest = join(ROOT, 'packages', path[0]!, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  const declared = (JSON.parse(readFileSync(manifest, 'utf8')) as { sideEffects?: boolean | string[] }).sideEffects;
+  if (!Array.isArray(declared)) return declared;
+  const asDist = `./dist/${path.slice(2).join('/').replace(/\.ts$/, '.js')}`;
+  return declared.includes(asDist);
+}
+
+function sourceSideEffects(): Plugin {
   return {
-    name: 'effnet-fixtures',
-    configureServer(server) {
-      server.middlewares.use('/fixtures', (req, res, next) => {
-        const path = fixturePath(req.url ?? '');
-        if (path === undefined) return next();
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.setHeader('Content-Length', String(statSync(path).size));
-        createReadStream(path).pipe(res);
-      });
+    name: 'effnet-source-side-effects',
+    transform(code, id) {
+      const sideEffects = effnetSourceSideEffects(id);
+      return sideEffects === undefined ? null : { code, map: null, moduleSideEffects: sideEffects };
     },
   };
+}
+
+function fixtures(): Plugin {
+  const serve = (server: { middlewares: { use: (path: string, fn: (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => void) => void } }) => {
+    server.middlewares.use('/fixtures', (req, res, next) => {
+      const path = fixturePath(req.url ?? '');
+      if (path === undefined) return next();
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Length', String(statSync(path).size));
+      createReadStream(path).pipe(res);
+    });
+  };
+  // The dev server and `vite preview` (the production build) both serve the fixtures.
+  return { name: 'effnet-fixtures', configureServer: serve, configurePreviewServer: serve };
 }
 
 /** `@effnet/<name>` → packages/<name>/src/index.ts for every package. */
@@ -45,7 +72,7 @@ export function effnetSourceAliases(): Record<string, string> {
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [fixtures()],
+  plugins: [fixtures(), sourceSideEffects()],
   resolve: { alias: effnetSourceAliases() },
   server: { fs: { allow: [ROOT] } },
   optimizeDeps: {

@@ -4,8 +4,9 @@
 // weights give logits within 1e-3 of Node's tfjs-cpu on webgl, webgpu and wasm for two tiny
 // networks and on webgl for EfficientNet-B0 at 224; one SGD step of the tiny EfficientNetV2-style
 // network runs on webgl (and webgpu) and matches Node's cpu step; 100 inference calls and 20
-// training steps leak no tensor on each browser backend. Without Chromium the tests are skipped
-// with the reason printed, except on CI, where that is a failure.
+// training steps leak no tensor on each browser backend; the production build (vite build) keeps
+// every adapter and finds the wasm binary it emitted. Without Chromium the tests are skipped with
+// the reason printed, except on CI, where that is a failure.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Page } from 'playwright-core';
@@ -126,5 +127,27 @@ describe.runIf(RUN)('effnet in Chromium', () => {
     expect(report.training[1]).toBe(report.training[0]);
     expect(report.outside[1]).toBe(report.outside[0]);
     expect(report.losses[1]).toBeLessThan(report.losses[0]);
+  });
+});
+
+describe.runIf(RUN)('the production build (vite build + vite preview) in Chromium', () => {
+  let built: BrowserHarness;
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  it('registers every adapter and loads the wasm binary that the build emitted, with no path set-up', async () => {
+    built = await startBrowserHarness({ production: true });
+    const page = await built.open();
+    const rows = await page.evaluate(() => window.effnet.listBackends());
+    expect(rows.map((r) => r.name)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    const reference = await nodeCpuLogits('v2-tiny');
+    for (const backend of ['wasm', 'webgl']) {
+      const result = await page.evaluate(([b]) => window.effnet.logits('v2-tiny', b), [backend] as const);
+      expect(result.backend.name).toBe(backend);
+      expect(relativeError(result.values, reference, 1)).toBeLessThan(1e-3);
+    }
+    expect(built.wasmRequests).toHaveLength(1);
+    expect(built.wasmRequests[0]).toMatch(/^200 http:\/\/127\.0\.0\.1:\d+\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/);
   });
 });

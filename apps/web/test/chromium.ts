@@ -1,11 +1,12 @@
-// Test and benchmark helper: serves apps/web with Vite's dev server on a free port and drives
+// Test and benchmark helper: serves apps/web with Vite's dev server (or, with `production`, builds
+// it with `vite build` and serves the bundle with `vite preview`) on a free port and drives
 // Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) headless through playwright-core, with
 // WebGL on SwiftShader and WebGPU asked for with --enable-unsafe-webgpu. `chromiumMissing()` says
 // why the browser tests cannot run here (no binary), so that they skip with that reason.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 
 const APP = join(import.meta.dirname, '..');
 
@@ -36,21 +37,28 @@ export interface BrowserHarness {
   open(): Promise<Page>;
   /** Lines the pages wrote to the console (errors and warnings). */
   readonly console: string[];
+  /** URLs of the .wasm files the pages fetched. */
+  readonly wasmRequests: string[];
   /** Closes the browser and the server. */
   close(): Promise<void>;
 }
 
-/** Starts the Vite dev server of apps/web and Chromium. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
-  const server: ViteDevServer = await createServer({
-    configFile: join(APP, 'vite.config.ts'),
-    root: APP,
-    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  const url = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}/` : String(address);
+/** Starts Chromium and the Vite dev server of apps/web, or with `production` its built bundle. */
+export async function startBrowserHarness(options: { production?: boolean } = {}): Promise<BrowserHarness> {
+  const configFile = join(APP, 'vite.config.ts');
+  let server: { close(): Promise<void> };
+  let url: string;
+  if (options.production) {
+    await build({ configFile, root: APP, logLevel: 'error' });
+    const previewServer = await preview({ configFile, root: APP, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    server = previewServer;
+    url = previewServer.resolvedUrls!.local[0]!;
+  } else {
+    const dev = await createServer({ configFile, root: APP, server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false }, logLevel: 'error' });
+    await dev.listen();
+    server = dev;
+    url = dev.resolvedUrls!.local[0]!;
+  }
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -59,15 +67,20 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     throw error;
   }
   const lines: string[] = [];
+  const wasmRequests: string[] = [];
   return {
     url,
     console: lines,
+    wasmRequests,
     async open() {
       const page = await browser.newPage();
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
       });
       page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+      page.on('response', (r) => {
+        if (new URL(r.url()).pathname.endsWith('.wasm')) wasmRequests.push(`${r.status()} ${r.url()}`);
+      });
       await page.goto(url);
       await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
       return page;
