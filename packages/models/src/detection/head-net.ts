@@ -4,7 +4,7 @@
 // prediction conv with `outputs` channels per location. Names: `<net>.layers.<i>.{depthwise,
 // pointwise}.*`, `<net>.layers.<i>.bn.<level>.*`, `<net>.predict.{depthwise,pointwise}.*`.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNorm, Conv2d, SeparableConv, activate, type ApplyContext, type ParamScope } from '@effnet/blocks';
+import { BatchNorm, Conv2d, SeparableConv, activate, type ApplyContext, type ParamEntry, type ParamScope } from '@effnet/blocks';
 import type { Activation, BatchNormSpec, PaddingConvention } from '@effnet/scaling';
 
 /** Options of a {@link HeadNet}. */
@@ -70,5 +70,15 @@ export class HeadNet {
       }
       return this.predict.apply(y, ctx);
     });
+  }
+
+  /** Trainable parameters (shared convolutions and every level's BN γ, β), by name. */
+  parameters(): ParamEntry[] {
+    return this.scope.list().filter((entry) => entry.trainable);
+  }
+
+  /** BN moving statistics of every level. */
+  state(): ParamEntry[] {
+    return this.scope.list().filter((entry) => !entry.trainable);
   }
 }
