@@ -1,13 +1,50 @@
-// `npm run demo`: until the training demo exists, shows what effnet knows about every preset by
-// running `effnet list` and then `effnet info <preset>` for each one.
-import { presetNames } from '@effnet/scaling';
+// `npm run demo`: the main job. Trains the small EfficientNetV2-style preset `efficientnetv2-28` on
+// Fashion-MNIST on the wasm backend with a 3-stage progressive plan (image size and dropout grow
+// stage by stage), evaluates the EMA weights on the held-out 10,000 images, writes the run folder
+// (model, checkpoints, metrics.jsonl, report.html) to tmp/demo, then saves a few test images as
+// PNG files and classifies them with `effnet predict` — every long step with a progress bar. It
+// ends by checking that the whole run left no tensor behind.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { fashionMnist } from '@effnet/train';
+import { encodePng } from '../../apps/cli/src/run/images.js';
+import { writeFileAtomic } from '../../apps/cli/src/run/training-run.js';
 import { main } from '../../apps/cli/src/program.js';
 
-const argv = (...args: string[]) => ['node', 'effnet', ...args];
+const OUT = process.env['EFFNET_DEMO_OUT'] ?? 'tmp/demo';
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const started = performance.now();
 
-let status = await main(argv('list'));
-for (const name of presetNames()) {
-  process.stdout.write(`\n$ effnet info ${name}\n`);
-  status ||= await main(argv('info', name));
+const train = [
+  'train', '--preset', 'efficientnetv2-28', '--data', 'fashion-mnist', '--backend', 'wasm', '--out', OUT,
+  '--stages', '3', '--from-size', '14', '--to-size', '28', '--epochs', process.env['EFFNET_DEMO_EPOCHS'] ?? '1',
+  '--batch', '64', '--optimizer', 'adamw', '--lr', '0.004', '--ema', '0.99', '--dropout', '0.05:0.2', '--seed', '0',
+];
+say(`effnet demo: train efficientnetv2-28 on Fashion-MNIST (wasm backend, 3-stage progressive plan 14 → 21 → 28 px)\n$ effnet ${train.join(' ')}\n`);
+const tensorsBefore = tf.memory().numTensors;
+let status = await main(['node', 'effnet', ...train]);
+
+if (status === 0) {
+  const test = fashionMnist({ split: 'test' });
+  const folder = join(OUT, 'samples');
+  mkdirSync(folder, { recursive: true });
+  const files: string[] = [];
+  for (const index of [0, 1111, 2222, 3333, 4444, 5555, 6666, 7777]) {
+    const { image, label } = test.example(index);
+    const file = join(folder, `test-${index}-${test.classNames[label]!.replace(/\W+/g, '-').toLowerCase()}.png`);
+    writeFileAtomic(file, await encodePng(image, 28, 28, 1));
+    files.push(file);
+  }
+  say(`\n$ effnet predict --model ${OUT} ${join(folder, '*.png')}   (file names carry the true class)`);
+  status = await main(['node', 'effnet', 'predict', '--model', OUT, '--backend', 'wasm', ...files]);
 }
+
+const leaked = tf.memory().numTensors - tensorsBefore;
+if (status === 0 && leaked !== 0) {
+  say(`error: the demo left ${leaked} tensors behind`);
+  status = 1;
+}
+say(`\ndemo ${status === 0 ? 'finished' : 'failed'} in ${((performance.now() - started) / 1000).toFixed(0)} s; tensors left behind: ${leaked}; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+if (status === 0) say(`open ${join(OUT, 'report.html')} in a browser for the plots, the confusion matrix and the test images`);
 process.exitCode = status;

@@ -4,8 +4,14 @@ import { EffnetBackendError } from '@effnet/backends';
 import { EffnetConfigError } from '@effnet/scaling';
 import { EffnetConfigError as EffnetScheduleError } from '@effnet/schedules';
 import { EffnetDataError, EffnetTrainError } from '@effnet/train';
+import { EffnetModelError, EffnetWeightsError } from '@effnet/models';
 import { backendsCommand } from './commands/backends.js';
 import { detectCommand } from './commands/detect.js';
+import { benchCommand } from './commands/bench.js';
+import { evalCommand } from './commands/eval.js';
+import { importCommand } from './commands/import.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
@@ -36,6 +42,11 @@ export function createProgram(io: Io = PROCESS_IO): Command {
   program.addCommand(planCommand(io));
   program.addCommand(backendsCommand(io));
   program.addCommand(detectCommand(io));
+  program.addCommand(trainCommand(io));
+  program.addCommand(evalCommand(io));
+  program.addCommand(predictCommand(io));
+  program.addCommand(importCommand(io));
+  program.addCommand(benchCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
@@ -47,8 +58,10 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof EffnetConfigError || error instanceof EffnetScheduleError || error instanceof EffnetBackendError || error instanceof EffnetDataError || error instanceof EffnetTrainError) {
-      io.err(`error: ${error.message}\n`);
+    const typed = [EffnetConfigError, EffnetScheduleError, EffnetBackendError, EffnetDataError, EffnetTrainError, EffnetModelError, EffnetWeightsError];
+    if (typed.some((kind) => error instanceof kind)) {
+      // One line, whatever the underlying library wrote (sharp's messages can span lines).
+      io.err(`error: ${(error as Error).message.replace(/\s*\n\s*/g, '; ')}\n`);
       return 2;
     }
     throw error;

@@ -9,7 +9,8 @@ export { saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint } fro
 export type { CheckpointContent, TensorData } from './checkpoints.js';
 export { InMemoryDataset, batchOrder, type Batch, type BatchOptions, type Dataset } from './datasets/dataset.js';
 export { fashionMnist, FASHION_MNIST_CLASSES, type FashionMnistOptions } from './datasets/fashion-mnist.js';
-export { imageFolder, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+export { mnist, MNIST_CLASSES, type MnistOptions } from './datasets/mnist.js';
+export { imageFolder, decodeImage, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
 export { topK, topKHits, confusionMatrix } from './metrics.js';
 export { MetricsLog, readMetrics, type MetricsRecord, type StageRecord, type StepRecord, type EvalRecord } from './metrics-log.js';
 export { SeededRandom, shuffledIndices } from './random.js';

@@ -300,6 +300,20 @@ export class Trainer {
     return { loss: lossSum / count, top1: top1 / count, top5: top5 / count, count, confusion: confusionMatrix(predicted, labels, numClasses) };
   }
 
+  /**
+   * Runs `fn` with the EMA weights in the model (the live weights are put back afterwards, even if
+   * `fn` throws); without an EMA, runs `fn` on the live weights.
+   */
+  async withAveragedWeights<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (!this.average) return fn();
+    this.average.swapIn();
+    try {
+      return await fn();
+    } finally {
+      this.average.swapOut();
+    }
+  }
+
   /** Writes weights, optimiser state, EMA and the step to `dir`; returns the checkpoint folder. */
   async saveCheckpoint(dir: string, keep = 3): Promise<string> {
     const tensors: Record<string, TensorData> = {};

@@ -22,6 +22,25 @@ export interface ImageFolderOptions {
   prefetch?: number;
 }
 
+/**
+ * Decodes a JPEG, PNG or WebP file to `size × size × channels` bytes (EXIF rotation applied, resized
+ * to cover the square and centre-cropped, alpha dropped) — the same decoding `imageFolder` uses.
+ *
+ * @throws EffnetDataError naming the file when it is missing, unreadable or not an image.
+ */
+export async function decodeImage(path: string, options: { size: number; channels?: 1 | 3 }): Promise<Uint8Array> {
+  const channels = options.channels ?? 3;
+  try {
+    let image = sharp(path, { failOn: 'error' }).rotate().resize(options.size, options.size, { fit: 'cover' });
+    image = channels === 1 ? image.greyscale() : image.toColourspace('srgb');
+    const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (error) {
+    throw new EffnetDataError(path, `cannot decode image: ${(error as Error).message}`);
+  }
+}
+
 /** An image-folder dataset; `skipped` counts the unreadable files left out so far. */
 export class ImageFolderDataset implements Dataset {
   readonly name: string;
@@ -47,17 +66,7 @@ export class ImageFolderDataset implements Dataset {
   async read(index: number): Promise<Uint8Array> {
     const file = this.files[index];
     if (!file) throw new EffnetDataError(this.name, `example index ${index} is outside 0…${this.size - 1}`);
-    try {
-      let image = sharp(file.path, { failOn: 'error' }).rotate().resize(this.options.size, this.options.size, { fit: 'cover' });
-      image = this.options.channels === 1 ? image.greyscale() : image.toColourspace('srgb');
-      const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      if (info.channels !== this.options.channels) {
-        throw new Error(`decoded ${info.channels} channels, expected ${this.options.channels}`);
-      }
-      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    } catch (error) {
-      throw new EffnetDataError(file.path, `cannot decode image: ${(error as Error).message}`);
-    }
+    return decodeImage(file.path, { size: this.options.size, channels: this.options.channels });
   }
 
   async *batches(options: BatchOptions): AsyncIterable<Batch> {

@@ -1,0 +1,109 @@
+// `effnet bench`: median time of an inference pass (and, with --train, of a training step) of a
+// preset on a backend, after warm-up runs, with a progress bar. Random weights and inputs: the
+// timing does not depend on them.
+import { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@effnet/backends';
+import { efficientnet } from '@effnet/models';
+import type { Io } from '../program.js';
+import { positiveInteger } from '../options.js';
+import { printJson, renderTable } from '../output.js';
+import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
+import { resolveSpec } from '../run/small-presets.js';
+import '../register-backends.js';
+
+/** Options of {@link benchPreset}. */
+export interface BenchOptions {
+  /** Preset name. */
+  preset: string;
+  /** Square input size (default: the preset's eval size). */
+  resolution?: number;
+  /** Images per pass. */
+  batch: number;
+  /** Timed runs. */
+  runs: number;
+  /** Untimed warm-up runs. */
+  warmup: number;
+  /** Also time training steps. */
+  train: boolean;
+  /** Input channels. */
+  channels: number;
+  /** Classes. */
+  classes: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Times the preset; returns median milliseconds per pass and images per second. */
+export async function benchPreset(options: BenchOptions, progress: Progress = silentProgress) {
+  const spec = resolveSpec(options.preset, { numClasses: options.classes, inChannels: options.channels });
+  const size = options.resolution ?? spec.resolution.eval;
+  const model = efficientnet(spec, { seed: 1 });
+  const x = tf.randomUniform([options.batch, size, size, options.channels], -1, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = Int32Array.from({ length: options.batch }, (_, i) => i % options.classes);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), options.classes).toFloat());
+  const optimizer = tf.train.sgd(1e-3);
+  const time = async (label: string, pass: () => tf.Tensor) => {
+    const bar = progress.bar(label, options.warmup + options.runs, 'runs');
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < options.warmup + options.runs; i++) {
+        const started = performance.now();
+        const out = pass();
+        await out.data();
+        out.dispose();
+        if (i >= options.warmup) times.push(performance.now() - started);
+        bar.update(i + 1);
+      }
+    } finally {
+      bar.stop();
+    }
+    const ms = median(times);
+    return { ms, imagesPerSecond: (options.batch * 1000) / ms };
+  };
+  try {
+    const inference = await time('inference', () => model.forward(x, { training: false }));
+    const training = options.train
+      ? await time('train step', () =>
+          tf.tidy(() => {
+            const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.forward(x, { training: true, seed: 1 })) as tf.Scalar, model.trainableVariables());
+            optimizer.applyGradients(grads);
+            return value;
+          }),
+        )
+      : undefined;
+    return { preset: spec.name, backend: tf.getBackend(), resolution: size, batch: options.batch, runs: options.runs, inference, ...(training ? { training } : {}) };
+  } finally {
+    optimizer.dispose();
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
+/** Builds the `bench` command. */
+export function benchCommand(io: Io, progress?: Progress): Command {
+  return new Command('bench')
+    .description('time inference (and with --train a training step) of a preset on a backend: median of N runs after warm-up')
+    .option('--preset <name>', 'preset', 'efficientnet-b0')
+    .option('--resolution <pixels>', 'input size (default: the preset’s eval size)', positiveInteger)
+    .option('--batch <n>', 'images per pass', positiveInteger, 1)
+    .option('--runs <n>', 'timed runs', positiveInteger, 10)
+    .option('--warmup <n>', 'untimed warm-up runs', positiveInteger, 2)
+    .option('--channels <n>', 'input channels', positiveInteger, 3)
+    .option('--classes <n>', 'classes', positiveInteger, 1000)
+    .option('--train', 'also time a training step (forward, backward, SGD update)')
+    .option('--backend <name>', 'backend (see effnet backends), or auto', 'auto')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: BenchOptions & { backend: string; json?: boolean }) => {
+      await useBackend(options.backend);
+      const result = await benchPreset({ ...options, train: Boolean(options.train) }, progress ?? (options.json ? silentProgress : terminalProgress()));
+      if (options.json) return printJson(result, io.out);
+      const rows = [['inference', result.inference.ms.toFixed(1), result.inference.imagesPerSecond.toFixed(1)]];
+      if (result.training) rows.push(['train step', result.training.ms.toFixed(1), result.training.imagesPerSecond.toFixed(1)]);
+      io.out(`${result.preset} at ${result.resolution}px, batch ${result.batch}, backend ${result.backend}, median of ${result.runs}\n${renderTable(['pass', 'ms', 'images/s'], rows)}\n`);
+    });
+}

@@ -1,0 +1,55 @@
+// `effnet eval <model>`: loss, top-1, top-5 and the confusion matrix of a model folder on a data
+// set: fashion-mnist or mnist (their held-out split), or an image folder (one sub-folder per class;
+// its test/ sub-folder when it has one).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { useBackend } from '@effnet/backends';
+import { EffnetDataError, imageFolder, type Dataset } from '@effnet/train';
+import type { Io } from '../program.js';
+import { positiveInteger } from '../options.js';
+import { printJson, renderTable } from '../output.js';
+import { DATASET_NAMES, loadDataset } from '../run/datasets.js';
+import { evaluateModel } from '../run/inference.js';
+import { loadModel } from '../run/model-folder.js';
+import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
+import '../register-backends.js';
+
+/** The held-out data a model is evaluated on. */
+function evaluationData(data: string, size: number, channels: 1 | 3, limitPerClass?: number): Dataset {
+  if ((DATASET_NAMES as readonly string[]).includes(data)) return loadDataset(data, { limitPerClass }).test;
+  const folder = existsSync(join(data, 'test')) ? join(data, 'test') : data;
+  return imageFolder(folder, { size, channels });
+}
+
+/** Builds the `eval` command. */
+export function evalCommand(io: Io, progress?: Progress): Command {
+  return new Command('eval')
+    .description('evaluate a model folder (effnet train or effnet import) on a data set: loss, top-1, top-5, confusion matrix')
+    .argument('<model>', 'run folder of effnet train, or folder written by effnet import')
+    .option('--data <name|folder>', 'fashion-mnist, mnist, or an image folder (one sub-folder per class)', 'fashion-mnist')
+    .option('--batch <n>', 'images per batch', positiveInteger, 128)
+    .option('--limit-per-class <n>', 'use at most N images per class', positiveInteger)
+    .option('--backend <name>', 'backend (see effnet backends), or auto', 'auto')
+    .option('--json', 'print JSON instead of text')
+    .action(async (folder: string, options: { data: string; batch: number; limitPerClass?: number; backend: string; json?: boolean }) => {
+      const backend = (await useBackend(options.backend)).name;
+      const { model, meta } = loadModel(folder);
+      try {
+        const data = evaluationData(options.data, meta.imageSize, model.spec.inChannels as 1 | 3, options.limitPerClass);
+        if (data.classNames.length > meta.classNames.length) {
+          throw new EffnetDataError(data.name, `has ${data.classNames.length} classes but the model predicts ${meta.classNames.length}: evaluate it on data with at most that many classes`);
+        }
+        const bar = (progress ?? (options.json ? silentProgress : terminalProgress())).bar('evaluate', data.size, 'images');
+        const result = await evaluateModel(model, meta, data, { batchSize: options.batch, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
+        if (options.json) return printJson({ model: folder, data: data.name, backend, ...result }, io.out);
+        io.out(`${meta.spec.name} on ${data.name} (${result.count} images, ${meta.imageSize}px, backend ${backend}): top-1 ${(result.top1 * 100).toFixed(2)} %, top-5 ${(result.top5 * 100).toFixed(2)} %, loss ${result.loss.toFixed(4)}\n`);
+        if (meta.classNames.length <= 20) {
+          const names = meta.classNames;
+          io.out(`confusion matrix (rows: truth, columns: predicted)\n${renderTable(['', ...names.map((_, i) => String(i))], result.confusion.map((row, i) => [`${i} ${names[i]}`, ...row]))}\n`);
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+}

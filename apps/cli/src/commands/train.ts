@@ -1,0 +1,93 @@
+// `effnet train`: one training run with progressive learning into a run folder (model,
+// checkpoints, metrics.jsonl, report.html, summary.json), with a progress bar; Ctrl-C stops after
+// the current step with a checkpoint, and `--resume` continues from it.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Io } from '../program.js';
+import { positiveInteger } from '../options.js';
+import { printJson } from '../output.js';
+import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
+import { TRAIN_DEFAULTS, trainRun, type TrainRunOptions, type TrainRunSummary } from '../run/training-run.js';
+import '../register-backends.js';
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got '${value}'.`);
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`expected a number in [0, 1), got '${value}'.`);
+  return n;
+}
+
+function nonNegativeInteger(value: string): number {
+  return value.trim() === '0' ? 0 : positiveInteger(value);
+}
+
+function dropoutRange(value: string): [number, number] {
+  const parts = value.split(':').map((part) => fraction(part));
+  if (parts.length === 1) return [parts[0]!, parts[0]!];
+  if (parts.length !== 2) throw new InvalidArgumentError(`expected FROM:TO such as 0.05:0.2, got '${value}'.`);
+  return [parts[0]!, parts[1]!];
+}
+
+/** The one-paragraph summary printed at the end of a run. */
+export function formatSummary(summary: TrainRunSummary): string {
+  const lines = [`run folder: ${summary.out}  (report: ${summary.out}/report.html)`];
+  if (summary.evaluation) {
+    const e = summary.evaluation;
+    lines.push(`test accuracy (held-out ${summary.data.replace('/train', '/test')}, EMA weights): top-1 ${(e.top1 * 100).toFixed(2)} %, top-5 ${(e.top5 * 100).toFixed(2)} % on ${e.count} images`);
+  }
+  lines.push(`steps ${summary.steps}/${summary.totalSteps}, training ${summary.trainSeconds.toFixed(1)} s, whole run ${summary.totalSeconds.toFixed(1)} s, backend ${summary.backend}`);
+  lines.push(`peak RSS ${summary.peakRssMiB} MiB; tensors after the first step ${summary.tensorsAfterFirstStep}, after the last ${summary.tensorsAfterLastStep}: ${summary.tensorsLeakedPerStep} leaked per step`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Builds the `train` command. */
+export function trainCommand(io: Io, progress?: Progress): Command {
+  const d = TRAIN_DEFAULTS;
+  return new Command('train')
+    .description('train a classifier with progressive learning; writes model, checkpoints, metrics.jsonl and report.html to --out')
+    .option('--preset <name>', 'preset to train (efficientnetv2-28 suits 28×28 images)', 'efficientnetv2-28')
+    .option('--data <name|folder>', 'fashion-mnist, mnist, or a folder with train/ and test/ image folders', 'fashion-mnist')
+    .requiredOption('--out <folder>', 'run folder')
+    .option('--backend <name>', 'backend (see effnet backends), or auto', d.backend)
+    .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger, d.seed)
+    .option('--epochs <n>', 'epochs over the training set (fractions allowed)', positiveNumber, d.epochs)
+    .option('--batch <n>', 'images per step', positiveInteger, d.batchSize)
+    .option('--stages <n>', 'progressive stages (1 = fixed size)', positiveInteger, d.stages)
+    .option('--from-size <pixels>', 'first-stage image size', positiveInteger)
+    .option('--to-size <pixels>', 'last-stage image size', positiveInteger)
+    .option('--dropout <from:to>', 'dropout of the first and last stage', dropoutRange, d.dropout)
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'rmsprop', 'adamw']).default(d.optimizer))
+    .option('--lr <rate>', 'peak learning rate (warm-up, then cosine)', positiveNumber, d.lr)
+    .option('--warmup <steps>', 'warm-up steps', nonNegativeInteger, d.warmupSteps)
+    .option('--weight-decay <rate>', 'weight decay', fraction, d.weightDecay)
+    .option('--label-smoothing <eps>', 'label smoothing', fraction, d.labelSmoothing)
+    .option('--ema <decay>', 'EMA decay of the weights', fraction, d.emaDecay)
+    .option('--checkpoint-every <steps>', 'checkpoint interval', positiveInteger, d.checkpointEvery)
+    .option('--keep <n>', 'checkpoints kept', positiveInteger, d.keep)
+    .option('--limit-per-class <n>', 'use at most N images per class (quick runs)', positiveInteger)
+    .option('--stage-eval <n>', 'test images evaluated at each stage end (0 = none)', nonNegativeInteger, d.stageEvalImages)
+    .option('--samples <n>', 'test images shown with predictions in the report', nonNegativeInteger, d.reportSamples)
+    .option('--resume', 'continue from the newest checkpoint in --out')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: Record<string, unknown>) => {
+      const options: TrainRunOptions = {
+        ...d, preset: o['preset'] as string, data: o['data'] as string, out: o['out'] as string, backend: o['backend'] as string,
+        seed: o['seed'] as number, epochs: o['epochs'] as number, batchSize: o['batch'] as number, stages: o['stages'] as number,
+        fromSize: o['fromSize'] as number | undefined, toSize: o['toSize'] as number | undefined, dropout: o['dropout'] as [number, number],
+        optimizer: o['optimizer'] as TrainRunOptions['optimizer'], lr: o['lr'] as number, warmupSteps: o['warmup'] as number,
+        weightDecay: o['weightDecay'] as number, labelSmoothing: o['labelSmoothing'] as number, emaDecay: o['ema'] as number,
+        checkpointEvery: o['checkpointEvery'] as number, keep: o['keep'] as number, limitPerClass: o['limitPerClass'] as number | undefined,
+        stageEvalImages: o['stageEval'] as number, reportSamples: o['samples'] as number, resume: Boolean(o['resume']),
+      };
+      const json = Boolean(o['json']);
+      const summary = await trainRun(options, (line) => (json ? io.err : io.out)(`${line}\n`), progress ?? (json ? silentProgress : terminalProgress()));
+      if (json) printJson(summary, io.out);
+      else io.out(formatSummary(summary));
+      // 130 = ended by SIGINT, as shells report it; the checkpoint is written by then.
+      if (summary.stopped) throw new CommanderError(130, 'effnet.stopped', 'training stopped by Ctrl-C');
+    });
+}

