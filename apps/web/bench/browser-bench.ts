@@ -47,7 +47,7 @@ const fmt = (ms: number | null) => (ms === null ? '—' : ms < 100 ? ms.toFixed(
 const lines = [
   '| backend | warm-up | warm-up call ms | first predict ms | steady median ms (runs) |',
   '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.backend.name}${r.backend.gpu ? ` (${r.backend.gpu})` : r.backend.simd ? ' (SIMD, 1 thread)' : ''} | ${r.warm ? 'yes' : 'no'} | ${fmt(r.warmupMs)} | ${fmt(r.firstCallMs)} | ${fmt(r.steadyMedianMs)} (${r.runs}) |`),
+  ...rows.map((r) => `| ${r.backend.name}${r.backend.gpu ? ` (${/SwiftShader/i.test(r.backend.gpu) ? 'SwiftShader, software' : r.backend.gpu})` : r.backend.simd ? ` (SIMD, ${r.backend.threads ?? 1} thread)` : ''} | ${r.warm ? 'yes' : 'no'} | ${fmt(r.warmupMs)} | ${fmt(r.firstCallMs)} | ${fmt(r.steadyMedianMs)} (${r.runs}) |`),
 ];
 console.log(`\nEfficientNet-B0 224, batch 1, in Chromium (headless), median of ${RUNS} calls after the first:\n`);
 console.log(lines.join('\n'));
