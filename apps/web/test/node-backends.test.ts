@@ -1,11 +1,12 @@
 // Acceptance in Node through the adapters (useBackend): the same ModelSpec and torchvision weights
 // give logits within 1e-4 on cpu and wasm for two tiny networks and for EfficientNet-B0 at 224;
 // one SGD step of the tiny EfficientNetV2-style network gives the same updated weights on wasm as
-// on cpu within 1e-4; 100 inference calls and 20 training steps leak no tensor on either backend.
+// on cpu within 1e-4; 100 inference calls and 20 training steps leak no tensor on either backend;
+// each adapter's warmup(model, inputShape) runs the model once and leaves nothing behind.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@effnet/backends';
+import { EffnetBackendError, useBackend } from '@effnet/backends';
 import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import { NETWORKS } from '../src/specs.js';
@@ -96,5 +97,28 @@ describe.each(['cpu', 'wasm'])('no leaks on %s (Node)', (backend) => {
     expect(report.training[1]).toBe(report.training[0]);
     expect(report.losses[1]).toBeLessThan(report.losses[0]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe.each(['cpu', 'wasm'])('warmup(model, inputShape) on %s', (backend) => {
+  it('runs the EfficientNet once on zeros, times it, frees everything, and refuses a bad shape', async () => {
+    const adapter = await useBackend(backend);
+    const net = loadNetwork(NETWORKS['v2-tiny']!.spec(), fixtureBytes('v2-tiny')!);
+    const calls: number[][] = [];
+    const model = {
+      predict: (x: tf.Tensor) => {
+        calls.push(x.shape);
+        return net.model.predict(x as tf.Tensor4D);
+      },
+    };
+    const before = tf.memory().numTensors;
+    const ms = await adapter.warmup(model, [1, 64, 64, 3]);
+    expect(calls).toEqual([[1, 64, 64, 3]]);
+    expect(ms).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(adapter.warmup(net.model, [1, 64, 64])).rejects.toThrow(/expected NHWC images/);
+    await expect(adapter.warmup(net.model, [1, -64, 64, 3])).rejects.toThrow(EffnetBackendError);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeNetwork(net);
   });
 });
