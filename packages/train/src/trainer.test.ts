@@ -98,30 +98,50 @@ describe('Trainer', () => {
     model.dispose();
   });
 
-  it('resumes bit for bit: 18 steps straight equal 12 + crash + resume 6', async () => {
+  it('resumes bit for bit: 20 steps straight equal 10 + crash + resume 10 (mid-stage, mid-epoch)', async () => {
+    // 20 steps over three stages; the crash at step 10 falls inside stage 2 and inside epoch 2 (15 steps per epoch).
+    const plan20: TrainStage[] = [
+      { startStep: 0, steps: 7, imageSize: 12, dropout: 0 },
+      { startStep: 7, steps: 7, imageSize: 16, dropout: 0.1 },
+      { startStep: 14, steps: 6, imageSize: 20, dropout: 0.2 },
+    ];
     const straightModel = tinyModel(3);
-    const straight = new Trainer(options(straightModel));
-    await straight.fit();
+    const straight = new Trainer(options(straightModel, { plan: plan20 }));
+    expect(await straight.fit()).toEqual({ steps: 20, stopped: false });
     const expected = await snapshot(straightModel);
     straight.dispose();
     straightModel.dispose();
 
     const ckpt = join(dir, 'resume');
     const firstModel = tinyModel(3);
-    // The first run stops after 12 steps: the checkpoint written then is all that survives the "crash".
-    const stopAt12 = { onStep: (info: { step: number }) => (info.step === 12 ? first.stop() : undefined) };
-    const first: Trainer = new Trainer(options(firstModel, { checkpoints: { dir: ckpt, every: 12 }, callbacks: stopAt12 }));
-    expect(await first.fit()).toEqual({ steps: 12, stopped: true });
+    // The first run stops after 10 steps: the checkpoint written then is all that survives the "crash".
+    const stopAt10 = { onStep: (info: { step: number }) => (info.step === 10 ? first.stop() : undefined) };
+    const first: Trainer = new Trainer(options(firstModel, { plan: plan20, checkpoints: { dir: ckpt, every: 100 }, callbacks: stopAt10 }));
+    expect(await first.fit()).toEqual({ steps: 10, stopped: true });
     first.dispose();
     firstModel.dispose();
 
     const resumedModel = tinyModel(99); // different initial weights: everything must come from the checkpoint
-    const resumed = new Trainer(options(resumedModel, { checkpoints: { dir: ckpt, every: 12 } }));
-    expect(await resumed.resume(ckpt)).toBe(12);
-    expect(await resumed.fit()).toEqual({ steps: 18, stopped: false });
+    const resumed = new Trainer(options(resumedModel, { plan: plan20, checkpoints: { dir: ckpt, every: 100 } }));
+    expect(await resumed.resume(ckpt)).toBe(10);
+    expect(await resumed.fit()).toEqual({ steps: 20, stopped: false });
     expect(await snapshot(resumedModel)).toEqual(expected);
     resumed.dispose();
     resumedModel.dispose();
+  });
+
+  it('runs a function with the EMA weights in the model and puts the live weights back', async () => {
+    const model = tinyModel(4);
+    const trainer = new Trainer(options(model, { plan: [{ startStep: 0, steps: 3, imageSize: 12 }] }));
+    await trainer.fit();
+    const live = await snapshot(model);
+    const averaged = await trainer.withAveragedWeights(() => snapshot(model));
+    expect(averaged['fc.kernel']).not.toEqual(live['fc.kernel']);
+    expect(await snapshot(model)).toEqual(live);
+    await expect(trainer.withAveragedWeights(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await snapshot(model)).toEqual(live);
+    trainer.dispose();
+    model.dispose();
   });
 
   it('rejects plans with gaps and impossible batch sizes', () => {

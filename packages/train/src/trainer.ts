@@ -134,6 +134,11 @@ function requireGradients(): void {
   }
 }
 
+/** Resolves after pending timers and I/O callbacks have had their turn. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** Mixes the seed and the step into a 31-bit seed for one step's random choices. */
 export function stepSeed(seed: number, step: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
@@ -227,6 +232,9 @@ export class Trainer {
         const path = await this.saveCheckpoint(checkpoints.dir, checkpoints.keep);
         callbacks.onCheckpoint?.(path, this.step);
       }
+      // Let timers and signal handlers run (progress bars redraw, Ctrl-C calls stop()): the step
+      // itself only awaits promises, which would otherwise keep the event loop from them.
+      await yieldToEventLoop();
     }
     return { steps: this.step, stopped: this.step < this.totalSteps };
   }

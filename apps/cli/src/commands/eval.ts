@@ -42,7 +42,9 @@ export function evalCommand(io: Io, progress?: Progress): Command {
         }
         const bar = (progress ?? (options.json ? silentProgress : terminalProgress())).bar('evaluate', data.size, 'images');
         const result = await evaluateModel(model, meta, data, { batchSize: options.batch, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
-        if (options.json) return printJson({ model: folder, data: data.name, backend, ...result }, io.out);
+        // A 1000-class confusion matrix is a million numbers: JSON carries it up to 100 classes.
+        const { confusion, ...scores } = result;
+        if (options.json) return printJson({ model: folder, data: data.name, backend, ...scores, ...(meta.classNames.length <= 100 ? { confusion } : {}) }, io.out);
         io.out(`${meta.spec.name} on ${data.name} (${result.count} images, ${meta.imageSize}px, backend ${backend}): top-1 ${(result.top1 * 100).toFixed(2)} %, top-5 ${(result.top5 * 100).toFixed(2)} %, loss ${result.loss.toFixed(4)}\n`);
         if (meta.classNames.length <= 20) {
           const names = meta.classNames;
