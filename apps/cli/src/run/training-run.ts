@@ -283,7 +283,7 @@ export async function trainRun(options: TrainRunOptions, log: (line: string) => 
       `held-out ${test.name}: top-1 ${(evaluation.top1 * 100).toFixed(2)} %, top-5 ${(evaluation.top5 * 100).toFixed(2)} % on ${evaluation.count.toLocaleString('en')} images (EMA weights)`,
       `training ${trainSeconds.toFixed(0)} s, whole run ${totalSeconds.toFixed(0)} s, peak RSS ${peakRssMiB()} MiB`,
     ];
-    writeFileAtomic(join(options.out, 'report.html'), renderReport(readMetrics(metricsPath), { title: `effnet: ${spec.name} on ${train.name}`, classNames: train.classNames, samples, facts }));
+    writeFileAtomic(join(options.out, 'report.html'), renderReport(readMetrics(metricsPath), { title: `effnet: ${spec.name} on ${train.name.replace(/\/train$/, '')}`, classNames: train.classNames, samples, facts }));
     const { confusion: _confusion, ...scores } = evaluation;
     const summary: TrainRunSummary = { ...base, stopped: false, evaluation: { ...scores, useEma: true }, totalSeconds, peakRssMiB: peakRssMiB() };
     writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
