@@ -6,7 +6,8 @@
 // network runs on webgl (and webgpu) and matches Node's cpu step; 100 inference calls and 20
 // training steps leak no tensor on each browser backend; the production build (vite build) keeps
 // every adapter and finds the wasm binary it emitted. Without Chromium the tests are skipped with
-// the reason printed, except on CI, where that is a failure.
+// the reason printed, except on CI, where that is a failure. The playground page itself runs a
+// network from its form and shows the top-5 classes and timings.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Page } from 'playwright-core';
@@ -66,6 +67,22 @@ describe.runIf(RUN)('effnet in Chromium', () => {
     const description = await page.evaluate(() => window.effnet.activate('webgl'));
     expect(description.tfjsBackend).toBe('webgl');
     expect(description.gpu).toMatch(/SwiftShader/i);
+  });
+
+  it('the playground page runs a network on the chosen backend and shows its top-5 classes and timings', async () => {
+    const ui = await harness.open();
+    await ui.selectOption('#network', 'v2-tiny');
+    await ui.selectOption('#backend', 'wasm');
+    await ui.click('#run');
+    await ui.waitForFunction(() => /median of|failed/.test(document.getElementById('output')!.textContent ?? ''), undefined, { timeout: 120_000 });
+    const text = await ui.textContent('#output');
+    expect(text).toMatch(/^v2-tiny on wasm \(/);
+    expect(text).toMatch(/image 0: class \d \(-?\d+\.\d{3}\), class \d/);
+    expect(text).toMatch(/image 1: class \d/);
+    expect(text).toMatch(/warm-up \d+\.\d ms, first call after it \d+\.\d ms, median of 5 \d+\.\d ms/);
+    const disabled = await ui.$$eval('#backend option', (options) => options.map((o) => [(o as HTMLOptionElement).value, (o as HTMLOptionElement).disabled]));
+    expect(disabled).toContainEqual(['webgl', false]);
+    await ui.close();
   });
 
   describe.each(['b0-narrow', 'v2-tiny'])('%s: logits within 1e-3 of Node cpu', (name) => {
