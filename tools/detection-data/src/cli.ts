@@ -2,7 +2,8 @@
 //   generate <folder> [--count N] [--size S] [--seed K]   write an effnet-detection data set
 //   train [--minutes M] [--backend wasm|cpu] [--out file.json] [--train N] [--val N] [--seed K]
 //         [--save folder]  generate train/held-out sets in memory, train a small EfficientDet,
-//         print and save AP; --save writes detector.json + weights.safetensors for `effnet detect`.
+//         print and save AP; --save writes detector.json + weights.safetensors for `effnet detect`;
+//         --data <folder> --val-data <folder> train on effnet-detection folders instead.
 // Run with: npx tsx --tsconfig tsconfig.base.json tools/detection-data/src/cli.ts <command> …
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone has no gradient functions; the Node build of @tensorflow/tfjs registers them.
@@ -13,8 +14,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, detectorToSafetensors, type CustomDetectorOptions, type DetectorManifest, type EfficientDet } from '@effnet/models';
 import { parseArgs } from 'node:util';
-import { writeDetectionSet } from './detection-format.js';
-import { generateDetectionSet } from './generate.js';
+import { loadDetectionSamples, writeDetectionSet } from './detection-format.js';
+import { generateDetectionSet, type DetectionSample } from './generate.js';
 import { loadPhotographs } from './photographs.js';
 import { SHAPE_CLASSES } from './shapes.js';
 import { trainDetector } from './train-detector.js';
@@ -25,9 +26,9 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
   await rename(temporary, path);
 }
 
-async function saveDetector(folder: string, model: EfficientDet): Promise<void> {
+async function saveDetector(folder: string, model: EfficientDet, classes: readonly string[]): Promise<void> {
   await mkdir(folder, { recursive: true });
-  const manifest: DetectorManifest = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, spec: model.spec, classes: [...SHAPE_CLASSES] };
+  const manifest: DetectorManifest = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, spec: model.spec, classes: [...classes] };
   await writeAtomic(join(folder, 'weights.safetensors'), await detectorToSafetensors(model));
   await writeAtomic(join(folder, 'detector.json'), `${JSON.stringify(manifest)}\n`);
 }
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.004' },
       save: { type: 'string' },
+      data: { type: 'string' },
+      'val-data': { type: 'string' },
       detector: { type: 'string', default: '{}' },
       'min-side': { type: 'string', default: '0.35' },
       'max-side': { type: 'string', default: '0.6' },
@@ -57,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const size = Number(values.size);
   const seed = Number(values.seed);
-  const photographs = await loadPhotographs();
+  const photographs = command === 'train' && values.data ? [] : await loadPhotographs();
   if (command === 'generate') {
     const folder = positionals[0];
     if (!folder) throw new Error('usage: generate <folder> [--count N] [--size S] [--seed K]');
@@ -70,14 +73,28 @@ async function main(argv: string[]): Promise<void> {
     const t0 = performance.now();
     await useBackend(values.backend!);
     const shapes = { minSide: Number(values['min-side']), maxSide: Number(values['max-side']) };
-    const train = generateDetectionSet(photographs, { count: Number(values.train), size, seed, ...shapes });
-    // Held-out images come from a different seed: new crops, shapes, colours and places.
-    const validation = generateDetectionSet(photographs, { count: Number(values.val), size, seed: seed + 1_000_003, ...shapes });
-    console.log(`backend ${values.backend}; ${train.length} training and ${validation.length} held-out images of ${size}×${size} generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    let classes: string[] = [...SHAPE_CLASSES];
+    let train: DetectionSample[];
+    let validation: DetectionSample[];
+    if (values.data) {
+      // Data sets on disk (effnet-detection folders) instead of generated ones.
+      if (!values['val-data']) throw new Error('--data needs --val-data <folder> with the held-out images');
+      const loaded = await loadDetectionSamples(values.data, size);
+      const held = await loadDetectionSamples(values['val-data'], size);
+      if (JSON.stringify(held.classes) !== JSON.stringify(loaded.classes)) throw new Error(`--val-data has classes ${held.classes.join(', ')}, --data has ${loaded.classes.join(', ')}`);
+      ({ classes } = loaded);
+      train = loaded.samples;
+      validation = held.samples;
+    } else {
+      train = generateDetectionSet(photographs, { count: Number(values.train), size, seed, ...shapes });
+      // Held-out images come from a different seed: new crops, shapes, colours and places.
+      validation = generateDetectionSet(photographs, { count: Number(values.val), size, seed: seed + 1_000_003, ...shapes });
+    }
+    console.log(`backend ${values.backend}; ${train.length} training and ${validation.length} held-out images of ${size}×${size} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const report = await trainDetector({
-      train, validation, size, numClasses: SHAPE_CLASSES.length, seconds: Number(values.minutes) * 60, batch: Number(values.batch), learningRate: Number(values.lr), warmupSteps: Number(values.warmup), seed,
+      train, validation, size, numClasses: classes.length, seconds: Number(values.minutes) * 60, batch: Number(values.batch), learningRate: Number(values.lr), warmupSteps: Number(values.warmup), seed,
       detector: JSON.parse(values.detector!) as CustomDetectorOptions, onLog: (line) => console.log(line),
-      onTrained: values.save ? (model) => saveDetector(values.save!, model) : undefined,
+      onTrained: values.save ? (model) => saveDetector(values.save!, model, classes) : undefined,
     });
     const totalSeconds = (performance.now() - t0) / 1000;
     console.log(`${report.spec.name}: ${report.params} parameters; total wall time ${totalSeconds.toFixed(0)} s`);

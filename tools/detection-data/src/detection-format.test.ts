@@ -53,3 +53,17 @@ describe('effnet-detection format', () => {
     await expect(readDetectionSet(folder)).rejects.toThrow(DetectionFormatError);
   });
 });
+
+describe('loadDetectionSamples', () => {
+  it('gives the written samples back, and refuses images of another size', async () => {
+    const { loadDetectionSamples } = await import('./detection-format.js');
+    const sub = join(folder, 'samples');
+    const samples = generateDetectionSet(await loadPhotographs(200), { count: 3, size: 64, seed: 9 });
+    await writeDetectionSet(sub, samples, SHAPE_CLASSES, 64);
+    const loaded = await loadDetectionSamples(sub, 64);
+    expect(loaded.classes).toEqual([...SHAPE_CLASSES]);
+    expect(loaded.samples.map((s) => s.boxes)).toEqual(samples.map((s) => s.boxes));
+    expect(Buffer.compare(Buffer.from(loaded.samples[2]!.pixels), Buffer.from(samples[2]!.pixels))).toBe(0);
+    await expect(loadDetectionSamples(sub, 96)).rejects.toThrow(/training takes 96×96 images/);
+  });
+});

@@ -143,3 +143,22 @@ export async function readDetectionSet(folder: string): Promise<LoadedDetectionS
   );
   return { annotations, pixels };
 }
+
+/**
+ * Reads a data set folder as training samples of one square size (what `trainDetector` takes).
+ *
+ * @param folder - An effnet-detection folder.
+ * @param size - The side every image must have.
+ * @returns The class names and the samples, in file order.
+ * @throws DetectionFormatError for malformed annotations or an image of another size.
+ */
+export async function loadDetectionSamples(folder: string, size: number): Promise<{ classes: string[]; samples: DetectionSample[] }> {
+  const { annotations, pixels } = await readDetectionSet(folder);
+  const samples = annotations.images.map((image, i): DetectionSample => {
+    if (image.height !== size || image.width !== size) {
+      throw new DetectionFormatError(`images[${i}]: ${image.file} is ${image.width}×${image.height}; training takes ${size}×${size} images (pass --size, or resize the set)`);
+    }
+    return { pixels: pixels[i]!, boxes: image.boxes };
+  });
+  return { classes: annotations.classes, samples };
+}
