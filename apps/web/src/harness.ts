@@ -9,6 +9,7 @@ import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
+import { augmentationOutputs, type AugmentationWorkloadOptions, type BatchShape } from './augment-workload.js';
 import { NETWORKS } from './specs.js';
 import { disposeNetwork, labelsFor, leakLoop, loadNetwork, predictLogits, snapshot, trainStep, type LeakReport } from './workloads.js';
 
@@ -31,6 +32,21 @@ export interface TrainStepResult {
   /** Every variable after the step, by name. */
   readonly weights: Record<string, number[]>;
 }
+
+/** The augmentation workload's outputs on one backend. */
+export interface AugmentResult {
+  /** The adapter's description (versions, GPU). */
+  readonly backend: BackendDescription;
+  /** The tfjs flags that decide GPU precision (WebGL float textures and packing; empty elsewhere). */
+  readonly flags: Record<string, unknown>;
+  /** Every output by name, row-major. */
+  readonly outputs: Record<string, number[]>;
+  /** `tf.memory().numTensors` before and after the `repeats` runs of the workload. */
+  readonly tensors: readonly [number, number];
+}
+
+/** tfjs flags that decide how a GPU backend stores and computes floats. */
+const PRECISION_FLAGS = ['WEBGL_VERSION', 'WEBGL_RENDER_FLOAT32_ENABLED', 'WEBGL_FORCE_F16_TEXTURES', 'WEBGL_PACK', 'WEBGL_DOWNLOAD_FLOAT_ENABLED'];
 
 /** First-call and steady-state latency of one network on one backend. */
 export interface LatencyResult {
@@ -128,6 +144,43 @@ export const harness = {
       disposeNetwork(net);
       throw error;
     }
+  },
+
+  /**
+   * How wrong a synchronous read is on `backend`: x + 1 for 4,096 seeded uniform x, read once with
+   * data() and then (a second computation, so nothing is cached) with dataSync(); the largest
+   * |difference| (0 where synchronous reads work). Where they do not, the page's WebGPU device may
+   * be lost afterwards: call it on a page of its own.
+   */
+  async syncReadError(backend: string): Promise<number> {
+    await activate(backend);
+    const x = tf.randomUniform([4096], 0, 1, 'float32', 1);
+    const first = tf.add(x, 1);
+    const second = tf.add(x, 1);
+    try {
+      const read = await second.data();
+      const sync = first.dataSync();
+      let worst = 0;
+      for (let i = 0; i < read.length; i++) worst = Math.max(worst, Math.abs(sync[i]! - read[i]!));
+      return worst;
+    } finally {
+      tf.dispose([x, first, second]);
+    }
+  },
+
+  /**
+   * The augmentation workload (src/augment-workload.ts) on `backend` for the 0-255 batch `bytes`
+   * of `shape`, run `repeats` times (the last run's outputs are returned), counting tensors;
+   * `options.without` leaves operations out.
+   */
+  async augment(bytes: number[], shape: BatchShape, backend: string, repeats = 1, options: AugmentationWorkloadOptions = {}): Promise<AugmentResult> {
+    const description = await activate(backend);
+    const flags = Object.fromEntries(backend === 'webgl' ? PRECISION_FLAGS.map((f) => [f, tf.env().get(f)]) : []);
+    const before = tf.memory().numTensors;
+    let outputs: Record<string, Float32Array | Int32Array> = {};
+    for (let i = 0; i < repeats; i++) outputs = await augmentationOutputs(bytes, shape, options);
+    const after = tf.memory().numTensors;
+    return { backend: description, flags, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, Array.from(v)])), tensors: [before, after] };
   },
 
   /**
