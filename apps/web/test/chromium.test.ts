@@ -5,9 +5,12 @@
 // networks and on webgl for EfficientNet-B0 at 224; one SGD step of the tiny EfficientNetV2-style
 // network runs on webgl (and webgpu) and matches Node's cpu step; 100 inference calls and 20
 // training steps leak no tensor on each browser backend; the production build (vite build) keeps
-// every adapter and finds the wasm binary it emitted. Without Chromium the tests are skipped with
-// the reason printed, except on CI, where that is a failure. The playground page itself runs a
-// network from its form and shows the top-5 classes and timings.
+// every adapter and finds the wasm binary it emitted; the same seed gives the same augmented
+// batch (@effnet/schedules: RandAugment's operations, randAugment, mixup, cutmix, crop, flip,
+// resize) on webgl and webgpu as on Node's cpu, 0-255 outputs exactly and the rest within 1e-5.
+// Without Chromium the tests are skipped with the reason printed, except on CI, where that is a
+// failure. The playground page itself runs a network from its form and shows the top-5 classes
+// and timings.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Page } from 'playwright-core';
