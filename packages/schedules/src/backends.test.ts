@@ -1,6 +1,6 @@
 // Same seed, same augmented batch on cpu and wasm (tfjs-backend-wasm from its installed dist/
-// folder), and no tensor left behind over 1,000 augmentation calls. (webgl is checked in the
-// browser harness of the backends issue, which does not exist yet in this repository.)
+// folder), and no tensor left behind over 1,000 augmentation calls. webgl and webgpu are checked
+// against Node cpu in Chromium by apps/web (src/augment-workload.ts, test/chromium.test.ts).
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
