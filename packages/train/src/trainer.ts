@@ -228,10 +228,8 @@ export class Trainer {
       });
       if (this.step % this.stepsPerEpoch === 0) await callbacks.onEpochEnd?.(epoch, this.step);
       // Let timers and signal handlers run (progress bars redraw, Ctrl-C calls stop()) before
-      // deciding on a checkpoint: the step
-      // itself only awaits promises, which would otherwise keep the event loop from them.
+      // deciding on a checkpoint: a step only awaits promises, which keep the event loop from them.
       await yieldToEventLoop();
-
       const stageEnds = this.step === stage.startStep + stage.steps;
       if (checkpoints && ((checkpoints.every && this.step % checkpoints.every === 0) || stageEnds || this.stopRequested)) {
         const path = await this.saveCheckpoint(checkpoints.dir, checkpoints.keep);
