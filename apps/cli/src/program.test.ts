@@ -108,7 +108,7 @@ describe('effnet plan', () => {
 });
 
 describe('--help', () => {
-  for (const command of [[], ['list'], ['info'], ['plan'], ['backends']]) {
+  for (const command of [[], ['list'], ['info'], ['plan'], ['backends'], ['train'], ['eval'], ['predict'], ['import'], ['bench']]) {
     it(`effnet ${command.join(' ')} --help prints usage`, async () => {
       const { code, out } = await run(...command, '--help');
       expect(code).toBe(0);
