@@ -19,7 +19,7 @@ const started = performance.now();
 const train = [
   'train', '--preset', 'efficientnetv2-28', '--data', 'fashion-mnist', '--backend', 'wasm', '--out', OUT,
   '--stages', '3', '--from-size', '14', '--to-size', '28', '--epochs', process.env['EFFNET_DEMO_EPOCHS'] ?? '0.6',
-  '--batch', '64', '--optimizer', 'adamw', '--lr', '0.004', '--ema', '0.99', '--dropout', '0.05:0.2', '--seed', '0',
+  '--batch', '64', '--optimizer', 'sgd', '--lr', '0.2', '--weight-decay', '0.00005', '--ema', '0.99', '--dropout', '0.05:0.2', '--seed', '0',
 ];
 say(`effnet demo: train efficientnetv2-28 on Fashion-MNIST (wasm backend, 3-stage progressive plan 14 → 22 → 28 px)\n$ effnet ${train.join(' ')}\n`);
 const tensorsBefore = tf.memory().numTensors;
