@@ -1,0 +1,97 @@
+// Profiles one training step (forward, tf.variableGrads, SGD update) of the demo's network,
+// `efficientnetv2-28` (the stage table of apps/cli/src/run/small-presets.ts, repeated here because
+// a tool does not import an app), at batch 64 and 28 px on a backend (wasm by default), per kernel:
+// tf.profile() of one step after warm-up steps, kernel times summed by kernel name, largest first.
+// Not a test: run it by hand,
+//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--backend wasm] [--batch 64] [--size 28] [--top 25]
+// The step itself is also timed without the profiler (median of --runs steps), because the
+// profiler reads every kernel's output back and so inflates the step's wall time.
+import '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@effnet/backends';
+import '@effnet/backend-cpu';
+import '@effnet/backend-wasm';
+import { efficientnet } from '@effnet/models';
+import { customSpec, type ModelSpec } from '@effnet/scaling';
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
+}
+
+const BACKEND = option('backend', 'wasm');
+const BATCH = Number(option('batch', '64'));
+const SIZE = Number(option('size', '28'));
+const TOP = Number(option('top', '25'));
+const RUNS = Number(option('runs', '5'));
+
+/** `efficientnetv2-28` for one grey channel and ten classes (apps/cli/src/run/small-presets.ts). */
+function demoSpec(): ModelSpec {
+  const spec = customSpec({
+    blocks: ['r1_k3_s2_e1_i16_o24_c1', 'r1_k3_s2_e4_i24_o48_c1', 'r2_k3_s1_e4_i48_o64_se0.25'],
+    stem: { channels: 16, stride: 1 },
+    head: { channels: 256, scaleWithWidth: false },
+    resolution: 28,
+    dropout: 0.2,
+    dropPath: 0,
+    numClasses: 10,
+    inChannels: 1,
+  } as Parameters<typeof customSpec>[0]);
+  return { ...spec, name: 'efficientnetv2-28' };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+await useBackend(BACKEND);
+const model = efficientnet(demoSpec(), { seed: 1 });
+const x = tf.randomUniform([BATCH, SIZE, SIZE, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
+const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10).toFloat());
+const optimizer = tf.train.sgd(1e-3);
+const step = (): tf.Scalar =>
+  tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, model.forward(x, { training: true, seed: 1 })) as tf.Scalar,
+      model.trainableVariables(),
+    );
+    optimizer.applyGradients(grads);
+    return value;
+  });
+
+for (let i = 0; i < 2; i++) step().dispose();
+const times: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const started = performance.now();
+  const loss = step();
+  await loss.data();
+  loss.dispose();
+  times.push(performance.now() - started);
+}
+
+const info = await tf.profile(() => step());
+const byName = new Map<string, { ms: number; calls: number }>();
+let total = 0;
+for (const k of info.kernels) {
+  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+  const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+  entry.ms += ms;
+  entry.calls += 1;
+  byName.set(k.name, entry);
+  total += ms;
+}
+(info.result as tf.Tensor).dispose();
+
+console.log(
+  `efficientnetv2-28, batch ${BATCH}, ${SIZE} px, backend ${tf.getBackend()}: step median ${median(times).toFixed(1)} ms over ${RUNS} ` +
+    `(${times.map((t) => t.toFixed(0)).join(', ')}); profiled: ${info.kernels.length} kernel calls, ${total.toFixed(1)} ms in kernels`,
+);
+console.log('kernel                                   ms   share  calls');
+for (const [name, { ms, calls }] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, TOP)) {
+  console.log(`${name.padEnd(36)} ${ms.toFixed(1).padStart(7)} ${((100 * ms) / total).toFixed(1).padStart(6)}% ${String(calls).padStart(6)}`);
+}
+optimizer.dispose();
+tf.dispose([x, y]);
+model.dispose();
