@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { ParamStore } from '@effnet/blocks';
 import { cost, customSpec, preset, presetNames, type ModelSpec } from '@effnet/scaling';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet, efficientnet } from './efficientnet.js';
@@ -114,6 +115,53 @@ describe('features (timm featuresOnly)', () => {
       x.dispose();
       model.dispose();
     }
+  });
+});
+
+describe('featuresOnly: the backbone without head or classifier', () => {
+  it('builds stem and blocks only, with the classifier’s names and initial values; forward() is refused', () => {
+    const before = tf.memory().numTensors;
+    const full = new EfficientNet(tinySpec(), { seed: 5 });
+    const backbone = efficientnet(tinySpec(), { seed: 5, featuresOnly: true });
+    const x = tf.randomNormal([2, 24, 40, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    try {
+      expect(backbone.featuresOnly).toBe(true);
+      const names = Object.keys(backbone.namedVariables());
+      expect(names.some((n) => /^(head|classifier)\./.test(n))).toBe(false);
+      expect(names).toEqual(Object.keys(full.namedVariables()).filter((n) => !/^(head|classifier)\./.test(n)));
+      // head: 1×1 conv 24→32 (768) + BN (64); classifier: 32×4 + 4.
+      expect(full.countParams() - backbone.countParams()).toBe(768 + 64 + 132);
+      const [ours] = backbone.features(x, { outIndices: [2] });
+      const [theirs] = full.features(x, { outIndices: [2] });
+      expect(Array.from(ours!.dataSync())).toEqual(Array.from(theirs!.dataSync()));
+      tf.dispose([ours!, theirs!]);
+      expect(() => backbone.forward(x, { training: false })).toThrow(EffnetModelError);
+      expect(() => backbone.predict(x)).toThrow(/built featuresOnly \(no head or classifier\): call features\(\)/);
+    } finally {
+      x.dispose();
+      full.dispose();
+      backbone.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('built inside another store’s scope: prefixed names, own count, the owner disposes', () => {
+    const before = tf.memory().numTensors;
+    const owner = new ParamStore({ seed: 5 });
+    const alone = new EfficientNet(tinySpec(), { seed: 5, featuresOnly: true });
+    try {
+      owner.scope('other').add('w', [3], (shape) => tf.zeros(shape));
+      const inside = new EfficientNet(tinySpec(), { featuresOnly: true, scope: owner.scope('backbone') });
+      expect(inside.countParams()).toBe(alone.countParams());
+      expect(Object.keys(inside.namedVariables())).toEqual(Object.keys(alone.namedVariables()).map((n) => `backbone.${n}`));
+      expect(inside.trainableVariables()).toHaveLength(alone.trainableVariables().length);
+      expect(() => inside.dispose()).toThrow(/scope 'backbone'\); dispose that network instead/);
+      expect(() => new EfficientNet(tinySpec(), { seed: 1, scope: owner.scope('again') })).toThrow(EffnetModelError);
+    } finally {
+      owner.dispose();
+      alone.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

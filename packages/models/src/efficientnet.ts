@@ -2,10 +2,12 @@
 // 1): stem conv + BN + act, every block of the spec (MBConv, Fused-MBConv or ds, one factory), head
 // 1×1 conv + BN + act, global average pooling, dropout and a linear classifier — torchvision's
 // EfficientNet and EfficientNetV2 when the spec mirrors torchvision. Also a timm-style multi-scale
-// feature extractor (`features`, featuresOnly with outIndices). Tensors are NHWC; any input size
-// works (progressive learning changes it between stages).
+// feature extractor (`features` with outIndices), and a backbone-only form (`featuresOnly: true`,
+// timm's features_only: stem and blocks, no head or classifier) that a detector builds inside its own
+// parameter store. Tensors are NHWC; any input size works (progressive learning changes it between
+// stages).
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, type ApplyContext, type Block } from '@effnet/blocks';
+import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, type ApplyContext, type Block, type ParamEntry, type ParamScope } from '@effnet/blocks';
 import { preset, type ModelSpec, type PresetOverrides } from '@effnet/scaling';
 import { EffnetModelError } from './errors.js';
 import { normalizeInside } from './preprocessing.js';
@@ -46,51 +48,90 @@ export interface FeatureInfo {
   module: string;
 }
 
+/** How an {@link EfficientNet} is built (the constructor's options). */
+export interface EfficientNetBuildOptions {
+  /** Seed of the initial weights (default 0; with `scope`, the scope's store decides). */
+  seed?: number;
+  /** Record parameter shapes without allocating (to count the parameters of large presets). */
+  shapeOnly?: boolean;
+  /**
+   * Backbone only (timm's `features_only`): build the stem and the blocks, not the 1×1 head, the
+   * dropout or the classifier. `features()` works; `forward()` and `predict()` throw.
+   */
+  featuresOnly?: boolean;
+  /**
+   * Build inside this scope of a larger network's store (a detector's `backbone`): parameter names
+   * get the scope's prefix (`backbone.blocks.3.dw.conv.kernel`), the owner of the store disposes
+   * them, and `seed`/`shapeOnly` come from that store (leave them out).
+   */
+  scope?: ParamScope;
+}
+
 /** Options of {@link efficientnet}. */
 export interface EfficientNetOptions extends PresetOverrides {
   /** Seed of the initial weights (default 0). */
   seed?: number;
   /** Record parameter shapes without allocating (to count the parameters of large presets). */
   shapeOnly?: boolean;
+  /** Backbone only: stem and blocks, no head or classifier (see {@link EfficientNetBuildOptions.featuresOnly}). */
+  featuresOnly?: boolean;
 }
 
 /** An EfficientNet classifier (and feature extractor); `dispose()` frees its variables. */
 export class EfficientNet {
-  /** Parameters and state by name. */
+  /** Parameters and state by name (with `scope`, the owner's whole store). */
   readonly store: ParamStore;
+  /** Whether this is the backbone-only form (no head, dropout or classifier). */
+  readonly featuresOnly: boolean;
+  private readonly root: ParamScope;
+  private readonly owned: boolean;
   private readonly stem: ConvBNAct;
   private readonly blocks: Block[];
-  private readonly head: ConvBNAct;
-  private readonly dropout: Dropout;
+  private readonly head: ConvBNAct | null;
+  private readonly dropout: Dropout | null;
   private readonly classifier: Linear | null;
   private readonly levels: FeatureInfo[];
 
   /**
    * @param spec - Any resolved classifier spec.
-   * @param options - Initialisation seed; `shapeOnly` to allocate nothing.
-   * @throws EffnetModelError for a detector spec; EffnetBlockError for an impossible block.
+   * @param options - Initialisation seed; `shapeOnly` to allocate nothing; `featuresOnly` for the
+   *   backbone alone; `scope` to build inside another network's store.
+   * @throws EffnetModelError for a detector spec or `seed`/`shapeOnly` given with `scope`;
+   *   EffnetBlockError for an impossible block.
    */
   constructor(
     readonly spec: ModelSpec,
-    options: { seed?: number; shapeOnly?: boolean } = {},
+    options: EfficientNetBuildOptions = {},
   ) {
     if ((spec as { family: string }).family === 'efficientdet') throw new EffnetModelError('spec', `'${spec.name}' is a detector; EfficientNet builds classifiers and backbones`);
-    this.store = new ParamStore({ seed: options.seed ?? 0, shapeOnly: options.shapeOnly });
+    if (options.scope && (options.seed !== undefined || options.shapeOnly !== undefined)) {
+      throw new EffnetModelError('scope', 'seed and shapeOnly come from the store of the scope; leave them out when you pass a scope');
+    }
+    this.owned = !options.scope;
+    this.store = options.scope?.store ?? new ParamStore({ seed: options.seed ?? 0, shapeOnly: options.shapeOnly });
+    this.root = options.scope ?? this.store.scope('');
+    this.featuresOnly = options.featuresOnly === true;
     const common = { padding: spec.padding, batchNorm: spec.batchNorm, activation: spec.activation };
     try {
-      this.stem = new ConvBNAct(this.store.scope('stem'), {
+      this.stem = new ConvBNAct(this.root.scope('stem'), {
         inChannels: spec.inChannels, outChannels: spec.stem.outChannels, kernel: spec.stem.kernel, stride: spec.stem.stride, ...common,
       });
-      this.blocks = spec.blocks.map((block, i) => blockFromSpec(this.store.scope(`blocks.${i}`), block, common));
+      this.blocks = spec.blocks.map((block, i) => blockFromSpec(this.root.scope(`blocks.${i}`), block, common));
       const last = spec.blocks.at(-1)?.outChannels ?? spec.stem.outChannels;
-      this.head = new ConvBNAct(this.store.scope('head'), { inChannels: last, outChannels: spec.head.outChannels, kernel: 1, ...common });
-      this.dropout = new Dropout(this.store.scope('dropout'), spec.dropout);
-      this.classifier = spec.numClasses > 0 ? new Linear(this.store.scope('classifier'), { inFeatures: spec.head.outChannels, outFeatures: spec.numClasses }) : null;
+      this.head = this.featuresOnly ? null : new ConvBNAct(this.root.scope('head'), { inChannels: last, outChannels: spec.head.outChannels, kernel: 1, ...common });
+      this.dropout = this.featuresOnly ? null : new Dropout(this.root.scope('dropout'), spec.dropout);
+      this.classifier =
+        !this.featuresOnly && spec.numClasses > 0 ? new Linear(this.root.scope('classifier'), { inFeatures: spec.head.outChannels, outFeatures: spec.numClasses }) : null;
     } catch (error) {
-      this.store.dispose();
+      if (this.owned) this.store.dispose();
       throw error;
     }
     this.levels = featureLevels(spec);
+  }
+
+  /** This network's entries (all of the store's, or those under `scope`). */
+  private entries(): ParamEntry[] {
+    return this.owned ? this.store.list() : this.root.list();
   }
 
   /** The feature levels `features()` can return: one per distinct stride, the last module at that stride. */
@@ -112,6 +153,8 @@ export class EfficientNet {
 
   /** Logits `[batch, classes]` (pooled features `[batch, head channels]` when the spec has no classifier). */
   forward(images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D {
+    if (!this.head) throw new EffnetModelError('featuresOnly', `'${this.spec.name}' was built featuresOnly (no head or classifier): call features(), or build it without featuresOnly`);
+    const head = this.head;
     const x0 = this.checkImages(images);
     const ctx = applyContext({ training: options.training === true, seed: options.seed ?? 0 });
     return tf.tidy(() => {
@@ -119,10 +162,10 @@ export class EfficientNet {
       this.blocks.forEach((block, i) => {
         x = block.apply(x, this.blockContext(ctx, i, options.dropPath));
       });
-      x = this.head.apply(x, ctx);
+      x = head.apply(x, ctx);
       const pooled = tf.mean(x, [1, 2]) as tf.Tensor2D;
       if (!this.classifier) return pooled;
-      const dropped = this.dropout.apply(pooled, ctx, options.dropout ?? this.spec.dropout) as tf.Tensor2D;
+      const dropped = this.dropout!.apply(pooled, ctx, options.dropout ?? this.spec.dropout) as tf.Tensor2D;
       return this.classifier.apply(dropped, ctx);
     });
   }
@@ -166,23 +209,28 @@ export class EfficientNet {
     });
   }
 
-  /** Trainable parameter count; equals `cost(spec).params` of @effnet/scaling. */
+  /** Trainable parameter count; equals `cost(spec).params` of @effnet/scaling (without featuresOnly). */
   countParams(): number {
-    return this.store.countTrainable();
+    return this.entries().reduce((n, entry) => (entry.trainable ? n + entry.shape.reduce((a, b) => a * b, 1) : n), 0);
   }
 
   /** The variables the optimiser updates. */
   trainableVariables(): tf.Variable[] {
-    return this.store.parameters().flatMap((entry) => (entry.variable ? [entry.variable] : []));
+    return this.entries().flatMap((entry) => (entry.trainable && entry.variable ? [entry.variable] : []));
   }
 
-  /** Every variable (weights and BN statistics) by stable name. */
+  /** Every variable (weights and BN statistics) by stable name (with the scope's prefix, if any). */
   namedVariables(): Record<string, tf.Variable> {
-    return this.store.variables();
+    return Object.fromEntries(this.entries().flatMap((entry) => (entry.variable ? [[entry.name, entry.variable] as const] : [])));
   }
 
-  /** Frees every variable. */
+  /**
+   * Frees every variable.
+   *
+   * @throws EffnetModelError when built inside another network's scope (dispose that network).
+   */
   dispose(): void {
+    if (!this.owned) throw new EffnetModelError('dispose', `'${this.spec.name}' was built inside another network's store (scope '${this.root.prefix}'); dispose that network instead`);
     this.store.dispose();
   }
 }
@@ -213,12 +261,13 @@ function featureLevels(spec: ModelSpec): FeatureInfo[] {
  * Builds a classifier from a preset name (with overrides) or a ModelSpec, with no per-variant code.
  *
  * @param nameOrSpec - A preset name (`efficientnet-b0`, `efficientnetv2-s`, …) or any ModelSpec.
- * @param options - Preset overrides (numClasses, inChannels, padding, dropout, dropPath, …), seed, shapeOnly.
+ * @param options - Preset overrides (numClasses, inChannels, padding, dropout, dropPath, …), seed,
+ *   shapeOnly, featuresOnly (stem and blocks only: `efficientnet('efficientnet-b0', { featuresOnly: true }).features(x)`).
  * @throws EffnetModelError for a detector; EffnetConfigError (from @effnet/scaling) for an unknown preset or bad override.
  */
 export function efficientnet(nameOrSpec: string | ModelSpec, options: EfficientNetOptions = {}): EfficientNet {
-  const { seed, shapeOnly, ...overrides } = options;
+  const { seed, shapeOnly, featuresOnly, ...overrides } = options;
   const spec = typeof nameOrSpec === 'string' ? preset(nameOrSpec, overrides) : nameOrSpec;
   if (spec.family === 'efficientdet') throw new EffnetModelError('nameOrSpec', `'${spec.name}' is a detector; efficientnet() builds classifiers (its backbone is detectorPreset(name).backbone)`);
-  return new EfficientNet(spec, { seed, shapeOnly });
+  return new EfficientNet(spec, { seed, shapeOnly, featuresOnly });
 }

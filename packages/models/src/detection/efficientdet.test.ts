@@ -123,6 +123,25 @@ describe('cpu and wasm agree', () => {
     model.dispose();
   });
 
+  it('builds its backbone as EfficientNet featuresOnly under `backbone.*` (no head), the names weight files use', () => {
+    const spec = tinyDetectorSpec({ numClasses: 2, resolution: 64 });
+    const model = new EfficientDet(spec, { shapeOnly: true });
+    expect(model.backbone.featuresOnly).toBe(true);
+    const names = model.store.list().map((e) => e.name);
+    const backboneNames = model.backbone.namedVariables();
+    expect(Object.keys(backboneNames)).toEqual([]); // shape-only: nothing allocated
+    const inBackbone = names.filter((n) => n.startsWith('backbone.'));
+    expect(inBackbone[0]).toBe('backbone.stem.conv.kernel');
+    expect(inBackbone.some((n) => n.startsWith('backbone.head.'))).toBe(false);
+    expect(new Set(inBackbone.map((n) => n.split('.').slice(1, n.startsWith('backbone.blocks.') ? 3 : 2).join('.')))).toEqual(
+      new Set(['stem', ...spec.backbone.blocks.map((_, i) => `blocks.${i}`)]),
+    );
+    // The classifier's count less its 1×1 head conv and head BN (the backbone spec has no classifier).
+    const last = spec.backbone.blocks.at(-1)!.outChannels;
+    const head = spec.backbone.head.outChannels;
+    expect(model.backbone.countParams()).toBe(cost(spec.backbone).params - (last * head + 2 * head));
+  });
+
   it('rejects images whose sides are not multiples of 2^maxLevel, and classifier specs', () => {
     const model = new EfficientDet(tinyDetectorSpec({ numClasses: 2, resolution: 64 }), { shapeOnly: true });
     const images = tf.zeros([1, 48, 48, 3]) as tf.Tensor4D;

@@ -1,15 +1,17 @@
 // EfficientDet built from a DetectorSpec and nothing else (EfficientDet 2020; google/automl
-// efficientdet_arch.py): the EfficientNet backbone's stem and blocks (no head) giving P3-P5, P6 and
+// efficientdet_arch.py): the EfficientNet backbone in its featuresOnly form (stem and blocks, no head,
+// built by efficientnet.ts inside this detector's store) giving P3-P5, P6 and
 // P7 resampled from P5, `bifpn.layers` BiFPN layers, and class and box nets shared across levels.
 // `forward` gives raw outputs on the anchor layout of anchors.ts; `detect` adds top-k, class-wise
 // NMS and the 100-detection limit; `loss` matches ground truth to anchors and applies the focal
 // and Huber losses. Tensors are NHWC; parameters live in one ParamStore with stable names
 // (`backbone.*`, `resample.<level>.*`, `bifpn.<i>.*`, `classNet.*`, `boxNet.*`).
 import * as tf from '@tensorflow/tfjs-core';
-import { BiFpnLayer, ConvBNAct, ParamStore, ResampleFeature, applyContext, blockFromSpec, type Block } from '@effnet/blocks';
+import { BiFpnLayer, ParamStore, ResampleFeature, applyContext } from '@effnet/blocks';
 import { detectorPreset, type DetectorSpec, type PresetOverrides } from '@effnet/scaling';
+import { EfficientNet } from '../efficientnet.js';
 import { EffnetModelError } from '../errors.js';
-import { normalizeInside, preprocess } from '../preprocessing.js';
+import { preprocess } from '../preprocessing.js';
 import { anchorConfig, generateAnchors, type Anchors } from './anchors.js';
 import { matchAnchors } from './anchor-matching.js';
 import { HeadNet } from './head-net.js';
@@ -48,8 +50,9 @@ const PRIOR = 0.01;
 export class EfficientDet {
   /** Parameters and state by name. */
   readonly store: ParamStore;
-  private readonly stem: ConvBNAct;
-  private readonly blocks: Block[];
+  /** The backbone: EfficientNet built featuresOnly in this store's `backbone` scope. */
+  readonly backbone: EfficientNet;
+  private readonly backboneOutIndices: number[];
   private readonly extraLevels: ResampleFeature[];
   private readonly bifpn: BiFpnLayer[];
   private readonly classNet: HeadNet;
@@ -68,18 +71,18 @@ export class EfficientDet {
     if (spec?.family !== 'efficientdet') throw new EffnetModelError('spec', `expected a DetectorSpec (family 'efficientdet'), got family '${String(spec?.family)}'; see detectorPreset()`);
     if (spec.minLevel !== 3 || spec.maxLevel < 5) throw new EffnetModelError('spec', `levels must run from P3 to P5 or higher (the backbone gives P3-P5), got P${spec.minLevel}-P${spec.maxLevel}`);
     this.store = new ParamStore({ seed: options.seed ?? 0, shapeOnly: options.shapeOnly });
-    const backbone = spec.backbone;
     const common = { padding: spec.padding, batchNorm: spec.batchNorm, activation: spec.activation };
     const { channels, layers, fusion } = spec.bifpn;
     const levels = spec.maxLevel - spec.minLevel + 1;
     try {
-      const scope = this.store.scope('backbone');
-      this.stem = new ConvBNAct(scope.scope('stem'), {
-        inChannels: backbone.inChannels, outChannels: backbone.stem.outChannels, kernel: backbone.stem.kernel, stride: backbone.stem.stride,
-        padding: backbone.padding, batchNorm: backbone.batchNorm, activation: backbone.activation,
+      this.backbone = new EfficientNet(spec.backbone, { featuresOnly: true, scope: this.store.scope('backbone') });
+      const info = this.backbone.featureInfo();
+      this.backboneOutIndices = spec.backboneLevels.map((block) => {
+        const level = info.find((l) => l.module === `blocks.${block}`);
+        if (!level) throw new EffnetModelError('spec', `backboneLevels names block ${block}, which is not the last block of a stride of '${spec.backbone.name}'; see backboneLevelIndices()`);
+        return level.index;
       });
-      this.blocks = backbone.blocks.map((block, i) => blockFromSpec(scope.scope(`blocks.${i}`), block, { padding: backbone.padding, batchNorm: backbone.batchNorm, activation: backbone.activation }));
-      const levelChannels = spec.backboneLevels.map((index) => backbone.blocks[index]!.outChannels);
+      const levelChannels = spec.backboneLevels.map((index) => spec.backbone.blocks[index]!.outChannels);
       this.extraLevels = [];
       for (let level = 6; level <= spec.maxLevel; level++) {
         const inChannels = levelChannels.at(-1)!;
@@ -130,16 +133,12 @@ export class EfficientDet {
    */
   pyramid(images: tf.Tensor4D, options: DetectorForwardOptions): tf.Tensor4D[] {
     const x0 = this.checkImages(images);
-    const ctx = applyContext({ training: options.training === true, seed: options.seed ?? 0 });
+    const training = options.training === true;
+    const seed = options.seed ?? 0;
+    // The backbone draws its drop-path masks from its own stream of `seed`; the rest from another.
+    const ctx = applyContext({ training, seed: seed ^ 0x2545f491 });
     return tf.tidy(() => {
-      let x = this.stem.apply(normalizeInside(x0, this.spec.backbone.preprocessing), ctx);
-      const features: tf.Tensor4D[] = [];
-      const wanted = new Set(this.spec.backboneLevels);
-      const last = Math.max(...this.spec.backboneLevels);
-      for (let i = 0; i <= last; i++) {
-        x = this.blocks[i]!.apply(x, ctx);
-        if (wanted.has(i)) features.push(x);
-      }
+      const features = this.backbone.features(x0, { outIndices: this.backboneOutIndices, training, seed });
       for (const resample of this.extraLevels) features.push(resample.apply(features.at(-1)!, ctx));
       let pyramid = features;
       for (const layer of this.bifpn) pyramid = layer.apply(pyramid, ctx);
