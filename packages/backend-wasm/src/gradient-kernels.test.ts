@@ -1,10 +1,13 @@
 // Parity of the wasm gradient kernels with tfjs-backend-cpu's over a seeded sweep of shapes,
-// strides, kernel sizes, paddings (same, valid, explicit) and channel multipliers.
+// strides, kernel sizes, paddings (same, valid, explicit) and channel multipliers; the same for
+// the Conv2DBackpropInput that replaces tfjs-backend-wasm's own, and its channels-first fallback.
 import * as tf from '@tensorflow/tfjs-core';
+import { getKernel } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmForTests } from './test-wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
+import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 
 /** mulberry32: a small seeded generator so every run checks the same cases. */
 function seeded(seed: number): () => number {
@@ -25,7 +28,9 @@ interface Case {
   label: string;
 }
 
-function makeCases(count: number, seed: number, large = false): Case[] {
+const ADDED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
+
+function makeCases(count: number, seed: number, large = false, kinds: readonly string[] = ADDED_KERNELS): Case[] {
   const rand = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const fill = (shape: number[]) => {
@@ -49,8 +54,9 @@ function makeCases(count: number, seed: number, large = false): Case[] {
       [0, 0],
     ];
     const pad = padKind === 'explicit' ? explicit : padKind;
-    const kind = pick(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']);
-    const mult = kind === 'Conv2DBackpropFilter' ? pick(large ? [16, 32] : [1, 4, 5]) : pick([1, 2]);
+    const kind = pick(kinds);
+    const dense = kind === 'Conv2DBackpropFilter' || kind === 'Conv2DBackpropInput';
+    const mult = dense ? pick(large ? [16, 32] : [1, 4, 5]) : pick([1, 2]);
     const dilation = 1;
     const filterShape = [kernelSize, kernelSize, inC, mult];
     const info = tf.backend_util.computeConv2DInfo(
@@ -60,13 +66,16 @@ function makeCases(count: number, seed: number, large = false): Case[] {
       dilation,
       pad as 'same',
       undefined,
-      kind !== 'Conv2DBackpropFilter',
+      !dense,
     );
     if (info.outHeight <= 0 || info.outWidth <= 0) continue;
     const dy = fill(info.outShape);
     const label = `${kind} x=[${n},${h},${w},${inC}] k=${kernelSize} s=${stride} d=${dilation} m=${mult} pad=${JSON.stringify(pad)}`;
     const common = { strides: [stride, stride], pad, dimRoundingMode: undefined } as unknown as NamedAttrMap;
-    if (kind === 'Conv2DBackpropFilter' && padKind !== 'explicit' && rand() < 0.25) {
+    if (kind === 'Conv2DBackpropInput') {
+      // mult is the output channel count here; the filter is [k, k, inC, outC].
+      cases.push({ kernel: kind, label, inputs: { dy, filter: fill(filterShape) }, attrs: { ...common, dataFormat: 'NHWC', inputShape: [n, h, w, inC] } });
+    } else if (kind === 'Conv2DBackpropFilter' && padKind !== 'explicit' && rand() < 0.25) {
       // Channels-first: the same maths on transposed layouts.
       const [, oh, ow, oc] = info.outShape;
       cases.push({
@@ -139,6 +148,56 @@ describe('wasm gradient kernels', () => {
       if (!(err <= 1e-4)) failures.push(`${c.label}: ${err}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it('Conv2DBackpropInput sweep covers both strides, kernels 1/3/5 and all paddings', () => {
+    const cases = makeCases(120, 20261126, false, ['Conv2DBackpropInput']);
+    for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'x=[1,', 'x=[3,', 'm=1', 'm=5']) {
+      expect(cases.some((c) => c.label.includes(text)), text).toBe(true);
+    }
+  });
+
+  it('Conv2DBackpropInput (XNNPACK) equals tfjs-cpu within 1e-4 relative on 120 seeded cases and 24 larger ones', async () => {
+    expect(getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(conv2dBackpropInputConfig.kernelFunc);
+    const failures: string[] = [];
+    const cases = [...makeCases(120, 20261126, false, ['Conv2DBackpropInput']), ...makeCases(24, 11, true, ['Conv2DBackpropInput'])];
+    expect(cases.length).toBeGreaterThan(130);
+    for (const c of cases) {
+      const expected = await runOn('cpu', c);
+      const actual = await runOn('wasm', c);
+      expect(actual.shape, c.label).toEqual(expected.shape);
+      const err = maxRelativeError(actual.values, expected.values);
+      if (!(err <= 1e-4)) failures.push(`${c.label}: ${err}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('Conv2DBackpropInput hands channels-first data to the stock kernel, which equals cpu', async () => {
+    expect(conv2dBackpropInputStock.adopted).toBe(true);
+    const rand = seeded(3);
+    const fill = (shape: number[]) => ({ shape, values: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1) });
+    const c: Case = {
+      kernel: 'Conv2DBackpropInput',
+      label: 'NCHW',
+      inputs: { dy: fill([2, 3, 4, 4]), filter: fill([3, 3, 2, 3]) },
+      attrs: { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', inputShape: [2, 2, 7, 7] } as unknown as NamedAttrMap,
+    };
+    const expected = await runOn('cpu', c);
+    const actual = await runOn('wasm', c);
+    expect(actual.shape).toEqual([2, 2, 7, 7]);
+    expect(maxRelativeError(actual.values, expected.values)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('a Conv2DBackpropInput dy that does not match the convolution is refused with EffnetBackendError', async () => {
+    await tf.setBackend('wasm');
+    const dy = tf.ones([1, 4, 4, 3]);
+    const filter = tf.ones([3, 3, 2, 3]);
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: [1, 6, 6, 2] } as unknown as NamedAttrMap;
+    expect(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs)).toThrow(
+      "backend 'wasm': Conv2DBackpropInput: dy has shape [1, 4, 4, 3] but the convolution's output is [1, 6, 6, 3]",
+    );
+    tf.dispose([dy, filter]);
+    await tf.setBackend('cpu');
   });
 
   it('a dy that does not match the convolution is refused with EffnetBackendError', async () => {

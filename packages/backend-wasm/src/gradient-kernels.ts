@@ -1,13 +1,31 @@
-// The gradient kernels tfjs-backend-wasm 4.22 lacks, as one list: with them (and tfjs-core's
-// gradient registry) a conv + depthwise + batch-norm + SiLU + SE training step runs on wasm.
+// The kernels @effnet/backend-wasm registers for tfjs-backend-wasm 4.22, as two lists: the
+// gradient kernels it lacks (with them and tfjs-core's gradient registry a conv + depthwise +
+// batch-norm + SiLU + SE training step runs on wasm), and faster versions of kernels it has,
+// which replace its own and keep them as fallbacks.
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwise-conv2d-backprop-input.js';
+import type { StockKernel } from './kernels/stock-kernel.js';
 
-/** The kernels `@effnet/backend-wasm` registers for the `wasm` backend. */
+/** The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of them). */
 export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
 ];
+
+/** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept. */
+export interface ReplacementKernel {
+  /** Our kernel. */
+  readonly config: KernelConfig;
+  /** The stock kernel it replaces, adopted on registration and used as the fallback. */
+  readonly stock: StockKernel;
+}
+
+/**
+ * The kernels `@effnet/backend-wasm` registers over tfjs-backend-wasm's own: Conv2DBackpropInput
+ * on XNNPACK's compiled convolution instead of plain loops.
+ */
+export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [{ config: conv2dBackpropInputConfig, stock: conv2dBackpropInputStock }];

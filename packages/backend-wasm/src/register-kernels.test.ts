@@ -1,9 +1,10 @@
-// Registration: the three kernels land on `wasm`, and a second registration is an
-// EffnetBackendError naming both registrants.
+// Registration: the three kernels land on `wasm`, a second registration is an
+// EffnetBackendError naming both registrants, and activation replaces the stock Conv2DBackpropInput.
 import { getKernel } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { EffnetBackendError, getAdapter } from '@effnet/backends';
-import { WASM_GRADIENT_KERNELS, registerWasmGradientKernels, wasmAdapter } from './index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { WASM_GRADIENT_KERNELS, WASM_REPLACEMENT_KERNELS, registerWasmGradientKernels, replaceStockKernels, wasmAdapter } from './index.js';
 
 describe('register-all', () => {
   it('registers the three gradient kernels for wasm and the wasm adapter', () => {
@@ -28,6 +29,20 @@ describe('register-all', () => {
     expect(message).toContain("kernel 'Conv2DBackpropFilter' is already registered by @effnet/backend-wasm (file:");
     expect(message).toMatch(/tried to register it again/);
     expect(message.match(/@effnet\/backend-wasm \(file:/g)).toHaveLength(2);
+  });
+
+  it("activate() puts the faster Conv2DBackpropInput over tfjs-backend-wasm's own, keeping it as the fallback", async () => {
+    expect(WASM_REPLACEMENT_KERNELS.map((k) => k.config.kernelName)).toEqual(['Conv2DBackpropInput']);
+    const [{ config, stock }] = WASM_REPLACEMENT_KERNELS as [(typeof WASM_REPLACEMENT_KERNELS)[0]];
+    // Importing this package does not load tfjs-backend-wasm, so there is nothing to replace yet.
+    expect(getKernel('Conv2DBackpropInput', 'wasm')).toBeUndefined();
+    await wasmAdapter.activate();
+    expect(tf.getBackend()).toBe('wasm');
+    expect(getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(config.kernelFunc);
+    expect(stock.adopted).toBe(true);
+    replaceStockKernels(); // a second call changes nothing
+    expect(getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(config.kernelFunc);
+    await tf.setBackend('cpu');
   });
 
   it('the adapter reports wasm available in Node and its capabilities', async () => {

@@ -1,10 +1,12 @@
 // The `wasm` BackendAdapter: tfjs-backend-wasm (XNNPACK, SIMD, optional threads), loaded on
 // activate() so that importing this package does not change tfjs's default backend. Training
-// works because register-all.ts adds the gradient kernels the wasm backend lacks.
+// works because register-all.ts adds the gradient kernels the wasm backend lacks; activate()
+// also puts this package's faster kernels over the stock ones it replaces (replaceStockKernels).
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 import { browserWasmFiles, isNode, nodeWasmDir } from './wasm-paths.js';
+import { replaceStockKernels } from './register-kernels.js';
 
 const INSTALL = 'npm install @effnet/backend-wasm @tensorflow/tfjs-backend-wasm';
 
@@ -37,6 +39,8 @@ export const wasmAdapter: BackendAdapter = {
 
   async activate(): Promise<void> {
     const wasm = await loadWasm();
+    // Loading tfjs-backend-wasm registered its own kernels: put the faster ones over them.
+    replaceStockKernels();
     // Node: the installed package's dist/; browsers: the bundler-emitted URLs (or setWasmFiles).
     const dir = await nodeWasmDir();
     wasm.setWasmPaths(dir ?? (browserWasmFiles() as Parameters<WasmModule['setWasmPaths']>[0]));
