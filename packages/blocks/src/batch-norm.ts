@@ -3,7 +3,13 @@
 // batch variance and update the moving statistics as m · batch + (1 − m) · moving, with the
 // unbiased variance; in evaluation, normalise with the moving statistics and change nothing.
 // γ = 1, β = 0, moving mean 0 and moving variance 1 at start (torchvision's initialisation).
+// Training mode has a closed-form gradient (tf.customGrad; Ioffe & Szegedy 2015, §3): with
+// x̂ = (x − μ)/σ and σ = √(var + eps), dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)),
+// dγ = Σ dy · x̂, dβ = Σ dy, sums over N, H, W. It replaces the autodiff chain through
+// tf.moments and FusedBatchNorm's gradient (Tile and Sum per statistic), which dominated a
+// training step on tfjs-backend-wasm; the forward values are computed exactly as before.
 import * as tf from '@tensorflow/tfjs-core';
+import type { GradSaveFunc } from '@tensorflow/tfjs-core';
 import type { BatchNormSpec } from '@effnet/scaling';
 import { EffnetBlockError } from './errors.js';
 import { constant } from './initializers.js';
@@ -61,6 +67,50 @@ export class BatchNorm extends Layer {
     const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
     this.movingMean.variable!.assign(tf.add(tf.mul(movingMean, 1 - momentum), tf.mul(mean, momentum)));
     this.movingVariance.variable!.assign(tf.add(tf.mul(movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
-    return tf.batchNorm4d(input, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, eps);
+    return normaliseBatch(input, mean as tf.Tensor1D, variance as tf.Tensor1D, gamma, beta, eps);
   }
+}
+
+/**
+ * `tf.batchNorm4d(x, mean, variance, beta, gamma, eps)` with the batch's own `mean` and `variance`
+ * (computed from `x` by the caller), differentiated in closed form with respect to `x` (through
+ * the statistics too), `gamma` and `beta`.
+ */
+function normaliseBatch(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor4D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | GradSaveFunc>) => {
+    const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, GradSaveFunc];
+    save([xIn, mean, variance, gammaIn]);
+    return {
+      value: tf.batchNorm4d(xIn, mean, variance, betaIn, gammaIn, eps),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, mu, v, g] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        return batchNormGradients(dy as tf.Tensor4D, xs, mu, v, g, eps);
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/**
+ * The closed-form gradients [dx, dγ, dβ] of training-mode batch norm: dγ = Σ dy · x̂, dβ = Σ dy,
+ * dx = γ/σ · dy − γ/σ · Σdy / n − (x − μ) · γ/σ² · dγ / n (the header's formula with x̂ = (x − μ)/σ).
+ */
+export function batchNormGradients(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  gamma: tf.Tensor1D,
+  eps: number,
+): [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D] {
+  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  const invStd = tf.rsqrt(tf.add(variance, eps));
+  const centred = tf.sub(x, mean);
+  const sumDy = tf.sum(dy, [0, 1, 2]) as tf.Tensor1D;
+  const dGamma = tf.mul(tf.sum(tf.mul(dy, centred), [0, 1, 2]), invStd) as tf.Tensor1D;
+  const scale = tf.mul(gamma, invStd);
+  const perCentred = tf.mul(scale, tf.mul(invStd, tf.div(dGamma, -count)));
+  const perChannel = tf.mul(scale, tf.div(sumDy, -count));
+  const dx = tf.add(tf.add(tf.mul(dy, scale), tf.mul(centred, perCentred)), perChannel) as tf.Tensor4D;
+  return [dx, dGamma, sumDy];
 }
