@@ -10,6 +10,7 @@ export type WasmKernelName =
   | 'BatchMatMul'
   | 'Conv2D'
   | 'DepthwiseConv2dNative'
+  | 'Fill'
   | 'PadV2'
   | 'Reshape'
   | 'Reverse'
