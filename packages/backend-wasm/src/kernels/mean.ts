@@ -1,5 +1,5 @@
 // Mean for the wasm backend, replacing tfjs-backend-wasm's own for reductions over leading axes
-// (e.g. N, H, W of an NHWC batch), which it computes as one XNNPACK matrix product with a row of
+// (e.g. N, H, W of an NHWC batch), which it computes as one matrix product with a row of
 // ones (leading-reduction.ts) instead of a transpose and a loop; every other reduction goes to
 // the stock kernel it replaced. The mean is the product with a row of 1/R. Follows tfjs's Mean
 // kernel (attrs axis, keepDims).
@@ -26,7 +26,7 @@ const mean: KernelFunc = (args) => {
   }
 };
 
-/** Mean for `wasm`: leading-axis reductions on XNNPACK, the rest by the stock kernel. */
+/** Mean for `wasm`: leading-axis reductions as a product with ones, the rest by the stock kernel. */
 export const meanConfig: KernelConfig = {
   kernelName: Mean,
   backendName: 'wasm',

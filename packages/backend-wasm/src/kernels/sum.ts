@@ -1,5 +1,5 @@
 // Sum for the wasm backend, replacing tfjs-backend-wasm's own for reductions over leading axes
-// (e.g. N, H, W of an NHWC batch), which it computes as one XNNPACK matrix product with a row of
+// (e.g. N, H, W of an NHWC batch), which it computes as one matrix product with a row of
 // ones (leading-reduction.ts) instead of a transpose and a loop; every other reduction goes to
 // the stock kernel it replaced. Follows tfjs's Sum kernel (attrs axis, keepDims).
 import { Sum } from '@tensorflow/tfjs-core';
@@ -25,7 +25,7 @@ const sum: KernelFunc = (args) => {
   }
 };
 
-/** Sum for `wasm`: leading-axis reductions on XNNPACK, the rest by the stock kernel. */
+/** Sum for `wasm`: leading-axis reductions as a product with ones, the rest by the stock kernel. */
 export const sumConfig: KernelConfig = {
   kernelName: Sum,
   backendName: 'wasm',
