@@ -7,6 +7,8 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwise-conv2d-backprop-input.js';
+import { castConfig, castStock } from './kernels/cast.js';
+import { identityConfig, identityStock } from './kernels/identity.js';
 import { meanConfig, meanStock } from './kernels/mean.js';
 import { sumConfig, sumStock } from './kernels/sum.js';
 import type { StockKernel } from './kernels/stock-kernel.js';
@@ -29,10 +31,13 @@ export interface ReplacementKernel {
 /**
  * The kernels `@effnet/backend-wasm` registers over tfjs-backend-wasm's own: Conv2DBackpropInput
  * on XNNPACK's compiled convolution instead of plain loops; Sum and Mean over leading axes as one
- * XNNPACK matrix product instead of a transpose and a loop.
+ * matrix product with ones instead of a transpose and a loop; Identity and same-dtype Cast
+ * sharing the data instead of copying it.
  */
 export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: conv2dBackpropInputConfig, stock: conv2dBackpropInputStock },
   { config: sumConfig, stock: sumStock },
   { config: meanConfig, stock: meanStock },
+  { config: identityConfig, stock: identityStock },
+  { config: castConfig, stock: castStock },
 ];

@@ -1,9 +1,10 @@
 // Profiles one training step (forward, tf.variableGrads, SGD update) of the demo's network,
 // `efficientnetv2-28` (the stage table of apps/cli/src/run/small-presets.ts, repeated here because
 // a tool does not import an app), at batch 64 and 28 px on a backend (wasm by default), per kernel:
-// tf.profile() of one step after warm-up steps, kernel times summed by kernel name, largest first.
+// tf.profile() of --profiled steps (3) after warm-up steps, kernel times summed by kernel name and
+// averaged over those steps, largest first.
 // Not a test: run it by hand,
-//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--backend wasm] [--batch 64] [--size 28] [--top 25]
+//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--backend wasm] [--batch 64] [--size 28] [--top 25] [--runs 5] [--profiled 3]
 // The step itself is also timed without the profiler (median of --runs steps), because the
 // profiler reads every kernel's output back and so inflates the step's wall time.
 import '@tensorflow/tfjs';
@@ -24,6 +25,7 @@ const BATCH = Number(option('batch', '64'));
 const SIZE = Number(option('size', '28'));
 const TOP = Number(option('top', '25'));
 const RUNS = Number(option('runs', '5'));
+const PROFILED = Number(option('profiled', '3'));
 
 /** `efficientnetv2-28` for one grey channel and ten classes (apps/cli/src/run/small-presets.ts). */
 function demoSpec(): ModelSpec {
@@ -71,26 +73,31 @@ for (let i = 0; i < RUNS; i++) {
   times.push(performance.now() - started);
 }
 
-const info = await tf.profile(() => step());
+// Kernel times summed by name, averaged over PROFILED profiled steps (one step's are noisy).
 const byName = new Map<string, { ms: number; calls: number }>();
 let total = 0;
-for (const k of info.kernels) {
-  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-  const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
-  entry.ms += ms;
-  entry.calls += 1;
-  byName.set(k.name, entry);
-  total += ms;
+let kernelCalls = 0;
+for (let p = 0; p < PROFILED; p++) {
+  const info = await tf.profile(() => step());
+  (info.result as tf.Tensor).dispose();
+  kernelCalls = info.kernels.length;
+  for (const k of info.kernels) {
+    const ms = (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0) / PROFILED;
+    const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += ms;
+    entry.calls += 1 / PROFILED;
+    byName.set(k.name, entry);
+    total += ms;
+  }
 }
-(info.result as tf.Tensor).dispose();
 
 console.log(
   `efficientnetv2-28, batch ${BATCH}, ${SIZE} px, backend ${tf.getBackend()}: step median ${median(times).toFixed(1)} ms over ${RUNS} ` +
-    `(${times.map((t) => t.toFixed(0)).join(', ')}); profiled: ${info.kernels.length} kernel calls, ${total.toFixed(1)} ms in kernels`,
+    `(${times.map((t) => t.toFixed(0)).join(', ')}); profiled (mean of ${PROFILED} steps): ${kernelCalls} kernel calls, ${total.toFixed(1)} ms in kernels`,
 );
 console.log('kernel                                   ms   share  calls');
 for (const [name, { ms, calls }] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, TOP)) {
-  console.log(`${name.padEnd(36)} ${ms.toFixed(1).padStart(7)} ${((100 * ms) / total).toFixed(1).padStart(6)}% ${String(calls).padStart(6)}`);
+  console.log(`${name.padEnd(36)} ${ms.toFixed(1).padStart(7)} ${((100 * ms) / total).toFixed(1).padStart(6)}% ${calls.toFixed(0).padStart(6)}`);
 }
 optimizer.dispose();
 tf.dispose([x, y]);
