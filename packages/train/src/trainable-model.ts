@@ -1,6 +1,8 @@
-// What the trainer needs of a model, and nothing about its architecture: a forward pass that
-// returns logits (training mode updates batch-norm statistics and applies dropout and drop path at
-// the rates given), the variables the optimiser updates, and every variable by a stable name.
+// What the trainer needs of a model, and nothing about its architecture: the variables the
+// optimiser updates and every variable by a stable name (ModelVariables, enough for any task whose
+// loss the trainer is given); and for the default loss, a classifier's forward pass that returns
+// logits (training mode updates batch-norm statistics and applies dropout and drop path at the
+// rates given).
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Options of a forward pass. */
@@ -15,12 +17,19 @@ export interface ForwardOptions {
   seed?: number;
 }
 
-/** A classifier the trainer can train. `@effnet/models` classifiers satisfy it. */
-export interface TrainableModel {
-  /** Logits `[batch, classes]` for NHWC float images. */
-  forward(images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D;
+/**
+ * Any model the trainer can train with a `loss` hook (a detector, a segmenter…): its variables.
+ * `@effnet/models`' EfficientNet and EfficientDet satisfy it.
+ */
+export interface ModelVariables {
   /** The variables the optimiser updates. */
   trainableVariables(): tf.Variable[];
   /** Every variable that defines the model (weights and batch-norm statistics) by stable name. */
   namedVariables(): Record<string, tf.Variable>;
+}
+
+/** A classifier the trainer can train with its default cross-entropy loss. `@effnet/models` classifiers satisfy it. */
+export interface TrainableModel extends ModelVariables {
+  /** Logits `[batch, classes]` for NHWC float images. */
+  forward(images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D;
 }

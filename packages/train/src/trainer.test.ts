@@ -9,7 +9,7 @@ import { fashionMnist } from './datasets/fashion-mnist.js';
 import { EffnetTrainError } from './errors.js';
 import { standardPrepare } from './prepare.js';
 import type { TrainableModel } from './trainable-model.js';
-import { Trainer, type TrainStage, type TrainerOptions } from './trainer.js';
+import { Trainer, crossEntropyLoss, type TrainStage, type TrainerOptions } from './trainer.js';
 
 /** A tiny conv net from plain tfjs ops: conv3x3(8) → ReLU → conv3x3 s2(16) → ReLU → mean → dense. */
 function tinyModel(seed: number): TrainableModel & { dispose(): void } {
@@ -152,6 +152,69 @@ describe('Trainer', () => {
       expect(() => new Trainer(options(model, { optimizer: { kind: 'lion' } as never }))).toThrow(/unknown optimizer 'lion'/);
     } finally {
       model.dispose();
+    }
+  });
+});
+
+describe('the loss hook (any task)', () => {
+  it('the default loss is crossEntropyLoss: passing it explicitly gives bit-identical weights', async () => {
+    const a = tinyModel(3);
+    const b = tinyModel(3);
+    const plain = new Trainer(options(a, { plan: [{ startStep: 0, steps: 3, imageSize: 12, dropout: 0.1 }] }));
+    const explicit = new Trainer(options(b, { plan: [{ startStep: 0, steps: 3, imageSize: 12, dropout: 0.1 }], loss: crossEntropyLoss }));
+    try {
+      await plain.fit();
+      await explicit.fit();
+      expect(await snapshot(b)).toEqual(await snapshot(a));
+    } finally {
+      plain.dispose();
+      explicit.dispose();
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('trains a model without forward() on its own batches: w ← w − lr·2(w − 3) exactly, one class allowed', async () => {
+    const w = tf.tidy(() => tf.variable(tf.zeros([1]), true, `w.${Math.random()}`));
+    const model = { trainableVariables: () => [w], namedVariables: () => ({ w }) };
+    const source = {
+      name: 'threes', size: 4,
+      async *batches({ batchSize }: { batchSize: number }) {
+        for (let i = 0; i + batchSize <= 4; i += batchSize) yield { count: batchSize, values: new Float32Array(batchSize).fill(3) };
+      },
+    };
+    const seen: number[] = [];
+    const trainer = new Trainer({
+      model, train: source, numClasses: 1, batchSize: 2, plan: [{ startStep: 0, steps: 3, imageSize: 1 }], lr: () => 0.25,
+      optimizer: { kind: 'sgd', momentum: 0 },
+      prepare: (batch) => tf.tensor1d(batch.values),
+      loss: (m, x, context) => {
+        seen.push(context.step);
+        return tf.mean(tf.square(tf.sub(m.trainableVariables()[0]!, x))) as tf.Scalar;
+      },
+    });
+    try {
+      await trainer.fit();
+      // 0 → 1.5 → 2.25 → 2.625 (gradient 2(w − 3), learning rate 0.25).
+      expect(Array.from(await w.data())).toEqual([2.625]);
+      expect(seen).toEqual([0, 1, 2]);
+      await expect(trainer.evaluate(test)).rejects.toThrow(/classifiers only/);
+    } finally {
+      trainer.dispose();
+      w.dispose();
+    }
+  });
+
+  it('refuses a model without forward() when no loss is given, and one class for a classifier', () => {
+    const w = tf.tidy(() => tf.variable(tf.zeros([1]), true, `w.${Math.random()}`));
+    const model = { trainableVariables: () => [w], namedVariables: () => ({ w }) } as unknown as TrainableModel;
+    try {
+      expect(() => new Trainer(options(model))).toThrow(/no forward\(\) returning logits.*pass a `loss` hook/);
+      const classifier = tinyModel(1);
+      expect(() => new Trainer(options(classifier, { numClasses: 1 }))).toThrow(EffnetTrainError);
+      classifier.dispose();
+    } finally {
+      w.dispose();
     }
   });
 });

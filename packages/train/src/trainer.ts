@@ -1,15 +1,17 @@
 // The training loop of @effnet/train, kept short (STYLE.md rule 7): take a batch, take a step,
-// tell the callbacks. It knows nothing about architectures: a TrainableModel, a Dataset, an
-// optimiser, a learning-rate schedule and a progressive plan (EfficientNetV2, Algorithm 1: each
-// stage sets the image size and the regularisation). Every random choice derives from the seed and
+// tell the callbacks. It knows nothing about architectures or tasks: a model's variables, a source
+// of batches, a `prepare` hook (bytes → tensors), a `loss` hook (softmax cross-entropy of a
+// classifier by default; a detector passes its focal + box loss), an optimiser, a learning-rate
+// schedule and a progressive plan (EfficientNetV2, Algorithm 1: each stage sets the image size and
+// the regularisation). Every random choice derives from the seed and
 // the step, so a run resumed from a checkpoint continues exactly as if it had never stopped.
 import * as tf from '@tensorflow/tfjs-core';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TensorData } from './checkpoints.js';
-import type { Batch, Dataset } from './datasets/dataset.js';
+import type { Batch, BatchSource, Dataset } from './datasets/dataset.js';
 import { EffnetTrainError } from './errors.js';
 import { topKHits, confusionMatrix } from './metrics.js';
 import { createOptimizer, type OptimizerConfig, type TrainOptimizer } from './optimizers.js';
-import type { TrainableModel } from './trainable-model.js';
+import type { ModelVariables, TrainableModel } from './trainable-model.js';
 import { WeightAverage } from './weight-average.js';
 
 /** One stage of a progressive plan, as `@effnet/schedules`' `progressiveStages` makes them. */
@@ -38,8 +40,38 @@ export interface PreparedBatch {
   targets: tf.Tensor2D;
 }
 
-/** Turns raw bytes into model input for a stage (resize, normalise, augment). Runs inside a tidy. */
-export type PrepareBatch = (batch: Batch, context: { stage: TrainStage; step: number; seed: number; training: boolean }) => PreparedBatch;
+/**
+ * Turns raw bytes into model input for a stage (resize, normalise, augment). Runs inside a tidy.
+ * `B` is the batch the data yields, `P` what the loss takes (classification: {@link PreparedBatch}).
+ */
+export type PrepareBatch<B = Batch, P = PreparedBatch> = (batch: B, context: { stage: TrainStage; step: number; seed: number; training: boolean }) => P;
+
+/** What a {@link TrainLoss} is told about the step. */
+export interface LossContext {
+  /** The stage in force (dropout and drop-path rates, image size). */
+  stage: TrainStage;
+  /** Steps completed before this one. */
+  step: number;
+  /** Seed of this step's random masks. */
+  seed: number;
+}
+
+/**
+ * The training loss of one prepared batch, a scalar computed from the model's variables (the
+ * trainer takes its gradients). Runs inside `tf.variableGrads`, so intermediates are freed.
+ */
+export type TrainLoss<M = TrainableModel, P = PreparedBatch> = (model: M, batch: P, context: LossContext) => tf.Scalar;
+
+/**
+ * The default loss: softmax cross-entropy of the classifier's training-mode logits against the
+ * prepared targets (one-hot, label-smoothed or mixed by `prepare`), with the stage's dropout and
+ * drop path.
+ */
+export function crossEntropyLoss(model: TrainableModel, batch: PreparedBatch, context: LossContext): tf.Scalar {
+  const { stage, seed } = context;
+  const logits = model.forward(batch.images, { training: true, dropout: stage.dropout, dropPath: stage.dropPath, seed });
+  return tf.losses.softmaxCrossEntropy(batch.targets, logits) as tf.Scalar;
+}
 
 /** What `onStep` receives after every optimiser step. */
 export interface StepInfo {
@@ -87,13 +119,16 @@ export interface TrainerCallbacks {
   onCheckpoint?(path: string, step: number): void;
 }
 
-/** Everything a training run needs. */
-export interface TrainerOptions {
+/**
+ * Everything a training run needs. `M` is the model, `B` the batches of the data, `P` what
+ * `prepare` makes of them; the defaults are a classifier on a classification {@link Dataset}.
+ */
+export interface TrainerOptions<M extends ModelVariables = TrainableModel, B extends { count: number } = Batch, P = PreparedBatch> {
   /** The model to train. */
-  model: TrainableModel;
+  model: M;
   /** Training data. */
-  train: Dataset;
-  /** Number of classes (the width of the targets). */
+  train: BatchSource<B>;
+  /** Number of classes (the width of the targets, ≥ 2; with a `loss` hook, e.g. a detector's object classes, ≥ 1). */
   numClasses: number;
   /** Examples per step. */
   batchSize: number;
@@ -110,7 +145,12 @@ export interface TrainerOptions {
   /** Exponential moving average of the weights (default: none). */
   ema?: { decay: number; warmup?: boolean };
   /** Turns bytes into model input. */
-  prepare: PrepareBatch;
+  prepare: PrepareBatch<B, P>;
+  /**
+   * The loss of a prepared batch (default {@link crossEntropyLoss}, which needs a classifier and
+   * {@link PreparedBatch}es). Weight decay is added by the trainer.
+   */
+  loss?: TrainLoss<M, P>;
   /** Seed of data order, augmentation and dropout masks. */
   seed?: number;
   /** Where checkpoints go; with `every`, also how often (steps) and how many to keep. */
@@ -148,19 +188,21 @@ export function stepSeed(seed: number, step: number): number {
 }
 
 /** Trains a model; `fit()` runs to the end of the plan or until `stop()` is called. */
-export class Trainer {
+export class Trainer<M extends ModelVariables = TrainableModel, B extends { count: number } = Batch, P = PreparedBatch> {
   /** Optimiser steps taken so far. */
   step = 0;
-  private readonly options: TrainerOptions;
+  private readonly options: TrainerOptions<M, B, P>;
+  private readonly loss: TrainLoss<M, P>;
   private readonly optimizer: TrainOptimizer;
   private readonly average: WeightAverage | null;
   private readonly stepsPerEpoch: number;
   private stopRequested = false;
 
-  constructor(options: TrainerOptions) {
+  constructor(options: TrainerOptions<M, B, P>) {
     const { batchSize, train, plan, numClasses } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new EffnetTrainError('batchSize', `must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(numClasses) || numClasses < 2) throw new EffnetTrainError('numClasses', `must be an integer ≥ 2, got ${numClasses}`);
+    const fewest = options.loss ? 1 : 2; // a detector may find one class; a classifier needs two
+    if (!Number.isInteger(numClasses) || numClasses < fewest) throw new EffnetTrainError('numClasses', `must be an integer ≥ ${fewest}, got ${numClasses}`);
     if (train.size < batchSize) throw new EffnetTrainError('batchSize', `${batchSize} is larger than the ${train.size} training examples`);
     if (plan.length === 0) throw new EffnetTrainError('plan', 'needs at least one stage');
     plan.forEach((stage, i) => {
@@ -169,8 +211,13 @@ export class Trainer {
         throw new EffnetTrainError('plan', `stage ${i} starts at step ${stage.startStep} with ${stage.steps} steps; stages must follow each other from step 0`);
       }
     });
+    if (options.loss !== undefined && typeof options.loss !== 'function') throw new EffnetTrainError('loss', 'must be a function (model, batch, context) => scalar, or left out for cross-entropy');
+    if (!options.loss && typeof (options.model as Partial<TrainableModel>).forward !== 'function') {
+      throw new EffnetTrainError('loss', 'the model has no forward() returning logits, so the default cross-entropy cannot train it: pass a `loss` hook');
+    }
     requireGradients();
     this.options = options;
+    this.loss = options.loss ?? (crossEntropyLoss as unknown as TrainLoss<M, P>);
     this.stepsPerEpoch = Math.floor(train.size / batchSize);
     this.optimizer = createOptimizer(options.optimizer ?? { kind: 'sgd', momentum: 0.9 });
     this.average = options.ema ? new WeightAverage(options.model.namedVariables(), options.ema.decay, options.ema.warmup ?? true) : null;
@@ -200,7 +247,7 @@ export class Trainer {
     const { train, batchSize, callbacks = {}, checkpoints } = this.options;
     const seed = this.options.seed ?? 0;
     this.stopRequested = false;
-    let batches: AsyncIterator<Batch> | null = null;
+    let batches: AsyncIterator<B> | null = null;
     let stageIndex = -1;
     while (this.step < this.totalSteps && !this.stopRequested) {
       const epoch = Math.floor(this.step / this.stepsPerEpoch);
@@ -240,15 +287,14 @@ export class Trainer {
   }
 
   /** One optimiser step on one batch; returns the loss. */
-  private trainStep(batch: Batch, stage: TrainStage, lr: number, seed: number): number {
+  private trainStep(batch: B, stage: TrainStage, lr: number, seed: number): number {
     const { model, prepare, weightDecay = 0, clipNorm } = this.options;
     const variables = model.trainableVariables();
     this.optimizer.setLearningRate(lr);
     const lossValue = tf.tidy(() => {
-      const { images, targets } = prepare(batch, { stage, step: this.step, seed, training: true });
+      const prepared = prepare(batch, { stage, step: this.step, seed, training: true });
       const { value, grads } = tf.variableGrads(() => {
-        const logits = model.forward(images, { training: true, dropout: stage.dropout, dropPath: stage.dropPath, seed });
-        let loss = tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+        let loss = this.loss(model, prepared, { stage, step: this.step, seed });
         if (weightDecay > 0) {
           const kernels = variables.filter((v) => v.shape.length > 1);
           loss = tf.add(loss, tf.mul(weightDecay / 2, tf.addN(kernels.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
@@ -267,9 +313,17 @@ export class Trainer {
     return loss;
   }
 
-  /** Loss, top-1, top-5 and the confusion matrix over a dataset, with EMA weights if asked. */
+  /**
+   * Loss, top-1, top-5 and the confusion matrix over a classification dataset, with EMA weights if
+   * asked. Classifiers only; other tasks evaluate inside {@link Trainer.withAveragedWeights}.
+   *
+   * @throws EffnetTrainError when the model is not a classifier (has no `forward`).
+   */
   async evaluate(data: Dataset, options: { batchSize?: number; useEma?: boolean; imageSize?: number } = {}): Promise<Evaluation> {
-    const { model, prepare, numClasses } = this.options;
+    const { numClasses } = this.options;
+    const model = this.options.model as unknown as TrainableModel;
+    const prepare = this.options.prepare as unknown as PrepareBatch;
+    if (typeof model.forward !== 'function') throw new EffnetTrainError('evaluate', 'classifiers only (the model has no forward() giving logits); evaluate other tasks in withAveragedWeights()');
     const { stage } = this.stageAt(Math.max(0, this.totalSteps - 1));
     const evalStage = { ...stage, imageSize: options.imageSize ?? stage.imageSize };
     const useEma = options.useEma ?? this.average !== null;

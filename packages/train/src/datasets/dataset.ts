@@ -25,18 +25,25 @@ export interface BatchOptions {
   dropLast?: boolean;
 }
 
-/** A labelled image classification dataset. */
-export interface Dataset {
+/**
+ * What the Trainer iterates, whatever the task: a named, sized source of batches. A classification
+ * {@link Dataset} yields {@link Batch}es; a detection data set yields batches with boxes.
+ */
+export interface BatchSource<B extends { count: number } = Batch> {
   /** Short name, e.g. `fashion-mnist/train`. */
   readonly name: string;
   /** Number of examples. */
   readonly size: number;
+  /** Iterates over the examples in batches (same seed, same order). */
+  batches(options: BatchOptions): AsyncIterable<B>;
+}
+
+/** A labelled image classification dataset. */
+export interface Dataset extends BatchSource<Batch> {
   /** `[height, width, channels]` of every image. */
   readonly imageShape: [number, number, number];
   /** Class names, indexed by label. */
   readonly classNames: readonly string[];
-  /** Iterates over the dataset in batches. */
-  batches(options: BatchOptions): AsyncIterable<Batch>;
 }
 
 /** Checks a batch size and returns the example order for one pass over `size` examples. */
