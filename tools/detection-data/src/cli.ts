@@ -3,7 +3,10 @@
 //   train [--minutes M] [--backend wasm|cpu] [--out file.json] [--train N] [--val N] [--seed K]
 //         [--save folder]  generate train/held-out sets in memory, train a small EfficientDet,
 //         print and save AP; --save writes detector.json + weights.safetensors for `effnet detect`;
-//         --data <folder> --val-data <folder> train on effnet-detection folders instead.
+//         --data <folder> --val-data <folder> train on effnet-detection folders instead;
+//         --steps N fixes the length of the run (default: what fits in --minutes); --ema D evaluates
+//         an EMA of the weights; --checkpoints <dir> keeps the Trainer's last checkpoint there.
+//         Training runs through @effnet/train's Trainer (see train-detector.ts).
 // Run with: npx tsx --tsconfig tsconfig.base.json tools/detection-data/src/cli.ts <command> …
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone has no gradient functions; the Node build of @tensorflow/tfjs registers them.
@@ -56,6 +59,9 @@ async function main(argv: string[]): Promise<void> {
       'min-side': { type: 'string', default: '0.35' },
       'max-side': { type: 'string', default: '0.6' },
       warmup: { type: 'string', default: '30' },
+      steps: { type: 'string' },
+      ema: { type: 'string', default: '0' },
+      checkpoints: { type: 'string' },
     },
   });
   const size = Number(values.size);
@@ -94,13 +100,14 @@ async function main(argv: string[]): Promise<void> {
     const report = await trainDetector({
       train, validation, size, numClasses: classes.length, seconds: Number(values.minutes) * 60, batch: Number(values.batch), learningRate: Number(values.lr), warmupSteps: Number(values.warmup), seed,
       detector: JSON.parse(values.detector!) as CustomDetectorOptions, onLog: (line) => console.log(line),
+      maxSteps: values.steps === undefined ? undefined : Number(values.steps), ema: Number(values.ema) || undefined, checkpointDir: values.checkpoints,
       onTrained: values.save ? (model) => saveDetector(values.save!, model, classes) : undefined,
     });
     const totalSeconds = (performance.now() - t0) / 1000;
     console.log(`${report.spec.name}: ${report.params} parameters; total wall time ${totalSeconds.toFixed(0)} s`);
     if (values.out) {
       const { metrics, spec, ...rest2 } = report;
-      const summary = { backend: values.backend, size, seed, trainImages: train.length, heldOutImages: validation.length, totalSeconds, ...rest2, detector: spec, ap: metrics.ap, ap50: metrics.ap50, ap75: metrics.ap75, apPerClass: Object.fromEntries(metrics.apPerClass) };
+      const summary = { backend: values.backend, size, seed, ema: Number(values.ema) || null, trainImages: train.length, heldOutImages: validation.length, totalSeconds, ...rest2, detector: spec, ap: metrics.ap, ap50: metrics.ap50, ap75: metrics.ap75, apPerClass: Object.fromEntries(metrics.apPerClass) };
       await writeAtomic(values.out, `${JSON.stringify(summary, null, 2)}\n`);
     }
     return;
