@@ -191,8 +191,9 @@ export function stepSeed(seed: number, step: number): number {
 export class Trainer<M extends ModelVariables = TrainableModel, B extends { count: number } = Batch, P = PreparedBatch> {
   /** Optimiser steps taken so far. */
   step = 0;
-  private readonly options: TrainerOptions<M, B, P>;
-  private readonly loss: TrainLoss<M, P>;
+  // Kept without M, so a Trainer of a subtype (an EfficientNet) is a Trainer of TrainableModel.
+  private readonly options: TrainerOptions<ModelVariables, B, P>;
+  private readonly loss: TrainLoss<ModelVariables, P>;
   private readonly optimizer: TrainOptimizer;
   private readonly average: WeightAverage | null;
   private readonly stepsPerEpoch: number;
@@ -216,8 +217,8 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
       throw new EffnetTrainError('loss', 'the model has no forward() returning logits, so the default cross-entropy cannot train it: pass a `loss` hook');
     }
     requireGradients();
-    this.options = options;
-    this.loss = options.loss ?? (crossEntropyLoss as unknown as TrainLoss<M, P>);
+    this.options = options as unknown as TrainerOptions<ModelVariables, B, P>;
+    this.loss = (options.loss ?? crossEntropyLoss) as unknown as TrainLoss<ModelVariables, P>;
     this.stepsPerEpoch = Math.floor(train.size / batchSize);
     this.optimizer = createOptimizer(options.optimizer ?? { kind: 'sgd', momentum: 0.9 });
     this.average = options.ema ? new WeightAverage(options.model.namedVariables(), options.ema.decay, options.ema.warmup ?? true) : null;
