@@ -91,6 +91,7 @@ export class DetectionDataset implements BatchSource<DetectionBatch> {
     return { image: this.images[index]!, boxes: this.boxes[index]! };
   }
 
+  /** Iterates over the images in batches (seeded order with `seed`; boxes are copied per batch). */
   async *batches(options: BatchOptions): AsyncIterable<DetectionBatch> {
     const order = batchOrder(this.name, this.size, options);
     const { batchSize, dropLast = false } = options;
