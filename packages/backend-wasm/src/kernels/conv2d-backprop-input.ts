@@ -3,7 +3,8 @@
 // correlation of dy, spread onto the forward stride grid (zeros between rows and columns) and
 // framed by the filter's reach minus the forward padding, with the spatially flipped filter
 // whose in/out channels are swapped ([kh, kw, Cout, Cin]). Follows TensorFlow's
-// Conv2DBackpropInput (transposed convolution) definition. NHWC only: channels-first calls go to
+// Conv2DBackpropInput (transposed convolution) definition. Equal strides above 1 take the
+// sub-pixel form instead (sub-pixel.ts: no zeros spread, s² times less work). NHWC only: channels-first calls go to
 // the stock kernel this one replaced (kept by `replaceStockKernels`), or fail with a typed error.
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type {
@@ -18,6 +19,7 @@ import { EffnetBackendError } from '@effnet/backends';
 import { KernelScope } from './kernel-scope.js';
 import { checkDy } from './check-dy.js';
 import { spreadOnStrideGrid, transposedFrame } from './spread-gradient.js';
+import { subPixelApplies, subPixelInputGradient } from './sub-pixel.js';
 import { StockKernel } from './stock-kernel.js';
 
 /** The kernel this one replaced, for the cases it hands back (channels-first data). */
@@ -50,6 +52,7 @@ const conv2dBackpropInput: KernelFunc = (args) => {
           'pass the filter of the forward convolution',
       );
     }
+    if (subPixelApplies(info)) return scope.finish(subPixelInputGradient(scope, dy, filter, info));
     const spread = spreadOnStrideGrid(scope, dy, info.strideHeight, info.strideWidth);
     const frame = transposedFrame(scope, spread, info, h, w);
     // W[kh-1-i, kw-1-j, co, ci]: flipped in space, channels swapped.

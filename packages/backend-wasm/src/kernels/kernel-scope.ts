@@ -44,6 +44,18 @@ export class KernelScope {
     return info;
   }
 
+  /** A new float32 tensor holding `values`, tracked like a kernel output. */
+  fromValues(values: Float32Array, shape: number[]): TensorInfo {
+    const info: TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    this.made.push(info);
+    return info;
+  }
+
+  /** The values of a float32 tensor, read synchronously (wasm memory is local). */
+  read(x: TensorInfo): Float32Array {
+    return this.backend.readSync(x.dataId) as Float32Array;
+  }
+
   /** `x` viewed with a new shape (no copy). */
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape });
