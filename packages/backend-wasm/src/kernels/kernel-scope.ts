@@ -7,15 +7,19 @@ import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-c
 
 /** The wasm backend kernel names this package composes its gradient kernels from. */
 export type WasmKernelName =
+  | 'Add'
   | 'BatchMatMul'
   | 'Conv2D'
   | 'DepthwiseConv2dNative'
   | 'Fill'
+  | 'Multiply'
   | 'PadV2'
   | 'Reshape'
   | 'Reverse'
+  | 'Rsqrt'
   | 'Slice'
   | 'StridedSlice'
+  | 'Sub'
   | 'Sum'
   | 'Transpose';
 
