@@ -1,24 +1,9 @@
-// A small seeded random source (mulberry32) so that a data set is the same bytes for the same
-// seed on every machine and Node version.
+// The generator's random source: @effnet/train's seeded mulberry32 stream (the same bytes for the
+// same seed on every machine and Node version) with the two draws the shape generator needs.
+import { SeededRandom } from '@effnet/train';
 
 /** Deterministic pseudo-random numbers from a 32-bit seed. */
-export class SeededRng {
-  private state: number;
-
-  /** @param seed - Any integer; equal seeds give equal sequences. */
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
+export class SeededRng extends SeededRandom {
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
@@ -26,6 +11,6 @@ export class SeededRng {
 
   /** Integer in [lo, hi] (both included). */
   int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
+    return lo + this.nextInt(hi - lo + 1);
   }
 }
