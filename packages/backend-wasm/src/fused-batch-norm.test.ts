@@ -4,21 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmForTests } from './test-wasm-setup.js';
+import { seeded, useWasmForTests } from './test-wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { fusedBatchNormConfig } from './kernels/fused-batch-norm.js';
-
-/** mulberry32: seeded uniform numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   label: string;

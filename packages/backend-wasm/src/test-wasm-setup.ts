@@ -1,5 +1,6 @@
 // Test helper: makes the wasm backend usable in Node (its .wasm files from the installed
-// package) without registering any effnet kernel or adapter, and leaves cpu selected.
+// package) without registering any effnet kernel or adapter, and leaves cpu selected; and the
+// seeded generator of the parity sweeps.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -11,4 +12,16 @@ export async function useWasmForTests(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   await tf.setBackend('cpu');
+}
+
+/** mulberry32: seeded uniform numbers in [0, 1), so every run checks the same cases. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
