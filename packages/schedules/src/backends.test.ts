@@ -41,6 +41,7 @@ function pipeline(): Record<string, number[]> {
     results.crop = Array.from(randomResizedCrop({ size: 24, seed: 3 })(unit).dataSync());
     results.flip = Array.from(randomFlip({ seed: 3 })(unit).dataSync());
     results.resize = Array.from(resizeImages(unit, [20, 30]).dataSync());
+    results.resizeAntialias = Array.from(resizeImages(unit, [13, 21], { antialias: true }).dataSync());
   });
   return results;
 }

@@ -3,19 +3,65 @@
 // for NHWC batches of any range. Boxes and coin flips are drawn per image from a seeded
 // JavaScript stream; the pixels move with tf.image.cropAndResize, tf.reverse and
 // tf.image.resizeBilinear (bilinear, half-pixel centres), so a seed gives the same batch everywhere.
+// Antialiased shrinking is two matrix products with Pillow's stretched triangle filter.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetConfigError } from './errors.js';
 import { checkImages, checkInteger, checkNumber } from './image-batch.js';
 import type { Augmentation } from './rand-augment.js';
 import { deriveSeed, SeededRandom } from './seeded-random.js';
 
+/** Options of {@link resizeImages}. */
+export interface ResizeOptions {
+  /**
+   * When shrinking, average over the whole footprint of each output pixel (Pillow's and
+   * torchvision's antialiased bilinear: a triangle filter stretched by the scale factor) instead of
+   * sampling the two nearest pixels, which skips most of the input and aliases (default false).
+   * Enlarging is plain bilinear either way.
+   */
+  antialias?: boolean;
+}
+
 /** Resizes a batch to `size` × `size` (or [height, width]) with bilinear sampling and half-pixel centres. */
-export function resizeImages(images: tf.Tensor4D, size: number | readonly [number, number]): tf.Tensor4D {
+export function resizeImages(images: tf.Tensor4D, size: number | readonly [number, number], options: ResizeOptions = {}): tf.Tensor4D {
   checkImages(images);
   const [h, w] = typeof size === 'number' ? [size, size] : size;
   checkInteger('size', h, 1, 1 << 14);
   checkInteger('size', w, 1, 1 << 14);
-  return tf.tidy(() => tf.image.resizeBilinear(images, [h, w], false, true));
+  const [, inH, inW] = images.shape;
+  if (!options.antialias || (h >= inH && w >= inW)) return tf.tidy(() => tf.image.resizeBilinear(images, [h, w], false, true));
+  return tf.tidy(() => {
+    const [n, , , c] = images.shape;
+    // Separable: rows of the width matrix, then of the height matrix, as two matrix products.
+    const channelsFirst = tf.reshape(tf.transpose(images, [0, 3, 1, 2]), [n * c * inH, inW]);
+    const across = tf.reshape(tf.matMul(channelsFirst, tf.tensor2d(resizeMatrix(inW, w), [w, inW]), false, true), [n * c, inH, w]);
+    const columns = tf.reshape(tf.transpose(across, [0, 2, 1]), [n * c * w, inH]);
+    const down = tf.reshape(tf.matMul(columns, tf.tensor2d(resizeMatrix(inH, h), [h, inH]), false, true), [n, c, w, h]);
+    return tf.transpose(down, [0, 3, 2, 1]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * The `outSize` × `inSize` matrix of Pillow's bilinear resize along one axis: output pixel i is
+ * centred at (i + 0.5)·scale in input coordinates, and input pixel j (centre j + 0.5) weighs
+ * max(0, 1 − |j + 0.5 − centre| / max(scale, 1)), the weights of each row summing to 1.
+ */
+export function resizeMatrix(inSize: number, outSize: number): Float32Array {
+  const scale = inSize / outSize;
+  const stretch = Math.max(scale, 1);
+  const matrix = new Float32Array(outSize * inSize);
+  for (let i = 0; i < outSize; i++) {
+    const centre = (i + 0.5) * scale;
+    const first = Math.max(0, Math.trunc(centre - stretch + 0.5));
+    const last = Math.min(inSize, Math.trunc(centre + stretch + 0.5));
+    let sum = 0;
+    for (let j = first; j < last; j++) {
+      const weight = Math.max(0, 1 - Math.abs((j + 0.5 - centre) / stretch));
+      matrix[i * inSize + j] = weight;
+      sum += weight;
+    }
+    for (let j = first; j < last; j++) matrix[i * inSize + j]! /= sum;
+  }
+  return matrix;
 }
 
 /** Options of {@link randomFlip}. */

@@ -12,5 +12,5 @@ export {
   type Augmentation, type PixelRange, type RandAugmentOp, type RandAugmentOptions, type RandAugmentStep,
 } from './rand-augment.js';
 export { mixup, cutmix, mixLambda, smoothLabels, type CutMixBatch, type MixedBatch, type PasteBox, type Mixer, type MixOptions } from './mixing.js';
-export { resizeImages, randomFlip, randomResizedCrop, type CropBox, type FlipOptions, type RandomResizedCropOptions } from './crop-flip-resize.js';
+export { resizeImages, resizeMatrix, randomFlip, randomResizedCrop, type CropBox, type FlipOptions, type RandomResizedCropOptions, type ResizeOptions } from './crop-flip-resize.js';
 export { ema, type EmaOptions, type EmaWeights, type WeightEma } from './ema.js';
