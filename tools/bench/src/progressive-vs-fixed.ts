@@ -89,11 +89,12 @@ function train(name: string, epochs: string, args: string[]): Promise<Summary> {
 
 process.stderr.write(`progressive vs fixed: ${values.preset} on ${values.data}, ${values.epochs} epochs each, backend ${values.backend}\n`);
 const progressive = await train('progressive', values.epochs!, ['--stages', values.stages!, '--from-size', values['from-size']!, '--to-size', '28', '--dropout', '0:0.1']);
-const fixed = await train('fixed', values.epochs!, ['--stages', '1', '--to-size', '28', '--dropout', '0.1:0.1']);
+const FIXED_PLAN = ['--stages', '1', '--to-size', '28', '--dropout', '0.1:0.1'];
+const fixed = await train('fixed', values.epochs!, FIXED_PLAN);
 const timeRatio = progressive.trainSeconds / fixed.trainSeconds;
 // Epochs the fixed-size run can afford in the progressive run's time (the fixed run's own pace).
 const sameTimeEpochs = (Number(values.epochs) * timeRatio).toFixed(2);
-const sameTime = values['no-same-time'] ? undefined : await train('fixed-same-time', sameTimeEpochs, ['--stages', '1', '--to-size', '28', '--dropout', '0.1:0.1']);
+const sameTime = values['no-same-time'] ? undefined : await train('fixed-same-time', sameTimeEpochs, FIXED_PLAN);
 
 const runs = [['progressive', values.epochs!, progressive], ['fixed', values.epochs!, fixed], ...(sameTime ? [['fixed, same time', sameTimeEpochs, sameTime] as const] : [])] as const;
 const rows = [
