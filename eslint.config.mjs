@@ -1,5 +1,5 @@
 // One lint config for the whole workspace. @nx/enforce-module-boundaries keeps the arrows of
-// DESIGN.md one-way with two tag axes: scope:* (which package may use which) and type:* (libraries
+// docs/architecture.md one-way with two tag axes: scope:* (which package may use which) and type:* (libraries
 // never import apps or tools).
 import nx from '@nx/eslint-plugin';
 
@@ -11,9 +11,10 @@ const depConstraints = [
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
   { sourceTag: 'scope:blocks', onlyDependOnLibsWithTags: ['scope:scaling'] },
   { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks'] },
-  { sourceTag: 'scope:schedules', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'scope:backends', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'scope:backend-plugin', onlyDependOnLibsWithTags: ['scope:backends'] },
+  // scaling is the lowest package: it owns EffnetError, the base of every package's errors.
+  { sourceTag: 'scope:schedules', onlyDependOnLibsWithTags: ['scope:scaling'] },
+  { sourceTag: 'scope:backends', onlyDependOnLibsWithTags: ['scope:scaling'] },
+  { sourceTag: 'scope:backend-plugin', onlyDependOnLibsWithTags: ['scope:backends', 'scope:scaling'] },
   {
     sourceTag: 'scope:train',
     onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks', 'scope:models', 'scope:schedules', 'scope:backends'],

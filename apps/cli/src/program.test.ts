@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from './program.js';
+import type { Io } from './io.js';
+import { main } from './program.js';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

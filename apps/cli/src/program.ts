@@ -1,10 +1,6 @@
 // The `effnet` command line: one commander program, one file per command under commands/.
 import { Command, CommanderError } from 'commander';
-import { EffnetBackendError } from '@effnet/backends';
-import { EffnetConfigError } from '@effnet/scaling';
-import { EffnetConfigError as EffnetScheduleError } from '@effnet/schedules';
-import { EffnetDataError, EffnetTrainError } from '@effnet/train';
-import { EffnetModelError, EffnetWeightsError } from '@effnet/models';
+import { EffnetError } from '@effnet/scaling';
 import { backendsCommand } from './commands/backends.js';
 import { detectCommand } from './commands/detect.js';
 import { benchCommand } from './commands/bench.js';
@@ -15,19 +11,7 @@ import { trainCommand } from './commands/train.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
-
-/** Where a command writes; tests pass their own to capture output. */
-export interface Io {
-  /** Standard output. */
-  out: (text: string) => void;
-  /** Standard error. */
-  err: (text: string) => void;
-}
-
-const PROCESS_IO: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+import { PROCESS_IO, type Io } from './io.js';
 
 /** Builds the `effnet` program with every command. */
 export function createProgram(io: Io = PROCESS_IO): Command {
@@ -58,8 +42,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const typed = [EffnetConfigError, EffnetScheduleError, EffnetBackendError, EffnetDataError, EffnetTrainError, EffnetModelError, EffnetWeightsError];
-    if (typed.some((kind) => error instanceof kind)) {
+    if (error instanceof EffnetError) {
       // One line, whatever the underlying library wrote (sharp's messages can span lines).
       io.err(`error: ${(error as Error).message.replace(/\s*\n\s*/g, '; ')}\n`);
       return 2;

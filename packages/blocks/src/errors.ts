@@ -1,9 +1,10 @@
-// Typed errors of @effnet/blocks (STYLE.md rule 5): what was wrong, where, and how to fix it.
+// Typed errors of @effnet/blocks: what was wrong, where, and how to fix it.
+import { EffnetError } from '@effnet/scaling';
 
 /** A block was built or called with something it cannot use: wrong channels, a rate ≥ 1, a shape-only store… */
-export class EffnetBlockError extends Error {
+export class EffnetBlockError extends EffnetError {
   override name = 'EffnetBlockError';
-  /** The layer or parameter concerned, e.g. `blocks.3.dw.conv`. */
+  /** The layer or parameter concerned, e.g. `blocks.3.dw.conv`; the same as `field`. */
   readonly where: string;
 
   /**
@@ -11,7 +12,7 @@ export class EffnetBlockError extends Error {
    * @param message - What was wrong and how to fix it.
    */
   constructor(where: string, message: string) {
-    super(`${where}: ${message}`);
+    super(where, `${where}: ${message}`);
     this.where = where;
   }
 }

@@ -82,12 +82,14 @@ describe('training and evaluation modes', () => {
 });
 
 describe('features (timm featuresOnly)', () => {
-  it('every classifier preset has levels at strides 2, 4, 8, 16, 32 with timm’s channels for b0 and v2-s', () => {
-    for (const name of presetNames().filter((n) => !n.startsWith('efficientdet'))) {
+  it('every paper classifier preset has levels at strides 2, 4, 8, 16, 32 with timm’s channels for b0 and v2-s', () => {
+    for (const name of presetNames().filter((n) => !n.startsWith('efficientdet') && preset(n).family !== 'custom')) {
       const info = efficientnet(name, { shapeOnly: true }).featureInfo();
       expect(info.map((l) => l.reduction), name).toEqual([2, 4, 8, 16, 32]);
       expect(info.map((l) => l.index)).toEqual([0, 1, 2, 3, 4]);
     }
+    // The small 28×28 presets have a stride-1 stem and two stride-2 stages.
+    expect(efficientnet('efficientnetv2-28-lite', { shapeOnly: true }).featureInfo().map((l) => l.reduction)).toEqual([1, 2, 4]);
     // timm's feature_info: efficientnet_b0 [16, 24, 40, 112, 320], tf_efficientnetv2_s [24, 48, 64, 160, 256].
     expect(efficientnet('efficientnet-b0', { shapeOnly: true }).featureInfo().map((l) => l.channels)).toEqual([16, 24, 40, 112, 320]);
     expect(efficientnet('efficientnetv2-s', { shapeOnly: true }).featureInfo().map((l) => l.channels)).toEqual([24, 48, 64, 160, 256]);

@@ -1,25 +1,23 @@
 // Typed errors of @effnet/models.
+import { EffnetError } from '@effnet/scaling';
 
 /** A model cannot be built or called as asked. */
-export class EffnetModelError extends Error {
+export class EffnetModelError extends EffnetError {
   override name = 'EffnetModelError';
-  /** The argument concerned. */
-  readonly field: string;
 
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.field = field;
+    super(field, `${field}: ${message}`);
   }
 }
 
 /** A weights file is malformed, or does not fit the model (missing, unexpected or misshaped tensors). */
-export class EffnetWeightsError extends Error {
+export class EffnetWeightsError extends EffnetError {
   override name = 'EffnetWeightsError';
-  /** The file or source concerned. */
+  /** The file or source concerned; the same as `field`. */
   readonly source: string;
 
   constructor(source: string, message: string) {
-    super(`${source}: ${message}`);
+    super(source, `${source}: ${message}`);
     this.source = source;
   }
 }

@@ -1,5 +1,5 @@
 // Published parameter counts and FLOPs (multiply-adds) per preset, as written in the papers and
-// the google/automl READMEs (copied from /work/shared/spec/architectures.md and efficientdet.md),
+// the google/automl READMEs,
 // with the reason wherever our count differs from them by more than 3 %. Read by readme-table.ts
 // and by the EfficientDet acceptance test.
 

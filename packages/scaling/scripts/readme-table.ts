@@ -46,7 +46,8 @@ export function renderPresetTable(torchvision: Record<string, TorchvisionEntry>)
     const rules = detector ? 'automl' : (spec.scaling?.convention ?? 'custom');
     const size = detector ? spec.resolution : spec.resolution.eval;
     const tv = torchvision[name];
-    const paper = PUBLISHED[name];
+    // The small presets (family `custom`) are effnet's own: no paper publishes figures for them.
+    const paper = PUBLISHED[name] ?? (spec.family === 'custom' ? { source: 'none' } : undefined);
     if (!paper) throw new Error(`no published figures for ${name} in scripts/published-figures.ts`);
     const gaps = [
       paper.params === undefined ? undefined : report.params / paper.params - 1,

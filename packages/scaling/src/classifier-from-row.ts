@@ -32,7 +32,9 @@ const PREPROCESSING: Record<PreprocessingName, PreprocessingSpec> = { imagenet: 
 /** Resolves a classification row; the detector resolver uses it for backbones. */
 export function classifierFromRow(row: ClassifierPresetRow, overrides: PresetOverrides = {}): ModelSpec {
   const given = Object.entries(requireKnownKeys('overrides', overrides, OVERRIDE_KEYS)).filter(([, value]) => value !== undefined);
+  const rowDefaults = { stem: row.stem, dropPath: row.dropPath, numClasses: row.numClasses, inChannels: row.inChannels };
   return modelSpecFromStages(STAGE_TABLES[row.stages], {
+    ...Object.fromEntries(Object.entries(rowDefaults).filter(([, value]) => value !== undefined)),
     name: row.name,
     family: row.family,
     width: row.width,

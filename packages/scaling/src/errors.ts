@@ -1,15 +1,26 @@
-// Typed errors of @effnet/scaling. Each says what was wrong, what is allowed and how to fix it.
+// The error base of every effnet package, and @effnet/scaling's own errors. Every error effnet
+// throws on bad input extends EffnetError, so an app can tell "the user asked for something
+// wrong" (one line, exit 2) from a bug (a stack trace) with one instanceof check.
 
-/** A configuration value is invalid: a negative φ, a zero width, an unknown preset… */
-export class EffnetConfigError extends Error {
-  override name = 'EffnetConfigError';
-  /** The option or field that was wrong, e.g. `phi` or `preset`. */
+/** The base of every effnet error: what was wrong (the message, with the fix) and where (`field`). */
+export class EffnetError extends Error {
+  override name = 'EffnetError';
+  /** What the error is about: an option (`phi`), a file, a layer (`blocks.3.dw`) or a backend (`wasm`). */
   readonly field: string;
 
+  /**
+   * @param field - What the error is about.
+   * @param message - What was wrong and how to fix it.
+   */
   constructor(field: string, message: string) {
     super(message);
     this.field = field;
   }
+}
+
+/** A configuration value is invalid: a negative φ, a zero width, an unknown preset… */
+export class EffnetConfigError extends EffnetError {
+  override name = 'EffnetConfigError';
 }
 
 /** A block string could not be decoded. */

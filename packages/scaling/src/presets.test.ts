@@ -32,6 +32,8 @@ describe('presetNames', () => {
       'efficientnetv2-m',
       'efficientnetv2-l',
       'efficientnetv2-xl',
+      'efficientnetv2-28',
+      'efficientnetv2-28-lite',
       ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `efficientdet-d${i}`),
       'efficientdet-d7x',
     ]);

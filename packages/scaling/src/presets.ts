@@ -11,7 +11,9 @@ export type ClassifierPresetName =
   | `efficientnet-b${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}`
   | 'efficientnet-l2'
   | `efficientnetv2-b${0 | 1 | 2 | 3}`
-  | `efficientnetv2-${'s' | 'm' | 'l' | 'xl'}`;
+  | `efficientnetv2-${'s' | 'm' | 'l' | 'xl'}`
+  | 'efficientnetv2-28'
+  | 'efficientnetv2-28-lite';
 
 /** Names of the EfficientDet presets. */
 export type DetectorPresetName = `efficientdet-d${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}` | 'efficientdet-d7x';
@@ -21,7 +23,8 @@ export type PresetName = ClassifierPresetName | DetectorPresetName;
 
 /**
  * Every preset name: `efficientnet-b0…b8`, `efficientnet-l2`, `efficientnetv2-b0…b3`,
- * `efficientnetv2-s/m/l/xl`, `efficientdet-d0…d7`, `efficientdet-d7x`.
+ * `efficientnetv2-s/m/l/xl`, the small `efficientnetv2-28` and `efficientnetv2-28-lite` (28×28 grey
+ * images, 10 classes by default), `efficientdet-d0…d7`, `efficientdet-d7x`.
  */
 export function presetNames(): PresetName[] {
   return [...CLASSIFIER_PRESETS, ...DETECTOR_PRESETS].map((row) => row.name as PresetName);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomCropBox, randomFlip, randomResizedCrop, resizeImages, resizeMatrix } from './crop-flip-resize.js';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { SeededRandom } from './seeded-random.js';
 import { loadPillowFixtures } from './test-pillow-fixtures.js';
 
@@ -99,7 +99,7 @@ describe('randomFlip', () => {
     expect(count).toBeGreaterThan(20);
     expect(count).toBeLessThan(44);
     expect(Array.from(again.dataSync())).toEqual(Array.from(half.dataSync()));
-    expect(() => randomFlip({ seed: 1, probability: 2 })).toThrow(EffnetConfigError);
+    expect(() => randomFlip({ seed: 1, probability: 2 })).toThrow(EffnetScheduleError);
     tf.dispose([x, all, none, mirrored, half, again]);
   });
 });

@@ -5,7 +5,7 @@
 // tf.image.resizeBilinear (bilinear, half-pixel centres), so a seed gives the same batch everywhere.
 // Antialiased shrinking is two matrix products with Pillow's stretched triangle filter.
 import * as tf from '@tensorflow/tfjs-core';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { checkImages, checkInteger, checkNumber } from './image-batch.js';
 import type { Augmentation } from './rand-augment.js';
 import { deriveSeed, SeededRandom } from './seeded-random.js';
@@ -139,8 +139,8 @@ export function randomResizedCrop(options: RandomResizedCropOptions): Augmentati
   checkInteger('size', outH, 1, 1 << 14);
   checkInteger('size', outW, 1, 1 << 14);
   checkInteger('seed', options.seed, -(2 ** 31), 2 ** 32 - 1);
-  if (!(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1)) throw new EffnetConfigError('scale', `must be [lo, hi] with 0 < lo ≤ hi ≤ 1, got [${scale.join(', ')}]`);
-  if (!(ratio[0] > 0 && ratio[0] <= ratio[1] && Number.isFinite(ratio[1]))) throw new EffnetConfigError('ratio', `must be [lo, hi] with 0 < lo ≤ hi, got [${ratio.join(', ')}]`);
+  if (!(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1)) throw new EffnetScheduleError('scale', `must be [lo, hi] with 0 < lo ≤ hi ≤ 1, got [${scale.join(', ')}]`);
+  if (!(ratio[0] > 0 && ratio[0] <= ratio[1] && Number.isFinite(ratio[1]))) throw new EffnetScheduleError('ratio', `must be [lo, hi] with 0 < lo ≤ hi, got [${ratio.join(', ')}]`);
   let calls = 0;
   return (images, call) => {
     checkImages(images);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ema } from './ema.js';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 
 /** A variable holding `values` (no tensor left behind). */
 const variable = (values: number[] | number[][]) => tf.tidy(() => tf.variable(tf.tensor(values)));
@@ -57,7 +57,7 @@ describe('ema', () => {
     expect(Array.from(w.a.dataSync())).toEqual([3]);
     expect(Array.from(w.b.dataSync())).toEqual([2, 3]);
     expect(() => average.update(w)).toThrow(/swapOut first/);
-    expect(() => average.swapIn(w)).toThrow(EffnetConfigError);
+    expect(() => average.swapIn(w)).toThrow(EffnetScheduleError);
     average.swapOut(w);
     expect(Array.from(w.a.dataSync())).toEqual([4]);
     expect(Array.from(w.b.dataSync())).toEqual([3, 5]);
@@ -68,16 +68,16 @@ describe('ema', () => {
     w.b.dispose();
   });
 
-  it('rejects bad decays and weights that changed with EffnetConfigError', () => {
+  it('rejects bad decays and weights that changed with EffnetScheduleError', () => {
     expect(() => ema(1)).toThrow(/^decay: must be in \[0, 1\)/);
-    expect(() => ema(Number.NaN)).toThrow(EffnetConfigError);
+    expect(() => ema(Number.NaN)).toThrow(EffnetScheduleError);
     const average = ema(0.9);
     const a = variable([0, 0]);
     const b = variable([0, 0, 0]);
     expect(() => average.swapIn([a])).toThrow(/nothing averaged yet/);
     average.update([a]);
     expect(() => average.update([b])).toThrow(/^weights: update: the weights differ/);
-    expect(() => average.update([a, b])).toThrow(EffnetConfigError);
+    expect(() => average.update([a, b])).toThrow(EffnetScheduleError);
     average.dispose();
     a.dispose();
     b.dispose();

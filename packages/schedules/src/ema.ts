@@ -4,7 +4,7 @@
 // `swapIn` puts the averages into the model for evaluation and keeps the live weights aside;
 // `swapOut` puts them back.
 import * as tf from '@tensorflow/tfjs-core';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 
 /** The weights to average: variables by name, or a list (keyed by position). */
 export type EmaWeights = Readonly<Record<string, tf.Variable>> | readonly tf.Variable[];
@@ -40,7 +40,7 @@ const entries = (weights: EmaWeights): [string, tf.Variable][] =>
 
 /** An exponential moving average of weights with `decay` in [0, 1). */
 export function ema(decay: number, options: EmaOptions = {}): WeightEma {
-  if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) throw new EffnetConfigError('decay', `must be in [0, 1) (e.g. 0.9999), got ${String(decay)}`);
+  if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) throw new EffnetScheduleError('decay', `must be in [0, 1) (e.g. 0.9999), got ${String(decay)}`);
   const warmup = options.warmup ?? false;
   const shadows = new Map<string, tf.Variable>();
   let updates = 0;
@@ -49,7 +49,7 @@ export function ema(decay: number, options: EmaOptions = {}): WeightEma {
   const matching = (weights: EmaWeights, action: string) => {
     const list = entries(weights);
     if (list.length !== shadows.size || list.some(([k, v]) => !shadows.get(k) || shadows.get(k)!.shape.join() !== v.shape.join())) {
-      throw new EffnetConfigError('weights', `${action}: the weights differ from the ones averaged (${shadows.size} tensors); pass the same variables each time`);
+      throw new EffnetScheduleError('weights', `${action}: the weights differ from the ones averaged (${shadows.size} tensors); pass the same variables each time`);
     }
     return list;
   };
@@ -73,7 +73,7 @@ export function ema(decay: number, options: EmaOptions = {}): WeightEma {
     },
     nextDecay: () => (warmup ? Math.min(decay, (1 + updates) / (10 + updates)) : decay),
     update(weights) {
-      if (swapped) throw new EffnetConfigError('weights', 'update while the averages are swapped in; call swapOut first');
+      if (swapped) throw new EffnetScheduleError('weights', 'update while the averages are swapped in; call swapOut first');
       if (shadows.size === 0) {
         for (const [key, v] of entries(weights)) shadows.set(key, tf.tidy(() => tf.variable(tf.clone(v), false)));
         return;
@@ -88,13 +88,13 @@ export function ema(decay: number, options: EmaOptions = {}): WeightEma {
       updates += 1;
     },
     swapIn(weights) {
-      if (swapped) throw new EffnetConfigError('weights', 'the averages are already swapped in; call swapOut first');
-      if (shadows.size === 0) throw new EffnetConfigError('weights', 'nothing averaged yet; call update(weights) first');
+      if (swapped) throw new EffnetScheduleError('weights', 'the averages are already swapped in; call swapOut first');
+      if (shadows.size === 0) throw new EffnetScheduleError('weights', 'nothing averaged yet; call update(weights) first');
       exchange(weights, 'swapIn');
       swapped = true;
     },
     swapOut(weights) {
-      if (!swapped) throw new EffnetConfigError('weights', 'the averages are not swapped in; call swapIn first');
+      if (!swapped) throw new EffnetScheduleError('weights', 'the averages are not swapped in; call swapIn first');
       exchange(weights, 'swapOut');
       swapped = false;
     },

@@ -4,7 +4,7 @@ export type { ProgressiveOptions, ProgressivePlan, ProgressiveStage, StageSettin
 export { paperPlan, PAPER_PLANS, type PlanEnds } from './paper-plans.js';
 export { formatPlanTable } from './plan-table.js';
 export { constantLr, cosineLr, exponentialLr, stepLr, warmup, sequenceLr, type LrSchedule } from './lr-schedules.js';
-export { EffnetConfigError } from './errors.js';
+export { EffnetScheduleError } from './errors.js';
 export { identity, invert, posterize, solarize, autocontrast, equalize, color, contrast, brightness, sharpness } from './pixel-ops.js';
 export { affineTransform, rotate, shearX, shearY, translateX, translateY, type AffineMatrix, type AffineOptions } from './affine-ops.js';
 export {

@@ -3,14 +3,14 @@
 // constant. Use with a tfjs optimiser by setting its rate before each step (SGD/momentum:
 // `optimizer.setLearningRate(lr)`; Adam/RMSProp: `optimizer.learningRate = lr`), as
 // @effnet/train's Trainer does.
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 
 /** A learning rate as a function of the 0-based optimiser step. */
 export type LrSchedule = (step: number) => number;
 
 function positive(field: string, value: number, allowZero = false): number {
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new EffnetConfigError(field, `must be a finite number ${allowZero ? '≥' : '>'} 0, got ${value}`);
+    throw new EffnetScheduleError(field, `must be a finite number ${allowZero ? '≥' : '>'} 0, got ${value}`);
   }
   return value;
 }
@@ -35,7 +35,7 @@ export function exponentialLr(options: { base: number; rate: number; every: numb
   const { base, rate, every, staircase = true } = options;
   positive('base', base);
   positive('every', every);
-  if (!(rate > 0 && rate <= 1)) throw new EffnetConfigError('rate', `must be in (0, 1], got ${rate}`);
+  if (!(rate > 0 && rate <= 1)) throw new EffnetScheduleError('rate', `must be in (0, 1], got ${rate}`);
   return (step) => base * rate ** (staircase ? Math.floor(step / every) : step / every);
 }
 
@@ -45,7 +45,7 @@ export function stepLr(options: { base: number; boundaries: number[]; factor: nu
   positive('base', base);
   positive('factor', factor);
   if (boundaries.some((b, i) => !(b > (boundaries[i - 1] ?? 0) || (i === 0 && b > 0)))) {
-    throw new EffnetConfigError('boundaries', `must be increasing positive steps, got [${boundaries.join(', ')}]`);
+    throw new EffnetScheduleError('boundaries', `must be increasing positive steps, got [${boundaries.join(', ')}]`);
   }
   return (step) => base * factor ** boundaries.filter((b) => step >= b).length;
 }
@@ -59,7 +59,7 @@ export function warmup(then: LrSchedule, options: { steps: number; from?: number
 
 /** Runs schedules one after another, each for its `steps` (the last one forever), each from its own step 0. */
 export function sequenceLr(parts: { steps: number; schedule: LrSchedule }[]): LrSchedule {
-  if (parts.length === 0) throw new EffnetConfigError('parts', 'needs at least one schedule');
+  if (parts.length === 0) throw new EffnetScheduleError('parts', 'needs at least one schedule');
   parts.forEach((part, i) => positive(`parts[${i}].steps`, part.steps));
   return (step) => {
     let start = 0;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { cutmix, mixLambda, mixup, smoothLabels } from './mixing.js';
 
 /** N images, image i filled with the value i + 1, and one-hot labels of classes 0…N−1 (of N + 1). */
@@ -108,14 +108,14 @@ describe('smoothLabels and errors', () => {
     tf.dispose([y, s]);
   });
 
-  it('rejects bad α, labels and ε with EffnetConfigError', () => {
+  it('rejects bad α, labels and ε with EffnetScheduleError', () => {
     const { images, labels } = batch(4);
     const wrong = tf.zeros([3, 5]) as tf.Tensor2D;
-    expect(() => mixup(-1)).toThrow(EffnetConfigError);
+    expect(() => mixup(-1)).toThrow(EffnetScheduleError);
     expect(() => mixup(-1)).toThrow(/^alpha: must be a finite number in \[0, 1000000\], got -1/);
     expect(() => cutmix(Number.NaN)).toThrow(/^alpha:/);
     expect(() => mixup(0.2)(images, wrong)).toThrow(/^labels: must be \[N, classes\] with N = 4/);
-    expect(() => cutmix(0.2)(images, wrong)).toThrow(EffnetConfigError);
+    expect(() => cutmix(0.2)(images, wrong)).toThrow(EffnetScheduleError);
     expect(() => smoothLabels(labels, 1)).toThrow(/^epsilon:/);
     tf.dispose([images, labels, wrong]);
   });

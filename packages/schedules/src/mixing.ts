@@ -5,7 +5,7 @@
 // (1−λ)·H·W (centre uniform, clipped at the border) is pasted from x_j, and the labels are mixed
 // by the exact pasted area. α = 0 turns either off (λ = 1).
 import * as tf from '@tensorflow/tfjs-core';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { checkImages, checkInteger, checkNumber } from './image-batch.js';
 import { deriveSeed, SeededRandom } from './seeded-random.js';
 
@@ -49,7 +49,7 @@ export interface MixOptions {
 function checkBatch(images: tf.Tensor4D, labels: tf.Tensor2D): void {
   checkImages(images);
   if (labels.rank !== 2 || labels.shape[0] !== images.shape[0]) {
-    throw new EffnetConfigError('labels', `must be [N, classes] with N = ${images.shape[0]} (one-hot or smoothed rows), got shape [${labels.shape.join(', ')}]`);
+    throw new EffnetScheduleError('labels', `must be [N, classes] with N = ${images.shape[0]} (one-hot or smoothed rows), got shape [${labels.shape.join(', ')}]`);
   }
 }
 
@@ -121,7 +121,7 @@ export function cutmix(alpha: number, options: MixOptions = {}): Mixer<CutMixBat
 
 /** Label smoothing: (1 − ε)·labels + ε / classes, ε in [0, 1). */
 export function smoothLabels(labels: tf.Tensor2D, epsilon: number): tf.Tensor2D {
-  if (labels.rank !== 2) throw new EffnetConfigError('labels', `must be [N, classes], got shape [${labels.shape.join(', ')}]`);
+  if (labels.rank !== 2) throw new EffnetScheduleError('labels', `must be [N, classes], got shape [${labels.shape.join(', ')}]`);
   checkNumber('epsilon', epsilon, 0, 0.999999);
   return tf.tidy(() => tf.add(tf.mul(labels, 1 - epsilon), epsilon / labels.shape[1]));
 }

@@ -1,7 +1,7 @@
 // The ImageNet progressive plans of the EfficientNetV2 paper (Table 6 / spec/training.md): four
 // stages over 350 epochs, image size and each regulariser from the first to the last stage.
 import { progressiveStages, type ProgressivePlan, type StageSettings } from './progressive.js';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 
 /** The two ends of a plan. */
 export interface PlanEnds {
@@ -21,6 +21,6 @@ export const PAPER_PLANS: Readonly<Record<'efficientnetv2-s' | 'efficientnetv2-m
 /** The paper's 4-stage, 350-epoch ImageNet plan of a V2 model (`efficientnetv2-s`, `-m` or `-l`). */
 export function paperPlan(model: string, options: { stages?: number; totalEpochs?: number } = {}): ProgressivePlan {
   const ends = PAPER_PLANS[model as keyof typeof PAPER_PLANS];
-  if (!ends) throw new EffnetConfigError('model', `no paper plan for '${model}'; known: ${Object.keys(PAPER_PLANS).join(', ')}`);
+  if (!ends) throw new EffnetScheduleError('model', `no paper plan for '${model}'; known: ${Object.keys(PAPER_PLANS).join(', ')}`);
   return progressiveStages({ stages: options.stages ?? 4, totalEpochs: options.totalEpochs ?? 350, ...ends });
 }

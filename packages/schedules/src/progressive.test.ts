@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { paperPlan } from './paper-plans.js';
 import { formatPlanTable } from './plan-table.js';
 import { progressiveStages, stageAt, toStepStages } from './progressive.js';
@@ -70,7 +70,7 @@ describe('progressiveStages', () => {
     expect(stageAt(plan, 99).index).toBe(2);
   });
 
-  it('rejects invalid plans with EffnetConfigError naming the field', () => {
+  it('rejects invalid plans with EffnetScheduleError naming the field', () => {
     const ok = { stages: 3, totalSteps: 30, from: { imageSize: 16 }, to: { imageSize: 28 } };
     const cases: [object, RegExp][] = [
       [{ ...ok, stages: 0 }, /^stages: must be an integer ≥ 1, got 0/],
@@ -88,7 +88,7 @@ describe('progressiveStages', () => {
       [{ ...ok, sizeMultiple: 0 }, /^sizeMultiple:/],
     ];
     for (const [options, message] of cases) {
-      expect(() => progressiveStages(options as never)).toThrow(EffnetConfigError);
+      expect(() => progressiveStages(options as never)).toThrow(EffnetScheduleError);
       expect(() => progressiveStages(options as never)).toThrow(message);
     }
   });

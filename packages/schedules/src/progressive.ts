@@ -3,7 +3,7 @@
 // regulariser interpolated the same way, φ_i = φ0 + (φe − φ0)·i/(M−1), for N/M of the steps (or
 // epochs). Small images get weak regularisation, large images strong. M = 1 is the fixed-size
 // baseline at the final size and final regularisation.
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 
 /** The settings at one end of a plan. Regularisers left out are 0. */
 export interface StageSettings {
@@ -80,29 +80,29 @@ const LIMITS: Record<(typeof REGULARISERS)[number], number> = {
 
 function requireInteger(field: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new EffnetConfigError(field, `must be an integer ≥ ${min}, got ${String(value)}`);
+    throw new EffnetScheduleError(field, `must be an integer ≥ ${min}, got ${String(value)}`);
   }
   return value;
 }
 
 function checkEnds(from: StageSettings, to: StageSettings): void {
   for (const [end, settings] of [['from', from], ['to', to]] as const) {
-    if (typeof settings !== 'object' || settings === null) throw new EffnetConfigError(end, 'must be an object of stage settings');
+    if (typeof settings !== 'object' || settings === null) throw new EffnetScheduleError(end, 'must be an object of stage settings');
     requireInteger(`${end}.imageSize`, settings.imageSize, 1);
     for (const key of REGULARISERS) {
       const value = settings[key] ?? 0;
       if (!Number.isFinite(value) || value < 0 || (LIMITS[key] === 1 ? value >= 1 : value > LIMITS[key])) {
         const range = LIMITS[key] === 1 ? '[0, 1)' : LIMITS[key] === 30 ? '[0, 30]' : 'a finite number ≥ 0';
-        throw new EffnetConfigError(`${end}.${key}`, `must be in ${range}, got ${String(value)}`);
+        throw new EffnetScheduleError(`${end}.${key}`, `must be in ${range}, got ${String(value)}`);
       }
     }
   }
   if (from.imageSize > to.imageSize) {
-    throw new EffnetConfigError('from.imageSize', `${from.imageSize} is larger than to.imageSize ${to.imageSize}: progressive learning grows the image size`);
+    throw new EffnetScheduleError('from.imageSize', `${from.imageSize} is larger than to.imageSize ${to.imageSize}: progressive learning grows the image size`);
   }
   for (const key of REGULARISERS) {
     if ((from[key] ?? 0) > (to[key] ?? 0)) {
-      throw new EffnetConfigError(`from.${key}`, `${from[key]} is larger than to.${key} ${to[key] ?? 0}: adaptive regularisation grows with the image size`);
+      throw new EffnetScheduleError(`from.${key}`, `${from[key]} is larger than to.${key} ${to[key] ?? 0}: adaptive regularisation grows with the image size`);
     }
   }
 }
@@ -117,7 +117,7 @@ export function progressiveStages(options: ProgressiveOptions): ProgressivePlan 
   const { from, to, sizeMultiple = 8 } = options;
   const m = requireInteger('stages', options.stages, 1);
   if ((options.totalSteps === undefined) === (options.totalEpochs === undefined)) {
-    throw new EffnetConfigError('totalSteps', 'give exactly one of totalSteps and totalEpochs');
+    throw new EffnetScheduleError('totalSteps', 'give exactly one of totalSteps and totalEpochs');
   }
   const unit = options.totalSteps !== undefined ? 'step' : 'epoch';
   const total = requireInteger(unit === 'step' ? 'totalSteps' : 'totalEpochs', options.totalSteps ?? options.totalEpochs, m);
@@ -150,7 +150,7 @@ export function progressiveStages(options: ProgressiveOptions): ProgressivePlan 
 
 /** The stage in force at `position` (a step or an epoch, in the plan's unit). */
 export function stageAt(plan: ProgressivePlan, position: number): ProgressiveStage {
-  if (!Number.isFinite(position) || position < 0) throw new EffnetConfigError('position', `must be ≥ 0, got ${position}`);
+  if (!Number.isFinite(position) || position < 0) throw new EffnetScheduleError('position', `must be ≥ 0, got ${position}`);
   return plan.stages.find((stage) => position < stage.start + stage.length) ?? plan.stages.at(-1)!;
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { applyRandAugmentOp, RAND_AUGMENT_OPS, randAugment, randAugmentParameter, randAugmentPlan, type RandAugmentOptions } from './rand-augment.js';
 import { loadPillowFixtures, squarePhotos } from './test-pillow-fixtures.js';
 
@@ -103,7 +103,7 @@ describe('randAugment', () => {
     tf.dispose([x, out]);
   });
 
-  it('rejects bad options and batches with EffnetConfigError naming the field', () => {
+  it('rejects bad options and batches with EffnetScheduleError naming the field', () => {
     const cases: [Partial<RandAugmentOptions>, RegExp][] = [
       [{ n: -1 }, /^n: must be an integer in \[0, 64\]/],
       [{ n: 1.5 }, /^n:/],
@@ -115,7 +115,7 @@ describe('randAugment', () => {
       [{ seed: 0.5 }, /^seed:/],
     ];
     for (const [bad, message] of cases) {
-      expect(() => randAugment({ ...base, ...bad })).toThrow(EffnetConfigError);
+      expect(() => randAugment({ ...base, ...bad })).toThrow(EffnetScheduleError);
       expect(() => randAugment({ ...base, ...bad })).toThrow(message);
     }
     const flat = tf.zeros([4, 4, 3]);

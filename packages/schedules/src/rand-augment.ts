@@ -8,7 +8,7 @@
 // gives the same batch on every backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { rotate, shearX, shearY, translateX, translateY } from './affine-ops.js';
-import { EffnetConfigError } from './errors.js';
+import { EffnetScheduleError } from './errors.js';
 import { checkImages, checkInteger, checkNumber } from './image-batch.js';
 import { autocontrast, brightness, color, contrast, equalize, identity, posterize, sharpness, solarize } from './pixel-ops.js';
 import { deriveSeed, SeededRandom } from './seeded-random.js';
@@ -116,13 +116,13 @@ export function applyRandAugmentOp(images: tf.Tensor4D, op: RandAugmentOp, param
 }
 
 function checkOptions(options: RandAugmentOptions): void {
-  if (typeof options !== 'object' || options === null) throw new EffnetConfigError('options', 'must be an object {n, magnitude, seed, range}');
+  if (typeof options !== 'object' || options === null) throw new EffnetScheduleError('options', 'must be an object {n, magnitude, seed, range}');
   checkInteger('n', options.n, 0, 64);
   checkNumber('magnitude', options.magnitude, 0, 30);
   checkNumber('magnitudeStd', options.magnitudeStd ?? 0, 0, 30);
   checkInteger('seed', options.seed, -(2 ** 31), 2 ** 32 - 1);
   if (options.range !== '0-255' && options.range !== '0-1') {
-    throw new EffnetConfigError('range', `must be '0-255' (uint8-range floats) or '0-1', got ${String(options.range)}`);
+    throw new EffnetScheduleError('range', `must be '0-255' (uint8-range floats) or '0-1', got ${String(options.range)}`);
   }
   checkNumber('fill', options.fill ?? 128, 0, 255);
 }

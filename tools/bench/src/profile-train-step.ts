@@ -1,10 +1,10 @@
-// Profiles one training step (forward, tf.variableGrads, SGD update) of the demo's network,
-// `efficientnetv2-28` (the stage table of apps/cli/src/run/small-presets.ts, repeated here because
-// a tool does not import an app), at batch 64 and 28 px on a backend (wasm by default), per kernel:
+// Profiles one training step (forward, tf.variableGrads, SGD update) of a preset for 28×28 grey
+// images (default the demo's `efficientnetv2-28-lite`; `--preset efficientnetv2-28` for the other
+// small one), at batch 64 and 28 px on a backend (wasm by default), per kernel:
 // tf.profile() of --profiled steps (3) after warm-up steps, kernel times summed by kernel name and
 // averaged over those steps, largest first.
 // Not a test: run it by hand,
-//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--backend wasm] [--batch 64] [--size 28] [--top 25] [--runs 5] [--profiled 3]
+//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--preset efficientnetv2-28-lite] [--backend wasm] [--batch 64] [--size 28] [--top 25] [--runs 5] [--profiled 3]
 // The step itself is also timed without the profiler (median of --runs steps), because the
 // profiler reads every kernel's output back and so inflates the step's wall time.
 import '@tensorflow/tfjs';
@@ -13,34 +13,20 @@ import { useBackend } from '@effnet/backends';
 import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import { efficientnet } from '@effnet/models';
-import { customSpec, type ModelSpec } from '@effnet/scaling';
+import { preset, type ModelSpec } from '@effnet/scaling';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
 }
 
+const PRESET = option('preset', 'efficientnetv2-28-lite');
 const BACKEND = option('backend', 'wasm');
 const BATCH = Number(option('batch', '64'));
 const SIZE = Number(option('size', '28'));
 const TOP = Number(option('top', '25'));
 const RUNS = Number(option('runs', '5'));
 const PROFILED = Number(option('profiled', '3'));
-
-/** `efficientnetv2-28` for one grey channel and ten classes (apps/cli/src/run/small-presets.ts). */
-function demoSpec(): ModelSpec {
-  const spec = customSpec({
-    blocks: ['r1_k3_s2_e1_i16_o24_c1', 'r1_k3_s2_e4_i24_o48_c1', 'r2_k3_s1_e4_i48_o64_se0.25'],
-    stem: { channels: 16, stride: 1 },
-    head: { channels: 256, scaleWithWidth: false },
-    resolution: 28,
-    dropout: 0.2,
-    dropPath: 0,
-    numClasses: 10,
-    inChannels: 1,
-  } as Parameters<typeof customSpec>[0]);
-  return { ...spec, name: 'efficientnetv2-28' };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -49,7 +35,7 @@ function median(values: number[]): number {
 }
 
 await useBackend(BACKEND);
-const model = efficientnet(demoSpec(), { seed: 1 });
+const model = efficientnet(preset(PRESET) as ModelSpec, { seed: 1 });
 const x = tf.randomUniform([BATCH, SIZE, SIZE, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
 const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10).toFloat());
 const optimizer = tf.train.sgd(1e-3);

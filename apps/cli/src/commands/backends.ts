@@ -1,7 +1,7 @@
 // `effnet backends`: every runtime effnet knows, whether it can run here, and why not.
 import { Command } from 'commander';
 import { listBackends } from '@effnet/backends';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { printJson, renderTable } from '../output.js';
 import '../register-backends.js';
 

@@ -5,11 +5,11 @@ import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
 import { efficientnet } from '@effnet/models';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
-import { resolveSpec } from '../run/small-presets.js';
+import { preset, type ModelSpec } from '@effnet/scaling';
 import '../register-backends.js';
 
 /** Options of {@link benchPreset}. */
@@ -40,7 +40,7 @@ function median(values: number[]): number {
 
 /** Times the preset; returns median milliseconds per pass and images per second. */
 export async function benchPreset(options: BenchOptions, progress: Progress = silentProgress) {
-  const spec = resolveSpec(options.preset, { numClasses: options.classes, inChannels: options.channels });
+  const spec = preset(options.preset, { numClasses: options.classes, inChannels: options.channels }) as ModelSpec;
   const size = options.resolution ?? spec.resolution.eval;
   const model = efficientnet(spec, { seed: 1 });
   const x = tf.randomUniform([options.batch, size, size, options.channels], -1, 1, 'float32', 1) as tf.Tensor4D;

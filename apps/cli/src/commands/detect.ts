@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
 import { EfficientDet, EffnetModelError, loadDetectorSafetensors, parseDetectorManifest, type Detection } from '@effnet/models';
 import sharp from 'sharp';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { printJson, renderTable } from '../output.js';
 import '../register-backends.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { useBackend } from '@effnet/backends';
 import { EffnetDataError, imageFolder, type Dataset } from '@effnet/train';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
 import { DATASET_NAMES, loadDataset } from '../run/datasets.js';

@@ -7,7 +7,7 @@ import { useBackend } from '@effnet/backends';
 import { efficientnet, importWeights, type CheckpointFormat } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { EffnetDataError } from '@effnet/train';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson } from '../output.js';
 import { saveModel } from '../run/model-folder.js';
@@ -21,7 +21,7 @@ export async function importCheckpoint(file: string, presetName: string, out: st
   } catch (error) {
     throw new EffnetDataError(file, `cannot read the checkpoint: ${(error as Error).message}`);
   }
-  const spec = preset(presetName, { numClasses: options.numClasses ?? 1000, ...(options.resolution ? { resolution: options.resolution } : {}) }) as ModelSpec;
+  const spec = preset(presetName, { ...(options.numClasses ? { numClasses: options.numClasses } : {}), ...(options.resolution ? { resolution: options.resolution } : {}) }) as ModelSpec;
   const model = efficientnet(spec);
   try {
     const format = importWeights(model, bytes, { from: options.from ?? 'auto', ignore: options.ignore ?? [] });
@@ -43,11 +43,11 @@ export function importCommand(io: Io): Command {
     .requiredOption('--out <folder>', 'folder to write the model to')
     .addOption(new Option('--from <names>', 'whose parameter names the file uses').choices(['auto', 'torchvision', 'timm']).default('auto'))
     .option('--ignore <tensor...>', 'tensors of the file to leave out (e.g. reference outputs stored beside the weights)')
-    .option('--num-classes <n>', 'classes of the checkpoint’s classifier', positiveInteger, 1000)
+    .option('--num-classes <n>', 'classes of the checkpoint’s classifier (default: the preset’s, 1000 for ImageNet ones)', positiveInteger)
     .option('--resolution <pixels>', 'input size for eval and predict (default: the preset’s eval size)', positiveInteger)
     .option('--backend <name>', 'backend (see effnet backends), or auto', 'auto')
     .option('--json', 'print JSON instead of text')
-    .action(async (file: string, options: { preset: string; out: string; numClasses: number; resolution?: number; from: CheckpointFormat | 'auto'; ignore?: string[]; backend: string; json?: boolean }) => {
+    .action(async (file: string, options: { preset: string; out: string; numClasses?: number; resolution?: number; from: CheckpointFormat | 'auto'; ignore?: string[]; backend: string; json?: boolean }) => {
       await useBackend(options.backend);
       const result = await importCheckpoint(file, options.preset, options.out, options);
       if (options.json) return printJson(result, io.out);

@@ -2,7 +2,7 @@
 // size, exact parameters, multiply-adds and the activation memory training keeps — with totals.
 import { Command } from 'commander';
 import { cost, preset, type CostReport, type DetectorSpec, type ModelSpec } from '@effnet/scaling';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { formatBytes, formatCount, printJson, renderTable } from '../output.js';
 

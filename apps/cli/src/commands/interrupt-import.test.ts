@@ -12,7 +12,8 @@ import { efficientnet, importTorchvision } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMetrics } from '@effnet/train';
-import { main, type Io } from '../program.js';
+import type { Io } from '../io.js';
+import { main } from '../program.js';
 import { decodeImage } from '@effnet/train';
 import '../register-backends.js';
 

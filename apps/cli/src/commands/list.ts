@@ -1,7 +1,7 @@
 // `effnet list`: every preset with its family, resolution and exact parameter count.
 import { Command } from 'commander';
 import { cost, preset, presetNames } from '@effnet/scaling';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { formatCount, printJson, renderTable } from '../output.js';
 
 /** One row of `effnet list`. */

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { EffnetConfigError, preset } from '@effnet/scaling';
 import { formatPlanTable, PAPER_PLANS, progressiveStages, type ProgressivePlan, type StageSettings } from '@effnet/schedules';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson } from '../output.js';
 

@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { useBackend } from '@effnet/backends';
 import { decodeImage } from '@effnet/train';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
 import { probabilities, topPredictions, type Prediction } from '../run/inference.js';

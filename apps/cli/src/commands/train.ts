@@ -2,7 +2,7 @@
 // checkpoints, metrics.jsonl, report.html, summary.json), with a progress bar; Ctrl-C stops after
 // the current step with a checkpoint, and `--resume` continues from it.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson } from '../output.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
 import { efficientnet, type EfficientNet } from '@effnet/models';
+import { preset, type ModelSpec } from '@effnet/scaling';
 import { cosineLr, progressiveStages, toStepStages, warmup, type StageSettings } from '@effnet/schedules';
 import {
   EffnetTrainError, MetricsLog, Trainer, readMetrics, standardPrepare, type Dataset, type Evaluation, type InMemoryDataset, type OptimizerConfig, type TrainStage,
@@ -18,11 +19,10 @@ import { loadAnyDataset } from './datasets.js';
 import { saveModel } from './model-folder.js';
 import { encodePng } from './images.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
-import { resolveSpec } from './small-presets.js';
 
 /** Everything a training run can be told. */
 export interface TrainRunOptions {
-  /** Preset name (see `effnet list`, plus the small presets of small-presets.ts). */
+  /** Preset name (see `effnet list`). */
   preset: string;
   /** `fashion-mnist`, `mnist`, or a folder with `train/` and `test/` image folders. */
   data: string;
@@ -185,7 +185,7 @@ export async function trainRun(options: TrainRunOptions, log: (line: string) => 
   const tensorsAtStart = tf.memory().numTensors;
   const { train, test, mean, std } = await loadAnyDataset(options.data, { limitPerClass: options.limitPerClass, size: options.toSize ?? 64 });
   const [height, , channels] = train.imageShape;
-  const spec = resolveSpec(options.preset, { numClasses: train.classNames.length, inChannels: channels });
+  const spec = preset(options.preset, { numClasses: train.classNames.length, inChannels: channels }) as ModelSpec;
   const finalSize = options.toSize ?? (spec.resolution.train > height * 2 ? height : spec.resolution.train);
   const stepsPerEpoch = Math.floor(train.size / options.batchSize);
   if (stepsPerEpoch < 1) throw new EffnetTrainError('batchSize', `${options.batchSize} is larger than the ${train.size} training images`);
