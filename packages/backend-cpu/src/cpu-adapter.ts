@@ -1,7 +1,7 @@
 // The `cpu` BackendAdapter: tfjs-backend-cpu, plain JavaScript, available everywhere; the
 // fallback of useBackend('auto'). The backend module is loaded on activate() only.
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
+import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 
 const INSTALL = 'npm install @effnet/backend-cpu @tensorflow/tfjs-backend-cpu';
@@ -18,7 +18,8 @@ async function loadCpu(): Promise<typeof import('@tensorflow/tfjs-backend-cpu')>
 export const cpuAdapter: BackendAdapter = {
   name: 'cpu',
   platform: typeof process !== 'undefined' && process.versions?.node !== undefined ? 'node' : 'browser',
-  priority: BACKEND_PRIORITY['cpu']!,
+  priority: 10,
+  install: INSTALL,
   capabilities: { inference: true, training: true, float16: false, multithreading: false },
 
   async isAvailable(): Promise<BackendAvailability> {

@@ -3,7 +3,7 @@
 // activate(); importing either registers tfjs's `tensorflow` backend, which activate() selects.
 // Follows the tfjs-node README (package names, backend name, `version` export).
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_PRIORITY, EffnetBackendError, INSTALL_LINES, timeFirstCall } from '@effnet/backends';
+import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 
 /** How a native adapter finds and loads its package; replaceable in tests. */
@@ -35,6 +35,12 @@ export interface NativeAdapterOptions {
   readonly loader?: NativeLoader;
 }
 
+/** Priority and install line of each native adapter: node-gpu above node, both above the browser backends. */
+const NATIVE = {
+  node: { priority: 50, install: 'npm install @effnet/backend-node @tensorflow/tfjs-node' },
+  'node-gpu': { priority: 60, install: 'npm install @effnet/backend-node @tensorflow/tfjs-node-gpu' },
+} as const;
+
 function isNode(): boolean {
   return typeof process !== 'undefined' && process.versions?.node !== undefined;
 }
@@ -53,7 +59,7 @@ function versionOf(module: Record<string, unknown>, key: string): string {
 export function nativeAdapter(options: NativeAdapterOptions): BackendAdapter {
   const { name, packageName } = options;
   const loader = options.loader ?? NODE_LOADER;
-  const install = INSTALL_LINES[name]!;
+  const { priority, install } = NATIVE[name];
   const packageKey = packageName.replace('@tensorflow/', '');
 
   async function load(): Promise<Record<string, unknown>> {
@@ -77,7 +83,8 @@ export function nativeAdapter(options: NativeAdapterOptions): BackendAdapter {
   return {
     name,
     platform: 'node',
-    priority: BACKEND_PRIORITY[name]!,
+    priority,
+    install,
     capabilities: { inference: true, training: true, float16: false, multithreading: true },
 
     async isAvailable(): Promise<BackendAvailability> {

@@ -3,7 +3,7 @@
 // works because register-all.ts adds the gradient kernels the wasm backend lacks; activate()
 // also puts this package's faster kernels over the stock ones it replaces (replaceStockKernels).
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
+import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 import { browserWasmFiles, isNode, nodeWasmDir } from './wasm-paths.js';
 import { replaceStockKernels } from './register-kernels.js';
@@ -24,7 +24,8 @@ async function loadWasm(): Promise<WasmModule> {
 export const wasmAdapter: BackendAdapter = {
   name: 'wasm',
   platform: isNode() ? 'node' : 'browser',
-  priority: BACKEND_PRIORITY['wasm']!,
+  priority: 20,
+  install: INSTALL,
   capabilities: { inference: true, training: true, float16: false, multithreading: true },
 
   async isAvailable(): Promise<BackendAvailability> {

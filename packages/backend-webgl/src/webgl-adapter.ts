@@ -2,7 +2,7 @@
 // isAvailable() probes for a context on a throwaway canvas and loads no tfjs code; the backend
 // module is imported on activate(). GPU vendor from WEBGL_debug_renderer_info where exposed.
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
+import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 
 const INSTALL = 'npm install @effnet/backend-webgl @tensorflow/tfjs-backend-webgl';
@@ -51,7 +51,8 @@ function rendererOf(backend: unknown): string | undefined {
 export const webglAdapter: BackendAdapter = {
   name: 'webgl',
   platform: 'browser',
-  priority: BACKEND_PRIORITY['webgl']!,
+  priority: 30,
+  install: INSTALL,
   capabilities: { inference: true, training: true, float16: true, multithreading: true },
 
   async isAvailable(): Promise<BackendAvailability> {

@@ -2,7 +2,7 @@
 // asks navigator.gpu for an adapter (no tfjs code is loaded); the backend module is imported on
 // activate(). GPU vendor from GPUAdapter.info (WebGPU spec) where the browser exposes it.
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_PRIORITY, EffnetBackendError, timeFirstCall } from '@effnet/backends';
+import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 
 const INSTALL = 'npm install @effnet/backend-webgpu @tensorflow/tfjs-backend-webgpu';
@@ -38,7 +38,8 @@ async function loadWebgpu(): Promise<typeof import('@tensorflow/tfjs-backend-web
 export const webgpuAdapter: BackendAdapter = {
   name: 'webgpu',
   platform: 'browser',
-  priority: BACKEND_PRIORITY['webgpu']!,
+  priority: 40,
+  install: INSTALL,
   capabilities: { inference: true, training: true, float16: false, multithreading: true },
 
   isAvailable: probeWebgpu,

@@ -1,5 +1,4 @@
-// The BackendAdapter contract of DESIGN.md ("The interfaces, in words"): what a runtime says
-// about itself, how it checks availability without side effects, and how it activates.
+// The BackendAdapter contract (docs/architecture.md): what a runtime says about itself, how it checks availability without side effects, and how it activates.
 import type { Tensor } from '@tensorflow/tfjs-core';
 
 /** Where an adapter's backend runs. */
@@ -47,8 +46,13 @@ export interface BackendAdapter {
   readonly name: string;
   /** Where it runs. */
   readonly platform: BackendPlatform;
-  /** Higher is preferred by `useBackend('auto')`. */
+  /**
+   * Higher is preferred by `useBackend('auto')`. effnet's plugins use node-gpu 60, node 50,
+   * webgpu 40, webgl 30, wasm 20, cpu 10: fastest first.
+   */
   readonly priority: number;
+  /** The command that installs this plugin and its tfjs backend, quoted in errors. */
+  readonly install: string;
   /** What it can do. */
   readonly capabilities: BackendCapabilities;
   /** Whether it can run here; registers nothing and switches nothing. */
@@ -67,23 +71,3 @@ export interface BackendAdapter {
 
 /** A model to warm up: an object with `predict` (e.g. `EfficientNet`) or a function of the input. */
 export type WarmupTarget = ((input: Tensor) => Tensor | Tensor[]) | { predict(input: Tensor): Tensor | Tensor[] };
-
-/** The preference order of `useBackend('auto')`, fastest first; the priorities of the plugins. */
-export const BACKEND_PRIORITY: Readonly<Record<string, number>> = {
-  'node-gpu': 60,
-  node: 50,
-  webgpu: 40,
-  webgl: 30,
-  wasm: 20,
-  cpu: 10,
-};
-
-/** The install line of each plugin, used in errors for adapters that are not registered. */
-export const INSTALL_LINES: Readonly<Record<string, string>> = {
-  cpu: 'npm install @effnet/backend-cpu @tensorflow/tfjs-backend-cpu',
-  wasm: 'npm install @effnet/backend-wasm @tensorflow/tfjs-backend-wasm',
-  webgl: 'npm install @effnet/backend-webgl @tensorflow/tfjs-backend-webgl',
-  webgpu: 'npm install @effnet/backend-webgpu @tensorflow/tfjs-backend-webgpu',
-  node: 'npm install @effnet/backend-node @tensorflow/tfjs-node',
-  'node-gpu': 'npm install @effnet/backend-node @tensorflow/tfjs-node-gpu',
-};

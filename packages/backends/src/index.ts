@@ -7,7 +7,6 @@ export type {
   BackendPlatform,
   WarmupTarget,
 } from './adapter.js';
-export { BACKEND_PRIORITY, INSTALL_LINES } from './adapter.js';
 export type { BackendListing } from './registry.js';
 export { getAdapter, listBackends, registerAdapter, unregisterAdapter, useBackend } from './registry.js';
 export { EffnetBackendError } from './errors.js';

@@ -1,16 +1,20 @@
 // The adapter registry with stand-in adapters: auto-selection order, names and reasons in
 // listBackends, the install line for unregistered backends, duplicate registration.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND_PRIORITY, EffnetBackendError, listBackends, registerAdapter, unregisterAdapter, useBackend } from './index.js';
+import { EffnetBackendError, listBackends, registerAdapter, unregisterAdapter, useBackend } from './index.js';
 import type { BackendAdapter } from './index.js';
 
 const activated: string[] = [];
+
+// The priorities effnet's plugins declare.
+const PRIORITY: Record<string, number> = { 'node-gpu': 60, node: 50, webgpu: 40, webgl: 30, wasm: 20, cpu: 10 };
 
 function fake(name: string, available: boolean): BackendAdapter {
   return {
     name,
     platform: 'node',
-    priority: BACKEND_PRIORITY[name] ?? 0,
+    priority: PRIORITY[name] ?? 0,
+    install: `npm install @effnet/backend-${name}`,
     capabilities: { inference: true, training: true, float16: false, multithreading: false },
     isAvailable: async () => (available ? { available } : { available, reason: `${name} missing here` }),
     activate: async () => {
@@ -58,17 +62,21 @@ describe('backend registry', () => {
     ]);
   });
 
-  it('an unregistered backend throws EffnetBackendError with the package to install', async () => {
+  it('an unregistered backend throws EffnetBackendError naming what is registered and how plugins install', async () => {
     registerAdapter(fake('cpu', true), 'test');
     const error = await rejection(useBackend('wasm'));
     expect(error).toBeInstanceOf(EffnetBackendError);
-    expect(error.message).toContain('`npm install @effnet/backend-wasm @tensorflow/tfjs-backend-wasm`');
-    expect(error.message).toContain("import '@effnet/backend-wasm'");
-    expect(error.message).toContain('(registered: cpu)');
+    expect(error.message).toContain("backend 'wasm': no adapter named 'wasm' is registered (registered: cpu)");
+    expect(error.message).toContain('`npm install @effnet/backend-<runtime> @tensorflow/tfjs-backend-<runtime>`');
+    expect(error.message).toContain("`import '@effnet/backend-<runtime>'`");
     const gpu = await rejection(useBackend('node-gpu'));
-    expect(gpu.message).toContain('`npm install @effnet/backend-node @tensorflow/tfjs-node-gpu`');
-    const unknown = await rejection(useBackend('metal'));
-    expect(unknown.message).toContain('known: cpu, wasm, webgl, webgpu, node, node-gpu');
+    expect(gpu.message).toContain('@effnet/backend-node with @tensorflow/tfjs-node or tfjs-node-gpu');
+  });
+
+  it('a registered adapter declares its own priority and install line', async () => {
+    registerAdapter(fake('wasm', false), 'test');
+    expect((await rejection(useBackend('wasm'))).message).toBe("backend 'wasm': not available here: wasm missing here");
+    expect([fake('wasm', true).priority, fake('wasm', true).install]).toEqual([20, 'npm install @effnet/backend-wasm']);
   });
 
   it('an unavailable backend asked by name throws with its reason; auto with none available lists reasons', async () => {

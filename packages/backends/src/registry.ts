@@ -1,7 +1,6 @@
 // The adapter registry: registerAdapter, listBackends and useBackend('auto' or a name), with the
 // preference order of DESIGN.md (node-gpu > node > webgpu > webgl > wasm > cpu by priority).
 import { EffnetBackendError } from './errors.js';
-import { INSTALL_LINES } from './adapter.js';
 import type { BackendAdapter } from './adapter.js';
 
 interface Entry {
@@ -69,16 +68,14 @@ export async function listBackends(): Promise<BackendListing[]> {
   );
 }
 
+// The registry knows only the adapters registered with it; a plugin names its own install line.
+const PLUGIN_HINT =
+  'adapters come from plugins, registered when imported: `npm install @effnet/backend-<runtime> @tensorflow/tfjs-backend-<runtime>` ' +
+  'and `import \'@effnet/backend-<runtime>\'` (cpu, wasm, webgl, webgpu; node and node-gpu come from @effnet/backend-node with @tensorflow/tfjs-node or tfjs-node-gpu)';
+
 function missingAdapter(name: string): EffnetBackendError {
   const registered = [...entries().keys()].sort();
-  const line = INSTALL_LINES[name];
-  const known = Object.keys(INSTALL_LINES).join(', ');
-  return new EffnetBackendError(
-    name,
-    line === undefined
-      ? `no adapter named '${name}' is registered and none is known; known: ${known}; registered: ${registered.join(', ') || 'none'}`
-      : `no adapter is registered for it; install and import its plugin: \`${line}\`, then \`import '@effnet/backend-${name === 'node-gpu' ? 'node' : name}'\` (registered: ${registered.join(', ') || 'none'})`,
-  );
+  return new EffnetBackendError(name, `no adapter named '${name}' is registered (registered: ${registered.join(', ') || 'none'}); ${PLUGIN_HINT}`);
 }
 
 /**
@@ -102,7 +99,7 @@ export async function useBackend(name: string): Promise<BackendAdapter> {
     throw new EffnetBackendError(
       'auto',
       `no registered backend is available (${rows.map((r) => `${r.name}: ${r.reason}`).join('; ') || 'none registered'}); ` +
-        `install one, e.g. \`${INSTALL_LINES['cpu']}\`, and import it`,
+        `install one: ${PLUGIN_HINT}; for each registered one, its reason says how to fix it`,
     );
   }
   const adapter = getAdapter(pick.name)!;
