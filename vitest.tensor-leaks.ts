@@ -1,5 +1,5 @@
 // Shared test setup for every package that touches tensors: a test fails when it leaves
-// tf.memory().numTensors different from what it found (STYLE.md rule 6).
+// tf.memory().numTensors different from what it found.
 // Use it with projectConfig(dir, { test: { setupFiles: [TENSOR_LEAK_SETUP] } }).
 import * as tf from '@tensorflow/tfjs-core';
 // A backend must exist for tf.memory(); tests that want another one set it themselves.

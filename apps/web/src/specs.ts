@@ -1,5 +1,5 @@
-// The networks the playground and the cross-backend tests run, as ModelSpecs (STYLE.md rule 1:
-// architectures are data): two tiny torchvision-mirroring networks whose seeded weights are
+// The networks the playground and the cross-backend tests run, as ModelSpecs (architecture is data):
+// two tiny torchvision-mirroring networks whose seeded weights are
 // committed under packages/models/test/fixtures, and full EfficientNet-B0 / V2-S at 224 whose
 // weights `npm run fixtures` writes to fixtures-full/ (tools/fixtures/torchvision_reference.py).
 import { modelSpecFromStages, preset, scale, type ModelSpec } from '@effnet/scaling';

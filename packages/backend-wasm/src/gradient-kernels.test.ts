@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, useWasmForTests } from './test-wasm-setup.js';
+import { seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, useWasmForTests } from './test-wasm-setup.js';
+import { seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { planLeadingReduction } from './kernels/leading-reduction.js';
 import { meanConfig } from './kernels/mean.js';

@@ -1,5 +1,5 @@
 // Registers the wasm kernels with tfjs-core's kernel registry: the gradient kernels
-// tfjs-backend-wasm lacks, refusing to register a kernel twice (STYLE.md rule 4: the error names
+// tfjs-backend-wasm lacks, refusing to register a kernel twice (the error names
 // the first registrant and this one), and the faster replacements of its own kernels, which keep
 // the replaced registration as their fallback.
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';

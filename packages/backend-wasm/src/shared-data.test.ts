@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useWasmForTests } from './test-wasm-setup.js';
+import { useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { castConfig } from './kernels/cast.js';
 import { identityConfig } from './kernels/identity.js';

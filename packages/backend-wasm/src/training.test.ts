@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmForTests } from './test-wasm-setup.js';
+import { useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
-import { tinyForward, tinyTrainStep, tinyWeights } from './test-tiny-net.js';
+import { tinyForward, tinyTrainStep, tinyWeights } from '../test/tiny-net.js';
 
 const WEIGHTS = tinyWeights(3);
 const N = 3;

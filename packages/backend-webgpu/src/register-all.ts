@@ -1,4 +1,4 @@
-// The only side effect of @effnet/backend-webgpu (STYLE.md rule 4, `sideEffects` in
+// The only side effect of @effnet/backend-webgpu (`sideEffects` in
 // package.json): registers the `webgpu` adapter with @effnet/backends.
 import { registerAdapter } from '@effnet/backends';
 import { webgpuAdapter } from './webgpu-adapter.js';

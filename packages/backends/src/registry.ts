@@ -1,5 +1,5 @@
 // The adapter registry: registerAdapter, listBackends and useBackend('auto' or a name), with the
-// preference order of DESIGN.md (node-gpu > node > webgpu > webgl > wasm > cpu by priority).
+// preference order of docs/architecture.md (node-gpu > node > webgpu > webgl > wasm > cpu by priority).
 import { EffnetBackendError } from './errors.js';
 import type { BackendAdapter } from './adapter.js';
 

@@ -1,4 +1,4 @@
-// The one factory that turns a BlockSpec into its block (STYLE.md rule 1: architecture is data):
+// The one factory that turns a BlockSpec into its block (architecture is data):
 // `mbconv` → MBConv, `fused-mbconv` → FusedMBConv, `ds` → DepthwiseSeparable.
 import type { BlockSpec } from '@effnet/scaling';
 import type { BlockOptions } from './block-options.js';

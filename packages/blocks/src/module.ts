@@ -1,4 +1,4 @@
-// The Module contract every effnet layer and block follows (DESIGN.md, "The interfaces, in words"):
+// The Module contract every effnet layer and block follows (docs/architecture.md, "The interfaces, in words"):
 // `apply(x, ctx)` with `ctx.training` and a seeded random source, `parameters()` with stable
 // hierarchical names, and non-trainable state (BN moving statistics) listed apart by `state()`.
 // Layers run their forward pass inside tf.tidy and never pick a backend or hold global state.

@@ -1,5 +1,5 @@
-// The classifier of the EfficientNet family built from a ModelSpec and nothing else (STYLE.md rule
-// 1): stem conv + BN + act, every block of the spec (MBConv, Fused-MBConv or ds, one factory), head
+// The classifier of the EfficientNet family built from a ModelSpec and nothing else (architecture
+// is data): stem conv + BN + act, every block of the spec (MBConv, Fused-MBConv or ds, one factory), head
 // 1×1 conv + BN + act, global average pooling, dropout and a linear classifier — torchvision's
 // EfficientNet and EfficientNetV2 when the spec mirrors torchvision. Also a timm-style multi-scale
 // feature extractor (`features` with outIndices), and a backbone-only form (`featuresOnly: true`,

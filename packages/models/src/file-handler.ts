@@ -1,11 +1,11 @@
 // A `file://` tf.io IOHandler for Node (tfjs-core has none; tfjs-node's would make models depend on
 // a backend). A model directory holds `model.json` (tf.io's format: modelTopology, weightsManifest)
-// and `weights.bin`. Saving writes each file to a temporary name in the same directory and renames
-// it into place, weights first, so a reader never sees a manifest without its weights. Loading
+// and `weights.bin`. Saving writes each file atomically (write-file-atomic: a temporary file in the
+// same directory, fsync, rename), weights first, so a reader never sees a manifest without its weights. Loading
 // treats the directory as hostile: model.json must be a regular file of bounded size; every weights
 // path must be a plain relative name (no `..`, absolute path or drive), must not be a symlink and
 // must resolve inside the directory; the file sizes must add up to what the weight specs need
-// before anything is read. Node's fs is imported only when the handler runs.
+// before anything is read. Node's modules are imported only when the handler runs.
 import type * as tf from '@tensorflow/tfjs-core';
 import { EffnetWeightsError } from './errors.js';
 import { checkWeightPath, checkWeightSpecs } from './weights-manifest.js';
@@ -24,8 +24,8 @@ function fail(message: string): never {
 }
 
 async function node() {
-  const [fs, path, crypto] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:crypto')]);
-  return { fs, path, crypto };
+  const [fs, path, atomic] = await Promise.all([import('node:fs/promises'), import('node:path'), import('write-file-atomic')]);
+  return { fs, path, writeFileAtomic: atomic.default };
 }
 
 function joinBuffers(data: tf.io.WeightData): Uint8Array {
@@ -122,7 +122,7 @@ export function fileHandler(location: string): tf.io.IOHandler {
   };
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const { fs, path, crypto } = await node();
+      const { fs, path, writeFileAtomic } = await node();
       const { dir, manifest } = await locate();
       const data = joinBuffers(artifacts.weightData ?? new ArrayBuffer(0));
       const json = JSON.stringify({
@@ -133,12 +133,9 @@ export function fileHandler(location: string): tf.io.IOHandler {
       });
       await fs.mkdir(dir, { recursive: true });
       const atomicWrite = async (target: string, bytes: Uint8Array | string) => {
-        const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
         try {
-          await fs.writeFile(temp, bytes, { flag: 'wx' });
-          await fs.rename(temp, target);
+          await writeFileAtomic(target, typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         } catch (error) {
-          await fs.rm(temp, { force: true });
           throw new EffnetWeightsError('file://', `could not write ${target}: ${(error as Error).message}`);
         }
       };

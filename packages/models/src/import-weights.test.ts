@@ -13,7 +13,7 @@ import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { importWeights } from './import-weights.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
-import { FIXTURE_SPECS, FIXTURES, expectTorchvisionOutputs, referenceKeys } from './test-parity.js';
+import { FIXTURE_SPECS, FIXTURES, expectTorchvisionOutputs, referenceKeys } from '../test/parity.js';
 import { timmNames, torchvisionNames } from './weight-names.js';
 
 const PYTHON = '/usr/bin/python3';

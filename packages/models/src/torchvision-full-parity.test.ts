@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
 import { importTorchvision } from './import-weights.js';
 import { readSafetensors } from './safetensors.js';
-import { expectTorchvisionOutputs, referenceKeys } from './test-parity.js';
+import { expectTorchvisionOutputs, referenceKeys } from '../test/parity.js';
 
 setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
 

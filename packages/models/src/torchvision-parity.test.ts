@@ -13,7 +13,7 @@ import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { importTorchvision } from './import-weights.js';
 import { readSafetensors } from './safetensors.js';
-import { FIXTURE_SPECS, FIXTURES, expectTorchvisionOutputs, referenceKeys } from './test-parity.js';
+import { FIXTURE_SPECS, FIXTURES, expectTorchvisionOutputs, referenceKeys } from '../test/parity.js';
 
 setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
 

@@ -1,5 +1,5 @@
 // Decodes one block string (google/automl's or timm's form) into BlockArgs. The grammar is
-// documented once, here, on decodeBlock (STYLE.md rule 10). Follows the block strings of
+// documented once, here, on decodeBlock. Follows the block strings of
 // google/automl's efficientnet_builder / effnetv2_configs and timm's _efficientnet_builder.
 import { BlockStringError } from './errors.js';
 import type { BlockArgs, BlockKind } from './model-spec.js';

@@ -1,5 +1,5 @@
 // Checks on user-given numbers that throw EffnetConfigError naming the field, the bad value and
-// what is allowed (STYLE.md rule 5). Every public function of the package validates through these.
+// what is allowed. Every public function of the package validates through these.
 import { EffnetConfigError } from './errors.js';
 
 function show(value: unknown): string {

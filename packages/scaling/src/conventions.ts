@@ -1,5 +1,5 @@
 // The rounding rules of the two reference implementations, as policy objects passed to the one
-// generic resolver (STYLE.md rule 2: policies are functions, not branches). torchvision 0.14's
+// generic resolver (policies are functions, not branches). torchvision 0.14's
 // efficientnet.py (`_make_divisible`, `adjust_channels`) and google/automl's efficientnet /
 // efficientnetv2 builders (`round_filters`, `input_filters * expand_ratio`).
 import { roundFilters } from './rounding.js';

@@ -1,5 +1,5 @@
 // customSpec(): a custom backbone from a list of block strings plus stem and head options,
-// resolved by the same stage-table resolver as every preset (STYLE.md rule 1).
+// resolved by the same stage-table resolver as every preset.
 import { requireInteger } from './config-checks.js';
 import { EffnetConfigError } from './errors.js';
 import type { BlockArgs, HeadRule, ModelSpec } from './model-spec.js';

@@ -1,6 +1,6 @@
 // The plain-JSON description of a network that every other effnet package builds from.
 // A spec is fully resolved: channels are already rounded, every block is listed, and nothing
-// about the model lives outside it (DESIGN.md, "The interfaces, in words").
+// about the model lives outside it (docs/architecture.md, "The interfaces, in words").
 
 /** Which block a row of the network is. `ds` is timm's depthwise-separable block (no expansion). */
 export type BlockKind = 'mbconv' | 'fused-mbconv' | 'ds';

@@ -1,5 +1,5 @@
 // Acceptance: EfficientDet D0-D7x parameters and FLOPs (multiply-adds) within 5 % of the
-// google/automl table (/work/shared/spec/efficientdet.md), D0's parameter count exactly what
+// google/automl table, D0's parameter count exactly what
 // google/automl's TensorFlow model reports, and the BiFPN topology of google/automl's bifpn_config.
 import { describe, expect, it } from 'vitest';
 import { bifpnNodes, cost, preset, type DetectorPresetName } from '../src/index.js';

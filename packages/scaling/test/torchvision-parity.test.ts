@@ -25,7 +25,7 @@ interface Counted {
 
 const counts = JSON.parse(readFileSync(join(import.meta.dirname, 'torchvision-counts.json'), 'utf8')) as { torchvision: string; models: Record<string, Counted> };
 
-// torchvision 0.14's `sum(p.numel() for p in m.parameters())`, from /work/shared/spec/architectures.md.
+// torchvision 0.14's `sum(p.numel() for p in m.parameters())`, as the torchvision documentation lists them.
 const SPEC_PARAMS: [ClassifierPresetName, number, number][] = [
   ['efficientnet-b0', 5_288_548, 224],
   ['efficientnet-b1', 7_794_184, 240],

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomFlip, randomResizedCrop, resizeImages } from './crop-flip-resize.js';
 import { cutmix, mixup } from './mixing.js';
 import { applyRandAugmentOp, RAND_AUGMENT_OPS, randAugment, randAugmentParameter } from './rand-augment.js';
-import { loadPillowFixtures, squarePhotos } from './test-pillow-fixtures.js';
+import { loadPillowFixtures, squarePhotos } from '../test/pillow-fixtures.js';
 
 const fixtures = loadPillowFixtures();
 const square = squarePhotos(fixtures);

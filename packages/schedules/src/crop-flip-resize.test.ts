@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomCropBox, randomFlip, randomResizedCrop, resizeImages, resizeMatrix } from './crop-flip-resize.js';
 import { EffnetScheduleError } from './errors.js';
 import { SeededRandom } from './seeded-random.js';
-import { loadPillowFixtures } from './test-pillow-fixtures.js';
+import { loadPillowFixtures } from '../test/pillow-fixtures.js';
 
 /** N images of h × w where pixel (y, x) of image n holds 1000·n + 10·y + x. */
 const ramp = (n: number, h: number, w: number) =>

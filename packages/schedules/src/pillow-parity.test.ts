@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rotate, shearX, shearY, translateX, translateY } from './affine-ops.js';
 import { autocontrast, brightness, color, contrast, equalize, invert, posterize, sharpness, solarize } from './pixel-ops.js';
-import { loadPillowFixtures } from './test-pillow-fixtures.js';
+import { loadPillowFixtures } from '../test/pillow-fixtures.js';
 
 const fixtures = loadPillowFixtures();
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { EffnetScheduleError } from './errors.js';
 import { applyRandAugmentOp, RAND_AUGMENT_OPS, randAugment, randAugmentParameter, randAugmentPlan, type RandAugmentOptions } from './rand-augment.js';
-import { loadPillowFixtures, squarePhotos } from './test-pillow-fixtures.js';
+import { loadPillowFixtures, squarePhotos } from '../test/pillow-fixtures.js';
 
 const fixtures = loadPillowFixtures();
 const square = squarePhotos(fixtures);

@@ -1,4 +1,4 @@
-// The training loop of @effnet/train, kept short (STYLE.md rule 7): take a batch, take a step,
+// The training loop of @effnet/train, kept short: take a batch, take a step,
 // tell the callbacks. It knows nothing about architectures or tasks: a model's variables, a source
 // of batches, a `prepare` hook (bytes → tensors), a `loss` hook (softmax cross-entropy of a
 // classifier by default; a detector passes its focal + box loss), an optimiser, a learning-rate

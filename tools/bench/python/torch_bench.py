@@ -4,7 +4,7 @@ fixture's seeded weights) at 224, batch 1, eval mode; and the median of one SGD 
 at 128, batch 16 (train mode, cross-entropy, torchvision's dropout and stochastic depth).
 Prints one JSON object. The thread count is set with torch.set_num_threads; the BLAS in use and
 a 1024^3 matmul's GFLOP/s are reported (Debian's torch is fast only with OpenBLAS selected, see
-/work/shared/BENCHMARKS.md).
+docs/benchmarks.md).
 
     /usr/bin/python3 tools/bench/python/torch_bench.py --threads 1 --runs 20 --train-runs 5
 

@@ -1,4 +1,4 @@
-// Package shape of the backend layer (STYLE.md rule 4): @effnet/backends has no side effects;
+// Package shape of the backend layer: @effnet/backends has no side effects;
 // each plugin declares exactly its register-all module (and the index that imports it, so that
 // bundlers keep `import '@effnet/backend-x'`) and its index really imports register-all.
 import { readFileSync } from 'node:fs';

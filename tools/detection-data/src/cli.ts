@@ -13,27 +13,23 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs';
 import '@effnet/backend-wasm';
 import { useBackend } from '@effnet/backends';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, detectorToSafetensors, type CustomDetectorOptions, type DetectorManifest, type EfficientDet } from '@effnet/models';
 import { parseArgs } from 'node:util';
+import writeFileAtomic from 'write-file-atomic';
 import { loadDetectionSamples, writeDetectionSet } from './detection-format.js';
 import { generateDetectionSet, type DetectionSample } from './generate.js';
 import { loadPhotographs } from './photographs.js';
 import { SHAPE_CLASSES } from './shapes.js';
 import { trainDetector } from './train-detector.js';
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
-
 async function saveDetector(folder: string, model: EfficientDet, classes: readonly string[]): Promise<void> {
   await mkdir(folder, { recursive: true });
   const manifest: DetectorManifest = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, spec: model.spec, classes: [...classes] };
-  await writeAtomic(join(folder, 'weights.safetensors'), await detectorToSafetensors(model));
-  await writeAtomic(join(folder, 'detector.json'), `${JSON.stringify(manifest)}\n`);
+  const weights = await detectorToSafetensors(model);
+  await writeFileAtomic(join(folder, 'weights.safetensors'), Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
+  await writeFileAtomic(join(folder, 'detector.json'), `${JSON.stringify(manifest)}\n`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -108,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
     if (values.out) {
       const { metrics, spec, ...rest2 } = report;
       const summary = { backend: values.backend, size, seed, ema: Number(values.ema) || null, trainImages: train.length, heldOutImages: validation.length, totalSeconds, ...rest2, detector: spec, ap: metrics.ap, ap50: metrics.ap50, ap75: metrics.ap75, apPerClass: Object.fromEntries(metrics.apPerClass) };
-      await writeAtomic(values.out, `${JSON.stringify(summary, null, 2)}\n`);
+      await writeFileAtomic(values.out, `${JSON.stringify(summary, null, 2)}\n`);
     }
     return;
   }

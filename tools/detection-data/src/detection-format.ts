@@ -11,10 +11,11 @@
 //
 // Boxes are in pixels of the listed image, yMin < yMax ≤ height, xMin < xMax ≤ width, and
 // classId indexes `classes`. Files are written atomically (temporary name, then rename).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type { LabelledBox } from '@effnet/models';
 import sharp from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
 import type { DetectionSample } from './generate.js';
 
 /** The format name in `annotations.json`. */
@@ -53,9 +54,7 @@ export class DetectionFormatError extends Error {
 
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
+  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
 
 /**

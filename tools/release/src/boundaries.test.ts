@@ -1,4 +1,4 @@
-// The arrows of DESIGN.md are one-way: lint fails when @effnet/scaling imports anything or a
+// The arrows of docs/architecture.md are one-way: lint fails when @effnet/scaling imports anything or a
 // library imports an app. Checked with the workspace's real ESLint config on probe sources.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';

@@ -4,12 +4,13 @@
 // (atomically: temporary file, then rename). Images are stretched to the detector's input size;
 // boxes are mapped back to the original pixels.
 import { Command } from 'commander';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
 import { EfficientDet, EffnetModelError, loadDetectorSafetensors, parseDetectorManifest, type Detection } from '@effnet/models';
 import sharp from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
 import type { Io } from '../io.js';
 import { printJson, renderTable } from '../output.js';
 import '../register-backends.js';
@@ -90,9 +91,7 @@ export async function detectFiles(modelFolder: string, files: string[], options:
       for (const o of objects) drawBox(rgb, width, height, o.box, COLOURS[o.classId % COLOURS.length]!, thickness);
       const output = join(options.out, `${basename(file, extname(file))}.detections.png`);
       const png = await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } }).png().toBuffer();
-      const temporary = `${output}.tmp-${process.pid}`;
-      await writeFile(temporary, png);
-      await rename(temporary, output);
+      await writeFileAtomic(output, png);
       results.push({ file, output, objects });
     }
     return results;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EffnetModelError } from '../errors.js';
 import { decodeBoxes, decodeBoxesTensor, encodeBoxes, iou, iouMatrix } from './box-coding.js';
-import { TEST_BACKENDS, useBackend } from './test-backends.js';
+import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
 
 function randomBoxes(n: number, seed: number, size = 512): Float64Array {
   let s = seed;

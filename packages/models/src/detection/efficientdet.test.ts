@@ -6,8 +6,8 @@ import { cost, detectorPreset, type DetectorSpec } from '@effnet/scaling';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EffnetModelError } from '../errors.js';
 import { EfficientDet, efficientdet } from './efficientdet.js';
-import { TEST_BACKENDS, useBackend } from './test-backends.js';
-import { tinyDetectorSpec } from './test-tiny-detector.js';
+import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
+import { tinyDetectorSpec } from '../../test/tiny-detector.js';
 
 afterAll(async () => {
   await useBackend('cpu');

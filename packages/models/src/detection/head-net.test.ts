@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore, applyContext } from '@effnet/blocks';
 import { describe, expect, it } from 'vitest';
 import { HeadNet } from './head-net.js';
-import './test-backends.js';
+import '../../test/detection-backends.js';
 
 const OPTIONS = { channels: 8, outputs: 12, layers: 2, levels: 3, activation: 'silu', padding: 'same', batchNorm: { eps: 1e-3, momentum: 0.01 } } as const;
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EffnetModelError } from '../errors.js';
 import { detectionLoss, focalLoss, huberLoss } from './losses.js';
-import { TEST_BACKENDS, useBackend } from './test-backends.js';
+import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
 
 /** The focal loss of one logit, by hand: α_t (1 − p_t)^γ · (−log p_t). */
 function focalByHand(x: number, y: number, alpha = 0.25, gamma = 1.5): number {

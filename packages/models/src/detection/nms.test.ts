@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EffnetModelError } from '../errors.js';
 import { classWiseNms, nonMaxSuppression } from './nms.js';
-import { TEST_BACKENDS, useBackend } from './test-backends.js';
+import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
 
 afterAll(async () => {
   await useBackend('cpu');

@@ -6,7 +6,7 @@ import { EffnetModelError } from '../errors.js';
 import { generateAnchors } from './anchors.js';
 import { decodeBoxes } from './box-coding.js';
 import { postprocessDetections } from './postprocess.js';
-import { TEST_BACKENDS, useBackend } from './test-backends.js';
+import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
 
 // 64×64 input, P3 (8×8 cells) and P4 (4×4), one square anchor of 4 strides per cell: 80 anchors.
 const ANCHORS = generateAnchors({ minLevel: 3, maxLevel: 4, anchorScale: 4, scales: [1], aspectRatios: [[1, 1]] }, 64);

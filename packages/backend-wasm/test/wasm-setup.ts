@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { nodeWasmDir } from './wasm-paths.js';
+import { nodeWasmDir } from '../src/wasm-paths.js';
 
 /** Points tfjs-backend-wasm at its files, initialises wasm and cpu, and selects cpu. */
 export async function useWasmForTests(): Promise<void> {

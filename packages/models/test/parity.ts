@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { modelSpecFromStages, preset, scale, type ModelSpec } from '@effnet/scaling';
 import { expect } from 'vitest';
-import type { EfficientNet } from './efficientnet.js';
-import type { SafeTensor } from './safetensors.js';
+import type { EfficientNet } from '../src/efficientnet.js';
+import type { SafeTensor } from '../src/safetensors.js';
 
 /** The committed narrow fixtures (packages/models/test/fixtures). */
 export const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures');
