@@ -14,6 +14,7 @@ export { Linear, type LinearOptions } from './linear.js';
 export { Dropout } from './dropout.js';
 export { DropPath, dropPath } from './drop-path.js';
 export { SqueezeExcite, type SqueezeExciteOptions } from './squeeze-excite.js';
+export { InvertedResidual, type InvertedResidualParts } from './inverted-residual.js';
 export { MBConv } from './mbconv.js';
 export { FusedMBConv } from './fused-mbconv.js';
 export { DepthwiseSeparable } from './depthwise-separable.js';

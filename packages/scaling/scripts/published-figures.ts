@@ -24,6 +24,12 @@ const DET = 'google/automl efficientdet README';
 const V1_FLOPS_GAP =
   'torchvision publishes the same count as ours (4.39 / 10.27 GFLOPs) for the identical architecture; the paper’s Table 2 figure is below what the released B4/B5 compute at 380/456 px';
 
+const V2_B3_FLOPS_GAP =
+  'ours is counted at the eval size 300 px and the parameters agree; 3.0 B is what the same network costs at about 290 px, so the README figure was likely measured at another input size (we could not find which)';
+
+const D5_ROUNDING =
+  'the README gives two significant figures: our 134.1 B prints as 130 B (D6, same input size and a larger BiFPN, agrees within 1 %)';
+
 /** Published figures by preset name. */
 export const PUBLISHED: Record<string, PublishedFigure> = {
   'efficientnet-b0': { source: V1, params: 5.3 * M, flops: 0.39 * B },
@@ -39,12 +45,7 @@ export const PUBLISHED: Record<string, PublishedFigure> = {
   'efficientnetv2-b0': { source: V2, params: 7.1 * M, flops: 0.72 * B },
   'efficientnetv2-b1': { source: V2, params: 8.1 * M, flops: 1.2 * B },
   'efficientnetv2-b2': { source: V2, params: 10.1 * M, flops: 1.7 * B },
-  'efficientnetv2-b3': {
-    source: V2,
-    params: 14.4 * M,
-    flops: 3.0 * B,
-    note: 'ours is counted at the eval size 300 px and the parameters agree; 3.0 B is what the same network costs at about 290 px, so the README figure was likely measured at another input size (we could not find which)',
-  },
+  'efficientnetv2-b3': { source: V2, params: 14.4 * M, flops: 3.0 * B, note: V2_B3_FLOPS_GAP },
   'efficientnetv2-s': { source: V2, params: 21.5 * M, flops: 8.4 * B },
   'efficientnetv2-m': { source: V2, params: 54.1 * M, flops: 24.7 * B },
   'efficientnetv2-l': { source: V2, params: 119.5 * M, flops: 56.3 * B },
@@ -54,12 +55,7 @@ export const PUBLISHED: Record<string, PublishedFigure> = {
   'efficientdet-d2': { source: DET, params: 8.1 * M, flops: 11 * B },
   'efficientdet-d3': { source: DET, params: 12.0 * M, flops: 25 * B },
   'efficientdet-d4': { source: DET, params: 20.7 * M, flops: 55 * B },
-  'efficientdet-d5': {
-    source: DET,
-    params: 33.7 * M,
-    flops: 130 * B,
-    note: 'the README gives two significant figures: our 134.1 B prints as 130 B (D6, same input size and a larger BiFPN, agrees within 1 %)',
-  },
+  'efficientdet-d5': { source: DET, params: 33.7 * M, flops: 130 * B, note: D5_ROUNDING },
   'efficientdet-d6': { source: DET, params: 51.9 * M, flops: 226 * B },
   'efficientdet-d7': { source: DET, params: 51.9 * M, flops: 325 * B },
   'efficientdet-d7x': { source: DET, params: 77.0 * M, flops: 410 * B },

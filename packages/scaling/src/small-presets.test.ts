@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { cost } from './cost.js';
 import { EffnetConfigError } from './errors.js';
-import { preset, presetNames } from './presets.js';
+import type { ModelSpec } from './model-spec.js';
+import { preset as anyPreset, presetNames } from './presets.js';
+
+const preset = (name: string, overrides?: Parameters<typeof anyPreset>[1]): ModelSpec => anyPreset(name, overrides) as ModelSpec;
 
 const layers = (name: string) => {
   const spec = preset(name);
