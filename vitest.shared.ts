@@ -13,6 +13,9 @@ function sourceAliases(): Record<string, string> {
   const aliases: Record<string, string> = {};
   const dir = join(ROOT, 'packages');
   for (const name of readdirSync(dir)) {
+    // A `node` subpath export (src/node.ts) comes first: aliases match by prefix, in order.
+    const nodeEntry = join(dir, name, 'src', 'node.ts');
+    if (existsSync(nodeEntry)) aliases[`@effnet/${name}/node`] = nodeEntry;
     const entry = join(dir, name, 'src', 'index.ts');
     if (existsSync(entry)) aliases[`@effnet/${name}`] = entry;
   }

@@ -83,3 +83,45 @@ describe('ema', () => {
     b.dispose();
   });
 });
+
+describe('ema as the Trainer uses it', () => {
+  it('starts at the weights, warms up from d = 0.1, and restores a checkpoint exactly', () => {
+    // The Trainer calls update once at construction (the averages start at the initial weights),
+    // then once per step with warm-up on: step 1 uses d = 0.1, step 2 uses 2/11.
+    const w = { kernel: variable([10]) };
+    const average = ema(0.99, { warmup: true });
+    average.update(w);
+    set(w.kernel, [20]);
+    average.update(w);
+    expect(average.averages().get('kernel')!.dataSync()[0]).toBeCloseTo(0.1 * 10 + 0.9 * 20, 5);
+    set(w.kernel, [0]);
+    average.update(w);
+    expect(average.averages().get('kernel')!.dataSync()[0]).toBeCloseTo((2 / 11) * 19 + (9 / 11) * 0, 5);
+    expect(average.updates).toBe(2);
+
+    const resumed = ema(0.99, { warmup: true });
+    resumed.update(w);
+    const saved = tf.tensor([19 * (2 / 11)]);
+    resumed.restore(2, { kernel: saved });
+    expect(resumed.nextDecay()).toBe(average.nextDecay());
+    expect(resumed.averages().get('kernel')!.dataSync()[0]).toBeCloseTo(average.averages().get('kernel')!.dataSync()[0]!, 5);
+    expect(() => resumed.restore(2, { other: saved })).toThrow(/'other' \[1\] is not one of the averaged weights/);
+    saved.dispose();
+    resumed.dispose();
+    average.dispose();
+    w.kernel.dispose();
+  });
+
+  it('refuses a second swapIn and a swapOut without swapIn (no silent no-op)', () => {
+    const w = [variable([1])];
+    const average = ema(0.5);
+    average.update(w);
+    average.swapIn(w);
+    expect(() => average.swapIn(w)).toThrow(/^weights: the averages are already swapped in; call swapOut first/);
+    average.swapOut(w);
+    expect(() => average.swapOut(w)).toThrow(/^weights: the averages are not swapped in; call swapIn first/);
+    expect(Array.from(w[0]!.dataSync())).toEqual([1]);
+    average.dispose();
+    w[0]!.dispose();
+  });
+});

@@ -31,6 +31,11 @@ export interface WeightEma {
   readonly swapped: boolean;
   /** The averages by key (position for a list), owned by the EMA: do not dispose them. */
   averages(): ReadonlyMap<string, tf.Tensor>;
+  /**
+   * Continues from a checkpoint: sets the update count and copies `averages` (by key) into the
+   * averages already started by `update`.
+   */
+  restore(updates: number, averages: Readonly<Record<string, tf.Tensor>>): void;
   /** Frees the averages. */
   dispose(): void;
 }
@@ -99,6 +104,18 @@ export function ema(decay: number, options: EmaOptions = {}): WeightEma {
       swapped = false;
     },
     averages: () => shadows,
+    restore(count, values) {
+      if (swapped) throw new EffnetConfigError('weights', 'restore while the averages are swapped in; call swapOut first');
+      if (!Number.isSafeInteger(count) || count < 0) throw new EffnetConfigError('updates', `must be a non-negative integer, got ${String(count)}`);
+      for (const [key, value] of Object.entries(values)) {
+        const shadow = shadows.get(key);
+        if (!shadow || shadow.shape.join() !== value.shape.join()) {
+          throw new EffnetConfigError('weights', `restore: '${key}' [${value.shape.join(', ')}] is not one of the averaged weights; call update(weights) first and pass the same names`);
+        }
+      }
+      for (const [key, value] of Object.entries(values)) shadows.get(key)!.assign(value);
+      updates = count;
+    },
     dispose() {
       for (const shadow of shadows.values()) shadow.dispose();
       shadows.clear();

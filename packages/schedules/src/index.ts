@@ -14,3 +14,4 @@ export {
 export { mixup, cutmix, mixLambda, smoothLabels, type CutMixBatch, type MixedBatch, type PasteBox, type Mixer, type MixOptions } from './mixing.js';
 export { resizeImages, resizeMatrix, randomFlip, randomResizedCrop, type CropBox, type FlipOptions, type RandomResizedCropOptions, type ResizeOptions } from './crop-flip-resize.js';
 export { ema, type EmaOptions, type EmaWeights, type WeightEma } from './ema.js';
+export { SeededRandom } from './seeded-random.js';

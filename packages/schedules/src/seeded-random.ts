@@ -1,7 +1,8 @@
-// Seeded randomness for the augmentations: a mulberry32 stream of uniforms, normals by Box–Muller,
-// Gamma by Marsaglia–Tsang and Beta as a ratio of Gammas. Every random choice of an augmentation
-// (which op, its sign, λ, crop boxes) is drawn here in JavaScript, never with tf.random, so the
-// same seed gives the same batch on every backend.
+// The one seeded generator of effnet: a mulberry32 stream of uniforms, normals by Box–Muller,
+// Gamma by Marsaglia–Tsang and Beta as a ratio of Gammas. Data order and splits (@effnet/train's
+// shuffledIndices), every random choice of an augmentation (which op, its sign, λ, crop boxes) and
+// the detection generator draw from it in JavaScript, never with tf.random or Math.random, so the
+// same seed gives the same numbers on every backend and machine.
 
 /** A seeded stream of random numbers. */
 export class SeededRandom {
@@ -25,6 +26,17 @@ export class SeededRandom {
   /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);
+  }
+
+  /** The stream position, for checkpoints (a normal kept for the next call is not part of it). */
+  getState(): number {
+    return this.state;
+  }
+
+  /** Continues the stream from a position saved by {@link SeededRandom.getState}. */
+  setState(state: number): void {
+    this.state = state >>> 0;
+    this.spareNormal = undefined;
   }
 
   /** A standard normal number. */

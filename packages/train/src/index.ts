@@ -1,18 +1,19 @@
-// @effnet/train: the public surface.
-export { Trainer, stepSeed, clipByGlobalNorm, crossEntropyLoss } from './trainer.js';
-export type { TrainStage, PreparedBatch, PrepareBatch, StepInfo, Evaluation, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext } from './trainer.js';
+// @effnet/train: the public surface. Runs anywhere tfjs runs (no Node built-in, no file access):
+// Node file-system checkpoints and metrics logs are in `@effnet/train/node`.
+export { Trainer } from './trainer.js';
+export type {
+  TrainStage, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions,
+} from './trainer-options.js';
+export { crossEntropyLoss, withWeightDecay } from './cross-entropy-loss.js';
+export { clipByGlobalNorm } from './clip-by-global-norm.js';
+export { stepSeed } from './step-seed.js';
+export { evaluateClassifier, type Evaluation, type EvaluateClassifierOptions } from './evaluate-classifier.js';
 export type { TrainableModel, ModelVariables, ForwardOptions } from './trainable-model.js';
 export { standardPrepare, type StandardPrepareOptions } from './prepare.js';
 export { createOptimizer, type OptimizerConfig, type TrainOptimizer } from './optimizers.js';
-export { WeightAverage } from './weight-average.js';
-export { saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint } from './checkpoints.js';
-export type { CheckpointContent, TensorData } from './checkpoints.js';
+export { memoryCheckpointStore, type CheckpointContent, type CheckpointStore, type TensorData } from './checkpoint-store.js';
 export { InMemoryDataset, batchOrder, type Batch, type BatchOptions, type BatchSource, type Dataset } from './datasets/dataset.js';
-export { DetectionDataset, detectionFolder, type DetectionBatch, type DetectionBox, type DetectionDatasetOptions } from './datasets/detection.js';
-export { fashionMnist, FASHION_MNIST_CLASSES, type FashionMnistOptions } from './datasets/fashion-mnist.js';
-export { mnist, MNIST_CLASSES, type MnistOptions } from './datasets/mnist.js';
-export { imageFolder, decodeImage, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
 export { topK, topKHits, confusionMatrix } from './metrics.js';
-export { MetricsLog, readMetrics, type MetricsRecord, type StageRecord, type StepRecord, type EvalRecord } from './metrics-log.js';
-export { SeededRandom, shuffledIndices } from './random.js';
+export type { MetricsRecord, StageRecord, StepRecord, EvalRecord } from './metrics-records.js';
+export { shuffledIndices } from './shuffle.js';
 export { EffnetDataError, EffnetTrainError } from './errors.js';

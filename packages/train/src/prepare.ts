@@ -1,7 +1,7 @@
 // The standard batch preparation: bytes → float in [0, 1] → resize to the stage's size (bilinear)
 // → per-channel normalisation → optional augmentation hook; labels → one-hot with label smoothing.
 import * as tf from '@tensorflow/tfjs-core';
-import type { PrepareBatch, TrainStage } from './trainer.js';
+import type { PrepareBatch, TrainStage } from './trainer-options.js';
 
 /** Options of {@link standardPrepare}. */
 export interface StandardPrepareOptions {

@@ -5,11 +5,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fashionMnist } from './datasets/fashion-mnist.js';
+import { fashionMnistSample } from '../test/fashion-mnist-sample.js';
+import { stages } from '../test/stages.js';
+import { memoryCheckpointStore } from './checkpoint-store.js';
+import { fileCheckpointStore } from './node/file-checkpoint-store.js';
 import { EffnetTrainError } from './errors.js';
 import { standardPrepare } from './prepare.js';
 import type { TrainableModel } from './trainable-model.js';
-import { Trainer, crossEntropyLoss, type TrainStage, type TrainerOptions } from './trainer.js';
+import { crossEntropyLoss } from './cross-entropy-loss.js';
+import { Trainer } from './trainer.js';
+import type { TrainStage, TrainerOptions } from './trainer-options.js';
 
 /** A tiny conv net from plain tfjs ops: conv3x3(8) → ReLU → conv3x3 s2(16) → ReLU → mean → dense. */
 function tinyModel(seed: number): TrainableModel & { dispose(): void } {
@@ -34,13 +39,9 @@ function tinyModel(seed: number): TrainableModel & { dispose(): void } {
   };
 }
 
-const train = fashionMnist({ split: 'train', limitPerClass: 24 });
-const test = fashionMnist({ split: 'test', limitPerClass: 10 });
-const plan: TrainStage[] = [
-  { startStep: 0, steps: 6, imageSize: 12, dropout: 0 },
-  { startStep: 6, steps: 6, imageSize: 16, dropout: 0.1 },
-  { startStep: 12, steps: 6, imageSize: 20, dropout: 0.2 },
-];
+const train = fashionMnistSample('fashion-mnist/train', 24);
+const test = fashionMnistSample('fashion-mnist/test', 10, 6000);
+const plan: TrainStage[] = stages([6, 12, 0], [6, 16, 0.1], [6, 20, 0.2]);
 
 function options(model: TrainableModel, extra: Partial<TrainerOptions> = {}): TrainerOptions {
   return {
@@ -100,11 +101,7 @@ describe('Trainer', () => {
 
   it('resumes bit for bit: 20 steps straight equal 10 + crash + resume 10 (mid-stage, mid-epoch)', async () => {
     // 20 steps over three stages; the crash at step 10 falls inside stage 2 and inside epoch 2 (15 steps per epoch).
-    const plan20: TrainStage[] = [
-      { startStep: 0, steps: 7, imageSize: 12, dropout: 0 },
-      { startStep: 7, steps: 7, imageSize: 16, dropout: 0.1 },
-      { startStep: 14, steps: 6, imageSize: 20, dropout: 0.2 },
-    ];
+    const plan20: TrainStage[] = stages([7, 12, 0], [7, 16, 0.1], [6, 20, 0.2]);
     const straightModel = tinyModel(3);
     const straight = new Trainer(options(straightModel, { plan: plan20 }));
     expect(await straight.fit()).toEqual({ steps: 20, stopped: false });
@@ -116,23 +113,51 @@ describe('Trainer', () => {
     const firstModel = tinyModel(3);
     // The first run stops after 10 steps: the checkpoint written then is all that survives the "crash".
     const stopAt10 = { onStep: (info: { step: number }) => (info.step === 10 ? first.stop() : undefined) };
-    const first: Trainer = new Trainer(options(firstModel, { plan: plan20, checkpoints: { dir: ckpt, every: 100 }, callbacks: stopAt10 }));
+    const first: Trainer = new Trainer(options(firstModel, { plan: plan20, checkpoints: { store: fileCheckpointStore(ckpt), every: 100 }, callbacks: stopAt10 }));
     expect(await first.fit()).toEqual({ steps: 10, stopped: true });
     first.dispose();
     firstModel.dispose();
 
     const resumedModel = tinyModel(99); // different initial weights: everything must come from the checkpoint
-    const resumed = new Trainer(options(resumedModel, { plan: plan20, checkpoints: { dir: ckpt, every: 100 } }));
-    expect(await resumed.resume(ckpt)).toBe(10);
+    const resumed = new Trainer(options(resumedModel, { plan: plan20, checkpoints: { store: fileCheckpointStore(ckpt), every: 100 } }));
+    expect(await resumed.resume()).toBe(10);
     expect(await resumed.fit()).toEqual({ steps: 20, stopped: false });
     expect(await snapshot(resumedModel)).toEqual(expected);
     resumed.dispose();
     resumedModel.dispose();
   });
 
+  it('resumes the same way from an in-memory store (no file system), EMA included', async () => {
+    const plan8 = stages([4, 12], [4, 16, 0.1]);
+    const straightModel = tinyModel(6);
+    const straight = new Trainer(options(straightModel, { plan: plan8 }));
+    await straight.fit();
+    const expected = await snapshot(straightModel);
+    const expectedEma = await straight.withAveragedWeights(() => snapshot(straightModel));
+    straight.dispose();
+    straightModel.dispose();
+
+    const store = memoryCheckpointStore();
+    const firstModel = tinyModel(6);
+    const first: Trainer = new Trainer(options(firstModel, { plan: plan8, checkpoints: { store, keep: 1 }, callbacks: { onStep: (info) => (info.step === 3 ? first.stop() : undefined) } }));
+    expect(await first.fit()).toEqual({ steps: 3, stopped: true });
+    expect(store.saved.map((c) => c.step)).toEqual([3]);
+    first.dispose();
+    firstModel.dispose();
+
+    const resumedModel = tinyModel(8);
+    const resumed = new Trainer(options(resumedModel, { plan: plan8, checkpoints: { store } }));
+    expect(await resumed.resume()).toBe(3);
+    await resumed.fit();
+    expect(await snapshot(resumedModel)).toEqual(expected);
+    expect(await resumed.withAveragedWeights(() => snapshot(resumedModel))).toEqual(expectedEma);
+    resumed.dispose();
+    resumedModel.dispose();
+  });
+
   it('runs a function with the EMA weights in the model and puts the live weights back', async () => {
     const model = tinyModel(4);
-    const trainer = new Trainer(options(model, { plan: [{ startStep: 0, steps: 3, imageSize: 12 }] }));
+    const trainer = new Trainer(options(model, { plan: stages([3, 12]) }));
     await trainer.fit();
     const live = await snapshot(model);
     const averaged = await trainer.withAveragedWeights(() => snapshot(model));
@@ -147,7 +172,7 @@ describe('Trainer', () => {
   it('rejects plans with gaps and impossible batch sizes', () => {
     const model = tinyModel(5);
     try {
-      expect(() => new Trainer(options(model, { plan: [{ startStep: 0, steps: 4, imageSize: 28 }, { startStep: 5, steps: 4, imageSize: 28 }] }))).toThrow(/stage 1 starts at step 5/);
+      expect(() => new Trainer(options(model, { plan: [stages([4, 28])[0]!, { ...stages([4, 28])[0]!, index: 1, startStep: 5 }] }))).toThrow(/stage 1 starts at step 5/);
       expect(() => new Trainer(options(model, { batchSize: 10_000 }))).toThrow(EffnetTrainError);
       expect(() => new Trainer(options(model, { optimizer: { kind: 'lion' } as never }))).toThrow(/unknown optimizer 'lion'/);
     } finally {
@@ -160,8 +185,8 @@ describe('the loss hook (any task)', () => {
   it('the default loss is crossEntropyLoss: passing it explicitly gives bit-identical weights', async () => {
     const a = tinyModel(3);
     const b = tinyModel(3);
-    const plain = new Trainer(options(a, { plan: [{ startStep: 0, steps: 3, imageSize: 12, dropout: 0.1 }] }));
-    const explicit = new Trainer(options(b, { plan: [{ startStep: 0, steps: 3, imageSize: 12, dropout: 0.1 }], loss: crossEntropyLoss }));
+    const plain = new Trainer(options(a, { plan: stages([3, 12, 0.1]) }));
+    const explicit = new Trainer(options(b, { plan: stages([3, 12, 0.1]), loss: crossEntropyLoss }));
     try {
       await plain.fit();
       await explicit.fit();
@@ -185,7 +210,7 @@ describe('the loss hook (any task)', () => {
     };
     const seen: number[] = [];
     const trainer = new Trainer({
-      model, train: source, numClasses: 1, batchSize: 2, plan: [{ startStep: 0, steps: 3, imageSize: 1 }], lr: () => 0.25,
+      model, train: source, numClasses: 1, batchSize: 2, plan: stages([3, 1]), lr: () => 0.25,
       optimizer: { kind: 'sgd', momentum: 0 },
       prepare: (batch) => tf.tensor1d(batch.values),
       loss: (m, x, context) => {

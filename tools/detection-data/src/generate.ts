@@ -2,8 +2,8 @@
 // position and mirror, resized bilinearly to size×size) with 1-3 non-overlapping coloured shapes
 // of random class, side and colour drawn on it; boxes are the painted pixels' bounding boxes.
 import type { LabelledBox } from '@effnet/models';
+import { SeededRandom } from '@effnet/schedules';
 import type { Photograph } from './photographs.js';
-import { SeededRng } from './seeded-rng.js';
 import { SHAPE_CLASSES, drawShape, saturatedColour } from './shapes.js';
 
 /** One generated image. */
@@ -32,12 +32,17 @@ export interface GenerateOptions {
   maxSide?: number;
 }
 
-function cropResize(photo: Photograph, rng: SeededRng, size: number): Uint8Array {
+/** Uniform in [lo, hi) from the seeded stream. */
+const uniformIn = (rng: SeededRandom, lo: number, hi: number) => lo + (hi - lo) * rng.uniform();
+/** Integer in [lo, hi] (both included) from the seeded stream. */
+const intIn = (rng: SeededRandom, lo: number, hi: number) => lo + rng.int(hi - lo + 1);
+
+function cropResize(photo: Photograph, rng: SeededRandom, size: number): Uint8Array {
   const short = Math.min(photo.width, photo.height);
-  const side = rng.uniform(0.3, 0.9) * short;
-  const top = rng.uniform(0, photo.height - side);
-  const left = rng.uniform(0, photo.width - side);
-  const mirror = rng.next() < 0.5;
+  const side = uniformIn(rng, 0.3, 0.9) * short;
+  const top = uniformIn(rng, 0, photo.height - side);
+  const left = uniformIn(rng, 0, photo.width - side);
+  const mirror = rng.uniform() < 0.5;
   const out = new Uint8Array(size * size * 3);
   const scale = side / size;
   for (let y = 0; y < size; y++) {
@@ -81,21 +86,21 @@ export function generateDetectionSet(photographs: readonly Photograph[], options
   if (!(minSide > 0 && minSide <= maxSide && maxSide <= 1)) throw new RangeError(`need 0 < minSide ≤ maxSide ≤ 1, got ${minSide} and ${maxSide}`);
   if (!(Number.isSafeInteger(minShapes) && minShapes >= 0 && maxShapes >= minShapes)) throw new RangeError(`need 0 ≤ minShapes ≤ maxShapes, got ${minShapes} and ${maxShapes}`);
   if (photographs.length === 0) throw new RangeError('need at least one photograph');
-  const rng = new SeededRng(seed);
+  const rng = new SeededRandom(seed);
   const samples: DetectionSample[] = [];
   for (let i = 0; i < count; i++) {
-    const photo = photographs[rng.int(0, photographs.length - 1)]!;
+    const photo = photographs[intIn(rng, 0, photographs.length - 1)]!;
     const pixels = cropResize(photo, rng, size);
     const boxes: LabelledBox[] = [];
-    const wanted = rng.int(minShapes, maxShapes);
+    const wanted = intIn(rng, minShapes, maxShapes);
     for (let attempt = 0; boxes.length < wanted && attempt < 50; attempt++) {
-      const side = rng.uniform(minSide, maxSide) * size;
-      const top = rng.uniform(0, size - side);
-      const left = rng.uniform(0, size - side);
+      const side = uniformIn(rng, minSide, maxSide) * size;
+      const top = uniformIn(rng, 0, size - side);
+      const left = uniformIn(rng, 0, size - side);
       const square = [top - 1, left - 1, top + side + 1, left + side + 1];
       if (boxes.some((b) => overlaps(b.box, square))) continue;
-      const classId = rng.int(0, SHAPE_CLASSES.length - 1);
-      const colour = saturatedColour(rng.next(), rng.uniform(0.75, 1));
+      const classId = intIn(rng, 0, SHAPE_CLASSES.length - 1);
+      const colour = saturatedColour(rng.uniform(), uniformIn(rng, 0.75, 1));
       const box = drawShape(pixels, size, SHAPE_CLASSES[classId]!, top, left, side, colour);
       if (box) boxes.push({ box, classId });
     }

@@ -7,7 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EfficientDet, customDetectorSpec, evaluateCoco, preprocess, type CocoMetrics, type CustomDetectorOptions, type LabelledBox } from '@effnet/models';
 import { cost, type DetectorSpec } from '@effnet/scaling';
-import { DetectionDataset, Trainer, type DetectionBatch } from '@effnet/train';
+import { DetectionDataset, type DetectionBatch } from '@effnet/data';
+import { progressiveStages, toStepStages } from '@effnet/schedules';
+import { Trainer } from '@effnet/train';
+import { fileCheckpointStore } from '@effnet/train/node';
 import type { DetectionSample } from './generate.js';
 
 /** Options of {@link trainDetector}. */
@@ -115,12 +118,12 @@ export async function trainDetector(options: TrainDetectorOptions): Promise<Trai
   let calibrationStart = 0;
   const trainer: Trainer<EfficientDet, DetectionBatch, PreparedDetection> = new Trainer({
     model, train, numClasses, batchSize: batch, seed,
-    plan: [{ startStep: 0, steps: maxSteps ?? Number.MAX_SAFE_INTEGER, imageSize: size }],
+    plan: toStepStages(progressiveStages({ stages: 1, totalSteps: maxSteps ?? Number.MAX_SAFE_INTEGER, from: { imageSize: size }, to: { imageSize: size } })),
     lr: (step) => detectorLearningRate(step, learningRate, warmupSteps, plannedSteps),
     optimizer: { kind: 'adamw', weightDecay: 1e-4 },
     clipNorm: 10,
     ema: options.ema ? { decay: options.ema } : undefined,
-    checkpoints: options.checkpointDir ? { dir: options.checkpointDir, keep: 1 } : undefined,
+    checkpoints: options.checkpointDir ? { store: fileCheckpointStore(options.checkpointDir), keep: 1 } : undefined,
     prepare: (b) => ({ images: preprocess(tf.tensor4d(b.images, [b.count, ...b.imageShape], 'float32'), spec.backbone), boxes: b.boxes }),
     loss: (detector, prepared, { seed: stepSeed }) => detector.loss(prepared.images, prepared.boxes, { seed: stepSeed }).total,
     callbacks: {

@@ -1,7 +1,7 @@
 // The dataset contract of @effnet/train: images as plain bytes (no tensors), so loading,
 // shuffling and prefetching never hold GPU memory and a dataset can be shared between runs.
 import { EffnetDataError } from '../errors.js';
-import { shuffledIndices } from '../random.js';
+import { shuffledIndices } from '../shuffle.js';
 
 /** One batch of images in NHWC uint8 layout with integer labels. */
 export interface Batch {

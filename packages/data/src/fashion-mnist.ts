@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { EffnetDataError } from '../errors.js';
-import { shuffledIndices } from '../random.js';
-import { InMemoryDataset } from './dataset.js';
+import { EffnetDataError, shuffledIndices, InMemoryDataset } from '@effnet/train';
+
+/** Mean and std of Fashion-MNIST's pixels on the 0-1 scale (what `effnet train` normalises with). */
+export const FASHION_MNIST_STATS = { mean: [0.286], std: [0.353] };
 
 /** Fashion-MNIST's class names, indexed by label. */
 export const FASHION_MNIST_CLASSES = [

@@ -4,8 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { EffnetDataError } from '../errors.js';
-import { batchOrder, type Batch, type BatchOptions, type Dataset } from './dataset.js';
+import { EffnetDataError, batchOrder, type Batch, type BatchOptions, type Dataset } from '@effnet/train';
 
 /** File extensions read as images. */
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'] as const;

@@ -1,20 +1,9 @@
-// Detection data for the Trainer: images with labelled boxes, as plain bytes (no tensors), and the
-// `effnet-detection` folder format (annotations.json + the images it lists, documented in
-// tools/detection-data/README.md). Batches carry each image's boxes instead of one label, so a
-// detector's `prepare` and `loss` hooks match them to anchors.
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, sep } from 'node:path';
-import sharp from 'sharp';
-import { EffnetDataError } from '../errors.js';
-import { batchOrder, type BatchOptions, type BatchSource } from './dataset.js';
-
-/** One object: `[yMin, xMin, yMax, xMax]` in pixels of its image (the order of `tf.image.nonMaxSuppression`) and its class. */
-export interface DetectionBox {
-  /** `[yMin, xMin, yMax, xMax]` in pixels. */
-  box: [number, number, number, number];
-  /** Index into the class names. */
-  classId: number;
-}
+// Detection data for the Trainer: images with labelled boxes, as plain bytes (no tensors), read
+// from an `effnet-detection` folder (detection-format.ts). Batches carry each image's boxes instead
+// of one label, so a detector's `prepare` and `loss` hooks match them to anchors.
+import { join } from 'node:path';
+import { EffnetDataError, batchOrder, type BatchOptions, type BatchSource } from '@effnet/train';
+import { readDetectionSet, type DetectionBox } from './detection-format.js';
 
 /** A batch of detection examples: NHWC uint8 images and, per image, its boxes. */
 export interface DetectionBatch {
@@ -112,48 +101,22 @@ export class DetectionDataset implements BatchSource<DetectionBatch> {
 }
 
 /**
- * Reads an `effnet-detection` folder: `annotations.json` (format `effnet-detection`, version 1,
- * `classes`, `images` with `file`, `height`, `width`, `boxes`) and the RGB images it lists, which
- * must all have one size (boxes are in their pixels; resize images and boxes together beforehand).
+ * Reads an `effnet-detection` folder (see detection-format.ts) as a {@link DetectionDataset}. Every
+ * image must have one size (boxes are in their pixels; resize images and boxes together beforehand).
  *
  * @param folder - The data set folder.
  * @returns An in-memory {@link DetectionDataset} named after the folder.
  * @throws EffnetDataError for unreadable or malformed annotations, an image of another size, or a bad box.
  */
 export async function detectionFolder(folder: string): Promise<DetectionDataset> {
-  const where = join(folder, 'annotations.json');
-  let parsed: { format?: unknown; version?: unknown; classes?: unknown; images?: unknown };
-  try {
-    parsed = JSON.parse(await readFile(where, 'utf8')) as typeof parsed;
-  } catch (error) {
-    throw new EffnetDataError(where, `cannot read it as JSON (${(error as Error).message}); write one with tools/detection-data's generate command or by hand`);
-  }
-  if (parsed?.format !== 'effnet-detection' || parsed.version !== 1) throw new EffnetDataError(where, `expected format 'effnet-detection' version 1, got '${String(parsed?.format)}' version ${String(parsed?.version)}`);
-  const classes = parsed.classes;
-  if (!Array.isArray(classes) || classes.length === 0 || classes.some((n) => typeof n !== 'string')) throw new EffnetDataError(where, 'classes must be a non-empty list of names');
-  if (!Array.isArray(parsed.images) || parsed.images.length === 0) throw new EffnetDataError(where, 'images must be a non-empty list of { file, height, width, boxes }');
-  const entries = parsed.images as { file?: unknown; height?: unknown; width?: unknown; boxes?: unknown }[];
-  const first = entries[0]!;
-  const images: Uint8Array[] = [];
-  const boxes: DetectionBox[][] = [];
-  for (const [i, entry] of entries.entries()) {
-    const file = entry?.file;
-    if (typeof file !== 'string' || isAbsolute(file) || normalize(file).split(sep).includes('..')) throw new EffnetDataError(where, `images[${i}].file must be a path inside the folder`);
-    if (entry.height !== first.height || entry.width !== first.width) {
-      throw new EffnetDataError(where, `images[${i}] is ${String(entry.width)}×${String(entry.height)}, images[0] is ${String(first.width)}×${String(first.height)}; every image must have one size`);
+  const { annotations, pixels } = await readDetectionSet(folder);
+  const first = annotations.images[0];
+  if (!first) throw new EffnetDataError(join(folder, 'annotations.json'), 'images must be a non-empty list of { file, height, width, boxes }');
+  annotations.images.forEach((image, i) => {
+    if (image.height !== first.height || image.width !== first.width) {
+      throw new EffnetDataError(join(folder, 'annotations.json'), `images[${i}] is ${image.width}×${image.height}, images[0] is ${first.width}×${first.height}; every image must have one size`);
     }
-    if (!Array.isArray(entry.boxes)) throw new EffnetDataError(where, `images[${i}].boxes must be a list`);
-    let decoded: { data: Buffer; info: sharp.OutputInfo };
-    try {
-      decoded = await sharp(join(folder, file), { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    } catch (error) {
-      throw new EffnetDataError(join(folder, file), `cannot decode image: ${(error as Error).message}`);
-    }
-    if (decoded.info.width !== entry.width || decoded.info.height !== entry.height || decoded.info.channels !== 3) {
-      throw new EffnetDataError(join(folder, file), `is ${decoded.info.width}×${decoded.info.height}×${decoded.info.channels}, annotations.json says ${String(entry.width)}×${String(entry.height)} RGB`);
-    }
-    images.push(new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength));
-    boxes.push((entry.boxes as DetectionBox[]).map((b) => ({ box: Array.isArray(b?.box) ? ([...b.box] as DetectionBox['box']) : ([NaN, NaN, NaN, NaN] as DetectionBox['box']), classId: b?.classId })));
-  }
-  return new DetectionDataset({ name: folder, images, boxes, imageShape: [Number(first.height), Number(first.width), 3], classNames: classes as string[] });
+  });
+  const boxes = annotations.images.map((image) => image.boxes.map((b) => ({ box: [...b.box] as DetectionBox['box'], classId: b.classId })));
+  return new DetectionDataset({ name: folder, images: pixels, boxes, imageShape: [first.height, first.width, 3], classNames: annotations.classes });
 }

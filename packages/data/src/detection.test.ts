@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EffnetDataError } from '../errors.js';
-import { shuffledIndices } from '../random.js';
+import { EffnetDataError, shuffledIndices } from '@effnet/train';
 import { DetectionDataset, detectionFolder, type DetectionBox } from './detection.js';
 
 const shape: [number, number, number] = [4, 6, 3];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EffnetDataError } from '../errors.js';
+import { EffnetDataError } from '@effnet/train';
 import { fashionMnist, FASHION_MNIST_CLASSES } from './fashion-mnist.js';
 
 describe('fashionMnist', () => {

@@ -10,18 +10,26 @@
 //   }
 //
 // Boxes are in pixels of the listed image, yMin < yMax ≤ height, xMin < xMax ≤ width, and
-// classId indexes `classes`. Files are written atomically (temporary name, then rename).
+// classId indexes `classes`. Files are written atomically (temporary name, then rename). Every
+// problem is an EffnetDataError naming the entry (`images[3].boxes[0]: …`) and the fix.
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import type { LabelledBox } from '@effnet/models';
 import sharp from 'sharp';
+import { EffnetDataError } from '@effnet/train';
 import writeFileAtomic from 'write-file-atomic';
-import type { DetectionSample } from './generate.js';
 
 /** The format name in `annotations.json`. */
 export const DETECTION_FORMAT = 'effnet-detection';
 /** The format version this code reads and writes. */
 export const DETECTION_FORMAT_VERSION = 1;
+
+/** One object: `[yMin, xMin, yMax, xMax]` in pixels of its image (the order of `tf.image.nonMaxSuppression`) and its class. */
+export interface DetectionBox {
+  /** `[yMin, xMin, yMax, xMax]` in pixels. */
+  box: [number, number, number, number];
+  /** Index into the class names. */
+  classId: number;
+}
 
 /** One image entry of `annotations.json`. */
 export interface DetectionImageEntry {
@@ -32,7 +40,7 @@ export interface DetectionImageEntry {
   /** Image width in pixels. */
   width: number;
   /** Its objects. */
-  boxes: LabelledBox[];
+  boxes: DetectionBox[];
 }
 
 /** The whole `annotations.json`. */
@@ -47,9 +55,12 @@ export interface DetectionAnnotations {
   images: DetectionImageEntry[];
 }
 
-/** A data set file is malformed; the message names the entry and the fix. */
-export class DetectionFormatError extends Error {
-  override name = 'DetectionFormatError';
+/** One image to write: square RGB bytes and its boxes. */
+export interface DetectionSample {
+  /** RGB bytes, `size`×`size`, row-major. */
+  pixels: Uint8Array;
+  /** Its objects, `[yMin, xMin, yMax, xMax]` in pixels. */
+  boxes: readonly DetectionBox[];
 }
 
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -81,11 +92,11 @@ export async function writeDetectionSet(folder: string, samples: readonly Detect
 /**
  * Checks a parsed `annotations.json`.
  *
- * @throws DetectionFormatError naming the first bad entry.
+ * @throws EffnetDataError naming the first bad entry.
  */
 export function checkAnnotations(value: unknown): DetectionAnnotations {
   const fail = (where: string, message: string): never => {
-    throw new DetectionFormatError(`${where}: ${message}`);
+    throw new EffnetDataError(where, message);
   };
   if (typeof value !== 'object' || value === null) return fail('annotations.json', 'expected a JSON object');
   const a = value as Partial<DetectionAnnotations>;
@@ -121,43 +132,30 @@ export interface LoadedDetectionSet {
 /**
  * Reads and checks a data set folder, decoding every image to RGB.
  *
- * @throws DetectionFormatError for malformed annotations or an image whose size differs from its entry.
+ * @throws EffnetDataError for malformed annotations or an image whose size differs from its entry.
  */
 export async function readDetectionSet(folder: string): Promise<LoadedDetectionSet> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(join(folder, 'annotations.json'), 'utf8'));
   } catch (error) {
-    throw new DetectionFormatError(`annotations.json: cannot read ${join(folder, 'annotations.json')} as JSON (${(error as Error).message})`);
+    throw new EffnetDataError('annotations.json', `cannot read ${join(folder, 'annotations.json')} as JSON (${(error as Error).message}); write one with writeDetectionSet or by hand`);
   }
   const annotations = checkAnnotations(parsed);
   const pixels = await Promise.all(
     annotations.images.map(async (image, i) => {
-      const { data, info } = await sharp(join(folder, image.file)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      if (info.width !== image.width || info.height !== image.height) {
-        throw new DetectionFormatError(`images[${i}]: ${image.file} is ${info.width}×${info.height}, the entry says ${image.width}×${image.height}`);
+      let decoded: { data: Buffer; info: sharp.OutputInfo };
+      try {
+        decoded = await sharp(join(folder, image.file), { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      } catch (error) {
+        throw new EffnetDataError(`images[${i}]`, `cannot decode ${join(folder, image.file)}: ${(error as Error).message}`);
+      }
+      const { data, info } = decoded;
+      if (info.width !== image.width || info.height !== image.height || info.channels !== 3) {
+        throw new EffnetDataError(`images[${i}]`, `${image.file} is ${info.width}×${info.height}×${info.channels}, the entry says ${image.width}×${image.height} RGB`);
       }
       return new Uint8Array(data.buffer, data.byteOffset, data.length);
     }),
   );
   return { annotations, pixels };
-}
-
-/**
- * Reads a data set folder as training samples of one square size (what `trainDetector` takes).
- *
- * @param folder - An effnet-detection folder.
- * @param size - The side every image must have.
- * @returns The class names and the samples, in file order.
- * @throws DetectionFormatError for malformed annotations or an image of another size.
- */
-export async function loadDetectionSamples(folder: string, size: number): Promise<{ classes: string[]; samples: DetectionSample[] }> {
-  const { annotations, pixels } = await readDetectionSet(folder);
-  const samples = annotations.images.map((image, i): DetectionSample => {
-    if (image.height !== size || image.width !== size) {
-      throw new DetectionFormatError(`images[${i}]: ${image.file} is ${image.width}×${image.height}; training takes ${size}×${size} images (pass --size, or resize the set)`);
-    }
-    return { pixels: pixels[i]!, boxes: image.boxes };
-  });
-  return { classes: annotations.classes, samples };
 }

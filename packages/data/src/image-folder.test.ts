@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EffnetDataError } from '../errors.js';
-import type { Batch } from './dataset.js';
+import { EffnetDataError, type Batch } from '@effnet/train';
 import { imageFolder } from './image-folder.js';
 
 let root: string;

@@ -1,5 +1,5 @@
-// Image files in and out of the CLI: PNG encoding of raw pixels for the report, and decoding of
-// the files `effnet predict` is given (the same sharp pipeline as @effnet/train's imageFolder).
+// Raw pixels to image files: PNG (lossless; report samples, demo files) and JPEG, with sharp, the
+// same library imageFolder and decodeImage read images with.
 import sharp from 'sharp';
 
 /** Encodes `width × height × channels` bytes (1 or 3 channels) as PNG. */

@@ -1,8 +1,4 @@
-// metrics.jsonl: one JSON object per line, appended as training goes, so a crashed run keeps
-// everything up to its last step and a report can be drawn from the file alone.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { EffnetDataError } from './errors.js';
+// The records of a training run's metrics log (metrics.jsonl): stage starts, steps and evaluations.
 
 /** A stage of the plan began. */
 export interface StageRecord {
@@ -70,30 +66,3 @@ export interface EvalRecord {
 
 /** Anything a metrics log holds. */
 export type MetricsRecord = StageRecord | StepRecord | EvalRecord;
-
-/** Appends records to a metrics.jsonl file (created with its folder if missing). */
-export class MetricsLog {
-  /** Opens (or creates) the log at `path`. */
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-  }
-
-  /** Appends one record as one line. */
-  write(record: MetricsRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
-  }
-}
-
-/** Reads every record of a metrics.jsonl file; a torn last line (a crash mid-write) is ignored. */
-export function readMetrics(path: string): MetricsRecord[] {
-  if (!existsSync(path)) throw new EffnetDataError(path, 'no metrics file: was the run started with this folder?');
-  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
-  return lines.flatMap((line, i) => {
-    try {
-      return [JSON.parse(line) as MetricsRecord];
-    } catch {
-      if (i === lines.length - 1) return [];
-      throw new EffnetDataError(path, `line ${i + 1} is not JSON`);
-    }
-  });
-}

@@ -2,7 +2,8 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetricsLog, readMetrics, type MetricsRecord } from './metrics-log.js';
+import { MetricsLog, readMetrics } from './metrics-log.js';
+import type { MetricsRecord } from '../metrics-records.js';
 
 describe('metrics.jsonl', () => {
   it('appends records and reads them back, ignoring a torn last line', () => {

@@ -2,32 +2,12 @@
 // `checkpoint.json` (step, stage, caller state, tensor index) and `tensors.bin` (raw little-endian
 // data). It is written under a temporary name, flushed to disk, then renamed: a folder with the
 // final name is always complete, and a run killed mid-write leaves only a `*.partial` folder that
-// is ignored and cleaned up. The newest `keep` checkpoints are kept.
+// is ignored and cleaned up. The newest `keep` checkpoints are kept. `fileCheckpointStore(dir)` is
+// the Trainer's CheckpointStore over such folders (Node only: `@effnet/train/node`).
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { EffnetDataError } from './errors.js';
-
-/** A named tensor as plain data: what checkpoints store. */
-export interface TensorData {
-  /** Shape. */
-  shape: number[];
-  /** Data type. */
-  dtype: 'float32' | 'int32';
-  /** Values in row-major order. */
-  values: Float32Array | Int32Array;
-}
-
-/** Everything one checkpoint holds. */
-export interface CheckpointContent {
-  /** Optimiser steps taken so far. */
-  step: number;
-  /** Progressive-learning stage in force. */
-  stage: number;
-  /** Any JSON state of the caller (RNG state, data order, metrics so far…). */
-  state: Record<string, unknown>;
-  /** Named tensors: weights, optimiser slots, EMA, BN statistics. */
-  tensors: Record<string, TensorData>;
-}
+import { basename, join } from 'node:path';
+import type { CheckpointContent, CheckpointStore, TensorData } from '../checkpoint-store.js';
+import { EffnetDataError } from '../errors.js';
 
 interface TensorIndexEntry {
   shape: number[];
@@ -127,4 +107,21 @@ export function loadCheckpoint(path: string): CheckpointContent {
     tensors[name] = { shape: entry.shape, dtype: entry.dtype === 'int32' ? 'int32' : 'float32', values };
   }
   return { step: meta.step, stage: meta.stage, state: (meta.state ?? {}) as Record<string, unknown>, tensors };
+}
+
+/**
+ * The Trainer's checkpoint store over a folder of crash-safe checkpoints (see {@link saveCheckpoint}).
+ *
+ * @param dir - The folder that holds `step-NNNNNNNNN/` checkpoints, or one checkpoint folder (read only).
+ */
+export function fileCheckpointStore(dir: string): CheckpointStore {
+  return {
+    async save(content, keep) {
+      return saveCheckpoint(dir, content, keep);
+    },
+    async latest() {
+      const location = latestCheckpoint(dir) ?? (NAME.test(basename(dir)) && existsSync(dir) ? dir : undefined);
+      return location ? { location, content: loadCheckpoint(location) } : undefined;
+    },
+  };
 }

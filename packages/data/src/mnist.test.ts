@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EffnetDataError } from '../errors.js';
+import { EffnetDataError } from '@effnet/train';
 import { mnist, MNIST_CLASSES } from './mnist.js';
 
 describe('mnist', () => {

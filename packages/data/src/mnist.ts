@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { EffnetDataError } from '../errors.js';
-import { shuffledIndices } from '../random.js';
-import { InMemoryDataset } from './dataset.js';
+import { EffnetDataError, shuffledIndices, InMemoryDataset } from '@effnet/train';
+
+/** Mean and std of MNIST's pixels on the 0-1 scale (what `effnet train` normalises with). */
+export const MNIST_STATS = { mean: [0.131], std: [0.308] };
 
 /** MNIST's class names, indexed by label. */
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointContent } from './checkpoints.js';
-import { EffnetDataError } from './errors.js';
+import { latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint } from './file-checkpoint-store.js';
+import type { CheckpointContent } from '../checkpoint-store.js';
+import { EffnetDataError } from '../errors.js';
 
 let dir: string;
 beforeEach(() => {
@@ -56,7 +57,7 @@ describe('checkpoints', () => {
     saveCheckpoint(dir, content(10));
     // A child process writes a 400 MB checkpoint; the parent kills it once the partial folder exists.
     const script = `
-      import { saveCheckpoint } from ${JSON.stringify(new URL('./checkpoints.ts', import.meta.url).pathname)};
+      import { saveCheckpoint } from ${JSON.stringify(new URL('./file-checkpoint-store.ts', import.meta.url).pathname)};
       const big = new Float32Array(100_000_000).fill(1);
       saveCheckpoint(${JSON.stringify(dir)}, { step: 11, stage: 0, state: {}, tensors: { big: { shape: [big.length], dtype: 'float32', values: big } } });
     `;

@@ -1,0 +1,160 @@
+// The Trainer's options and the types its hooks and callbacks see, with the checks that turn a
+// bad option into an EffnetTrainError before any step runs. A stage of the plan is
+// @effnet/schedules' own StepStage (image size and every regulariser of Algorithm 1's stage).
+import type * as tf from '@tensorflow/tfjs-core';
+import type { StepStage } from '@effnet/schedules';
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { Batch, BatchSource } from './datasets/dataset.js';
+import { EffnetTrainError } from './errors.js';
+import type { OptimizerConfig } from './optimizers.js';
+import type { ModelVariables, TrainableModel } from './trainable-model.js';
+
+/** One stage of a progressive plan in optimiser steps: `@effnet/schedules`' `StepStage` (from `toStepStages`). */
+export type TrainStage = StepStage;
+
+/** A prepared batch: float NHWC images and soft targets `[batch, classes]`. */
+export interface PreparedBatch {
+  /** Model input. */
+  images: tf.Tensor4D;
+  /** Target distribution per example (one-hot, smoothed or mixed). */
+  targets: tf.Tensor2D;
+}
+
+/** What `prepare` is told about the batch it turns into model input. */
+export interface PrepareContext {
+  /** The stage in force (image size, regularisation). */
+  stage: TrainStage;
+  /** Steps completed before this one (0 when evaluating). */
+  step: number;
+  /** Seed of this step's random choices. */
+  seed: number;
+  /** Training (augment) or evaluation (don't). */
+  training: boolean;
+}
+
+/**
+ * Turns raw bytes into model input for a stage (resize, normalise, augment). Runs inside a tidy.
+ * `B` is the batch the data yields, `P` what the loss takes (classification: {@link PreparedBatch}).
+ */
+export type PrepareBatch<B = Batch, P = PreparedBatch> = (batch: B, context: PrepareContext) => P;
+
+/** What a {@link TrainLoss} is told about the step. */
+export interface LossContext {
+  /** The stage in force (dropout and drop-path rates, image size). */
+  stage: TrainStage;
+  /** Steps completed before this one. */
+  step: number;
+  /** Seed of this step's random masks. */
+  seed: number;
+}
+
+/**
+ * The training loss of one prepared batch, a scalar computed from the model's variables (the
+ * trainer takes its gradients). Runs inside `tf.variableGrads`, so intermediates are freed.
+ */
+export type TrainLoss<M = TrainableModel, P = PreparedBatch> = (model: M, batch: P, context: LossContext) => tf.Scalar;
+
+/** What `onStep` receives after every optimiser step. */
+export interface StepInfo {
+  /** Steps completed (1 after the first). */
+  step: number;
+  /** Total steps of the run. */
+  totalSteps: number;
+  /** 0-based epoch. */
+  epoch: number;
+  /** Index of the stage in the plan. */
+  stage: number;
+  /** Image size of the stage. */
+  imageSize: number;
+  /** Training loss of the batch. */
+  loss: number;
+  /** Learning rate used. */
+  lr: number;
+  /** Throughput over the step. */
+  imagesPerSecond: number;
+}
+
+/** Hooks for logging, progress, evaluation and checkpoints. */
+export interface TrainerCallbacks {
+  /** A stage begins (also at step 0 and after a resume). */
+  onStageStart?(stage: TrainStage, index: number): void;
+  /** A step finished. */
+  onStep?(info: StepInfo): void | Promise<void>;
+  /** An epoch finished. */
+  onEpochEnd?(epoch: number, step: number): void | Promise<void>;
+  /** A checkpoint was written (`location` is what the store returned, e.g. a folder). */
+  onCheckpoint?(location: string, step: number): void;
+}
+
+/** Where checkpoints go, how often and how many are kept. */
+export interface CheckpointOptions {
+  /** The store (`fileCheckpointStore(dir)` from `@effnet/train/node`, `memoryCheckpointStore()`, or your own). */
+  store: CheckpointStore;
+  /** Also write one every this many steps (stage ends and `stop()` always write one). */
+  every?: number;
+  /** Newest checkpoints kept (default 3). */
+  keep?: number;
+}
+
+/**
+ * Everything a training run needs. `M` is the model, `B` the batches of the data, `P` what
+ * `prepare` makes of them; the defaults are a classifier on a classification `Dataset`.
+ */
+export interface TrainerOptions<M extends ModelVariables = TrainableModel, B extends { count: number } = Batch, P = PreparedBatch> {
+  /** The model to train. */
+  model: M;
+  /** Training data. */
+  train: BatchSource<B>;
+  /** Number of classes (the width of the targets, ≥ 2; with a `loss` hook, e.g. a detector's object classes, ≥ 1). */
+  numClasses: number;
+  /** Examples per step. */
+  batchSize: number;
+  /** The progressive plan; one stage is the fixed-size baseline. Stages must cover every step. */
+  plan: TrainStage[];
+  /** Learning rate as a function of the step. */
+  lr: (step: number) => number;
+  /** Optimiser (default SGD with momentum 0.9). */
+  optimizer?: OptimizerConfig;
+  /** L2 weight decay added to the loss for conv and linear kernels (default 0). */
+  weightDecay?: number;
+  /** Clip gradients to this global norm (default: no clipping). */
+  clipNorm?: number;
+  /** Exponential moving average of the weights (default: none; warm-up on unless `warmup: false`). */
+  ema?: { decay: number; warmup?: boolean };
+  /** Turns bytes into model input. */
+  prepare: PrepareBatch<B, P>;
+  /**
+   * The loss of a prepared batch (default `crossEntropyLoss`, which needs a classifier and
+   * {@link PreparedBatch}es). Weight decay is added by the trainer.
+   */
+  loss?: TrainLoss<M, P>;
+  /** Seed of data order, augmentation and dropout masks. */
+  seed?: number;
+  /** Checkpoints: where, how often, how many. */
+  checkpoints?: CheckpointOptions;
+  /** Hooks. */
+  callbacks?: TrainerCallbacks;
+}
+
+/** Throws an EffnetTrainError naming the first option a Trainer cannot run with. */
+export function checkTrainerOptions(options: TrainerOptions<ModelVariables, { count: number }, unknown>): void {
+  const { batchSize, train, plan, numClasses } = options;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new EffnetTrainError('batchSize', `must be a positive integer, got ${batchSize}`);
+  const fewest = options.loss ? 1 : 2; // a detector may find one class; a classifier needs two
+  if (!Number.isInteger(numClasses) || numClasses < fewest) throw new EffnetTrainError('numClasses', `must be an integer ≥ ${fewest}, got ${numClasses}`);
+  if (train.size < batchSize) throw new EffnetTrainError('batchSize', `${batchSize} is larger than the ${train.size} training examples`);
+  if (plan.length === 0) throw new EffnetTrainError('plan', 'needs at least one stage');
+  plan.forEach((stage, i) => {
+    const expected = i === 0 ? 0 : plan[i - 1]!.startStep + plan[i - 1]!.steps;
+    if (stage.startStep !== expected || !(stage.steps > 0)) {
+      throw new EffnetTrainError('plan', `stage ${i} starts at step ${stage.startStep} with ${stage.steps} steps; stages must follow each other from step 0`);
+    }
+  });
+  if (options.loss !== undefined && typeof options.loss !== 'function') throw new EffnetTrainError('loss', 'must be a function (model, batch, context) => scalar, or left out for cross-entropy');
+  if (!options.loss && typeof (options.model as Partial<TrainableModel>).forward !== 'function') {
+    throw new EffnetTrainError('loss', 'the model has no forward() returning logits, so the default cross-entropy cannot train it: pass a `loss` hook');
+  }
+  if (options.checkpoints && typeof options.checkpoints.store?.save !== 'function') {
+    throw new EffnetTrainError('checkpoints', 'needs a `store` (fileCheckpointStore(dir) from @effnet/train/node in Node, memoryCheckpointStore() anywhere)');
+  }
+}
