@@ -8,10 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { fashionMnist } from '@effnet/train';
-import { encodePng } from '../../apps/cli/src/run/images.js';
-import { writeFileAtomic } from '../../apps/cli/src/run/training-run.js';
-import { main } from '../../apps/cli/src/program.js';
+import writeFileAtomic from 'write-file-atomic';
+import { main } from '@effnet/cli';
+import { encodePng, fashionMnist } from '@effnet/data';
 
 const OUT = process.env['EFFNET_DEMO_OUT'] ?? 'tmp/demo';
 const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -35,7 +34,7 @@ if (status === 0) {
   for (const index of [0, 1111, 2222, 3333, 4444, 5555, 6666, 7777]) {
     const { image, label } = test.example(index);
     const file = join(folder, `test-${index}-${test.classNames[label]!.replace(/\W+/g, '-').toLowerCase()}.png`);
-    writeFileAtomic(file, await encodePng(image, 28, 28, 1));
+    writeFileAtomic.sync(file, await encodePng(image, 28, 28, 1));
     files.push(file);
   }
   say(`\n$ effnet predict --model ${OUT} ${join(folder, '*.png')}   (file names carry the true class)`);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EffnetDataError, shuffledIndices } from '@effnet/train';
-import { DetectionDataset, detectionFolder, type DetectionBox } from './detection.js';
+import { DetectionDataset, detectionFolder } from './detection.js';
+import type { DetectionBox } from './detection-format.js';
 
 const shape: [number, number, number] = [4, 6, 3];
 const images = [0, 1, 2, 3, 4].map((i) => new Uint8Array(4 * 6 * 3).fill(i * 10));

@@ -105,12 +105,12 @@ export function ema(decay: number, options: EmaOptions = {}): WeightEma {
     },
     averages: () => shadows,
     restore(count, values) {
-      if (swapped) throw new EffnetConfigError('weights', 'restore while the averages are swapped in; call swapOut first');
-      if (!Number.isSafeInteger(count) || count < 0) throw new EffnetConfigError('updates', `must be a non-negative integer, got ${String(count)}`);
+      if (swapped) throw new EffnetScheduleError('weights', 'restore while the averages are swapped in; call swapOut first');
+      if (!Number.isSafeInteger(count) || count < 0) throw new EffnetScheduleError('updates', `must be a non-negative integer, got ${String(count)}`);
       for (const [key, value] of Object.entries(values)) {
         const shadow = shadows.get(key);
         if (!shadow || shadow.shape.join() !== value.shape.join()) {
-          throw new EffnetConfigError('weights', `restore: '${key}' [${value.shape.join(', ')}] is not one of the averaged weights; call update(weights) first and pass the same names`);
+          throw new EffnetScheduleError('weights', `restore: '${key}' [${value.shape.join(', ')}] is not one of the averaged weights; call update(weights) first and pass the same names`);
         }
       }
       for (const [key, value] of Object.entries(values)) shadows.get(key)!.assign(value);

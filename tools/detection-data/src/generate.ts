@@ -1,18 +1,13 @@
 // The seeded generator: each image is a random crop of one of the photographs (random side,
 // position and mirror, resized bilinearly to size×size) with 1-3 non-overlapping coloured shapes
 // of random class, side and colour drawn on it; boxes are the painted pixels' bounding boxes.
+import type { DetectionSample } from '@effnet/data';
 import type { LabelledBox } from '@effnet/models';
 import { SeededRandom } from '@effnet/schedules';
 import type { Photograph } from './photographs.js';
 import { SHAPE_CLASSES, drawShape, saturatedColour } from './shapes.js';
 
-/** One generated image. */
-export interface DetectionSample {
-  /** RGB bytes, `size`×`size`, row-major. */
-  pixels: Uint8Array;
-  /** Its objects, `[yMin, xMin, yMax, xMax]` in pixels. */
-  boxes: LabelledBox[];
-}
+export type { DetectionSample } from '@effnet/data';
 
 /** Options of {@link generateDetectionSet}. */
 export interface GenerateOptions {

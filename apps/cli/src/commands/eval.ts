@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { useBackend } from '@effnet/backends';
-import { EffnetDataError, imageFolder, type Dataset } from '@effnet/train';
+import { imageFolder } from '@effnet/data';
+import { EffnetDataError, type Dataset } from '@effnet/train';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
@@ -34,7 +35,7 @@ export function evalCommand(io: Io, progress?: Progress): Command {
     .option('--json', 'print JSON instead of text')
     .action(async (folder: string, options: { data: string; batch: number; limitPerClass?: number; backend: string; json?: boolean }) => {
       const backend = (await useBackend(options.backend)).name;
-      const { model, meta } = loadModel(folder);
+      const { model, meta } = await loadModel(folder);
       try {
         const data = evaluationData(options.data, meta.imageSize, model.spec.inChannels as 1 | 3, options.limitPerClass);
         if (data.classNames.length > meta.classNames.length) {

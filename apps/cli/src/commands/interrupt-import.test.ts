@@ -8,13 +8,13 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
-import { efficientnet, importTorchvision } from '@effnet/models';
+import { efficientnet, importTorchvision, loadModel } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMetrics } from '@effnet/train';
+import { readMetrics } from '@effnet/train/node';
 import type { Io } from '../io.js';
 import { main } from '../program.js';
-import { decodeImage } from '@effnet/train';
+import { decodeImage } from '@effnet/data';
 import '../register-backends.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -129,6 +129,11 @@ describe.skipIf(noFixture)('effnet import, then eval and predict', () => {
     // eval's top-5 counts the images whose folder index (0 or 1) is among the five best classes.
     const hits5 = results.filter((r, i) => r.predictions.some((p) => p.index === (i < 2 ? 0 : 1))).length;
     expect(evaluation.top5).toBe(hits5 / 4);
+    // The imported folder is @effnet/models' format: its published loadModel gives the same weights.
+    const published = await loadModel(`file://${join(out, 'model')}`);
+    const theirs = published.namedVariables();
+    for (const [name, variable] of Object.entries(model.namedVariables())) expect(Array.from(theirs[name]!.dataSync()), name).toEqual(Array.from(variable.dataSync()));
+    published.dispose();
     tf.dispose([mean, std]);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -3,7 +3,7 @@
 // one-line error naming it.
 import { Command } from 'commander';
 import { useBackend } from '@effnet/backends';
-import { decodeImage } from '@effnet/train';
+import { decodeImage } from '@effnet/data';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
@@ -14,7 +14,7 @@ import '../register-backends.js';
 
 /** Top-k predictions for each file, in order. */
 export async function predictFiles(modelFolder: string, files: string[], top: number, progress: Progress = silentProgress): Promise<{ file: string; predictions: Prediction[] }[]> {
-  const { model, meta } = loadModel(modelFolder);
+  const { model, meta } = await loadModel(modelFolder);
   try {
     const channels = model.spec.inChannels as 1 | 3;
     const bar = progress.bar('predict', files.length, 'images');

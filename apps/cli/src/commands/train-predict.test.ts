@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fashionMnist, readMetrics } from '@effnet/train';
+import { encodeJpeg, encodePng, fashionMnist } from '@effnet/data';
+import { readMetrics } from '@effnet/train/node';
 import type { Io } from '../io.js';
 import { main } from '../program.js';
-import { encodeJpeg, encodePng } from '../run/images.js';
 import { probabilities } from '../run/inference.js';
+import { loadModel as loadPublishedModel } from '@effnet/models';
 import { loadModel } from '../run/model-folder.js';
 import type { TrainRunSummary } from '../run/training-run.js';
 
@@ -88,7 +89,7 @@ describe('effnet predict', () => {
     const predicted = JSON.parse(result.out) as { file: string; predictions: { index: number; name: string; probability: number }[] }[];
     expect(predicted.map((p) => p.file)).toEqual(files);
 
-    const { model, meta } = loadModel(runDir);
+    const { model, meta } = await loadModel(runDir);
     for (const [k, { file, predictions }] of predicted.entries()) {
       const pixels = file.endsWith('.png')
         ? test.example(Math.floor(k / 2) * 5).image
@@ -100,6 +101,14 @@ describe('effnet predict', () => {
       expect(predictions[0]!.probability).toBeCloseTo(probs[best]!, 6);
       expect(predictions).toHaveLength(3);
     }
+    // The run's model folder is @effnet/models' format: its published loadModel reads the same weights.
+    const published = await loadPublishedModel(`file://${join(runDir, 'model')}`);
+    expect(published.spec).toEqual(model.spec);
+    const mine = model.namedVariables();
+    const theirs = published.namedVariables();
+    expect(Object.keys(theirs).sort()).toEqual(Object.keys(mine).sort());
+    for (const name of Object.keys(mine)) expect(Array.from(theirs[name]!.dataSync()), name).toEqual(Array.from(mine[name]!.dataSync()));
+    published.dispose();
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

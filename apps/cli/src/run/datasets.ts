@@ -1,9 +1,10 @@
 // The data sets the CLI knows by name, with the normalisation each trains with: `fashion-mnist`
-// and `mnist` (fixed, documented splits from @effnet/train), or a folder holding `train/` and
+// and `mnist` (fixed, documented splits from @effnet/data), or a folder holding `train/` and
 // `test/` image folders (one sub-folder per class; ImageNet mean and std).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EffnetDataError, InMemoryDataset, fashionMnist, imageFolder, mnist, type Dataset } from '@effnet/train';
+import { FASHION_MNIST_STATS, MNIST_STATS, fashionMnist, imageFolder, mnist } from '@effnet/data';
+import { EffnetDataError, InMemoryDataset, type Dataset } from '@effnet/train';
 
 /** A train/test pair with the per-channel mean and std (0-1 scale) to normalise with. */
 export interface LoadedData {
@@ -17,10 +18,6 @@ export interface LoadedData {
   std: number[];
 }
 
-/** Mean and std of Fashion-MNIST's pixels (0-1 scale). */
-export const FASHION_MNIST_STATS = { mean: [0.286], std: [0.353] };
-/** Mean and std of MNIST's pixels (0-1 scale). */
-export const MNIST_STATS = { mean: [0.131], std: [0.308] };
 /** ImageNet's mean and std, for RGB folders. */
 export const IMAGENET_STATS = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 

@@ -1,0 +1,98 @@
+// What `effnet train` and `npm run demo` can tell a training run, its defaults, and what the run
+// reports at the end (summary.json).
+import type { Evaluation, TrainStage } from '@effnet/train';
+
+/** Everything a training run can be told. */
+export interface TrainRunOptions {
+  /** Preset name (see `effnet list`). */
+  preset: string;
+  /** `fashion-mnist`, `mnist`, or a folder with `train/` and `test/` image folders. */
+  data: string;
+  /** The run folder. */
+  out: string;
+  /** Backend name or `auto`. */
+  backend: string;
+  /** Seed of the weights, the data order and every random choice. */
+  seed: number;
+  /** Epochs over the training set (fractions allowed). */
+  epochs: number;
+  /** Examples per step. */
+  batchSize: number;
+  /** Progressive stages (1 = fixed size). */
+  stages: number;
+  /** First-stage image size (default: the last size halved, at least 8). */
+  fromSize?: number;
+  /** Last-stage image size (default: the preset's train size). */
+  toSize?: number;
+  /** Dropout of the first and last stage. */
+  dropout: [number, number];
+  /** Peak learning rate (after warm-up, then cosine decay to 0). */
+  lr: number;
+  /** Warm-up steps. */
+  warmupSteps: number;
+  /** Optimiser. */
+  optimizer: 'sgd' | 'rmsprop' | 'adamw';
+  /** Weight decay (L2 for SGD/RMSProp, decoupled for AdamW). */
+  weightDecay: number;
+  /** Label smoothing ε. */
+  labelSmoothing: number;
+  /** EMA decay of the weights. */
+  emaDecay: number;
+  /** Checkpoint every N steps (and at every stage end). */
+  checkpointEvery: number;
+  /** Checkpoints kept. */
+  keep: number;
+  /** Use at most this many images per class (quick runs, tests). */
+  limitPerClass?: number;
+  /** Test images evaluated at each stage end for the accuracy curve (0 = none). */
+  stageEvalImages: number;
+  /** Test images shown with predictions in the report. */
+  reportSamples: number;
+  /** Continue from the newest checkpoint in `<out>/checkpoints`. */
+  resume: boolean;
+  /** Ctrl-C stops the run cleanly with a checkpoint (default true; tests turn it off). */
+  handleSigint?: boolean;
+}
+
+/** Defaults of every option but `preset`, `data` and `out`. */
+export const TRAIN_DEFAULTS: Omit<TrainRunOptions, 'preset' | 'data' | 'out'> = {
+  backend: 'auto', seed: 0, epochs: 1, batchSize: 64, stages: 3, dropout: [0.05, 0.2], lr: 0.004, warmupSteps: 50,
+  optimizer: 'adamw', weightDecay: 0.02, labelSmoothing: 0.1, emaDecay: 0.99, checkpointEvery: 200, keep: 3,
+  stageEvalImages: 2000, reportSamples: 24, resume: false,
+};
+
+/** What a run reports at the end. */
+export interface TrainRunSummary {
+  /** The run folder. */
+  out: string;
+  /** Backend used. */
+  backend: string;
+  /** Preset trained. */
+  preset: string;
+  /** Data set name. */
+  data: string;
+  /** Trainable parameters. */
+  params: number;
+  /** Steps completed. */
+  steps: number;
+  /** Steps planned. */
+  totalSteps: number;
+  /** Whether Ctrl-C (or `stop`) ended the run early. */
+  stopped: boolean;
+  /** The plan followed. */
+  plan: TrainStage[];
+  /** Final evaluation on the held-out split with EMA weights (absent when stopped). */
+  evaluation?: Omit<Evaluation, 'confusion'> & { useEma: boolean };
+  /** Seconds spent in `fit`. */
+  trainSeconds: number;
+  /** Seconds of the whole run. */
+  totalSeconds: number;
+  /** Peak resident set size of the process, MiB. */
+  peakRssMiB: number;
+  /** Tensors held after the first step and after the last one (equal: nothing leaks per step). */
+  tensorsAfterFirstStep: number;
+  /** See `tensorsAfterFirstStep`. */
+  tensorsAfterLastStep: number;
+  /** Tensors leaked per step (must be 0). */
+  tensorsLeakedPerStep: number;
+}
