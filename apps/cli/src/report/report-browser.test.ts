@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '@effnet/train';
 import { renderReport } from './render-report.js';
-import { renderReportPage } from './screenshot.js';
+import { renderReportPage } from '../../test/report-screenshot.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const noChromium = !existsSync(CHROMIUM);

@@ -1,5 +1,5 @@
 // Renders a report.html in headless Chromium (Debian's `chromium`, driven by playwright-core) to a
-// PNG, the way a person would look at it: `npx tsx apps/cli/src/report/screenshot.ts <report.html>
+// PNG, the way a person would look at it: `npx tsx apps/cli/test/report-screenshot.ts <report.html>
 // <out.png>`. Also used by the report test to check that every plot is drawn offline.
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
