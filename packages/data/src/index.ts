@@ -3,6 +3,7 @@
 // effnet-detection format. Each implements @effnet/train's Dataset or BatchSource.
 export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_STATS, type FashionMnistOptions } from './fashion-mnist.js';
 export { mnist, MNIST_CLASSES, MNIST_STATS, type MnistOptions } from './mnist.js';
+export type { SplitOptions } from './stratified-split.js';
 export { imageFolder, decodeImage, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image-folder.js';
 export { encodePng, encodeJpeg } from './encode-image.js';
 export { DetectionDataset, detectionFolder, type DetectionBatch, type DetectionDatasetOptions } from './detection.js';

