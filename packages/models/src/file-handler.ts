@@ -23,8 +23,16 @@ function fail(message: string): never {
   throw new EffnetWeightsError('file://', message);
 }
 
+// Named through a variable so that browser bundlers (esbuild, Vite) leave this Node-only package out
+// of a bundle of @effnet/models; only the `file://` handler, which runs in Node alone, loads it.
+const WRITE_FILE_ATOMIC = 'write-file-atomic';
+
 async function node() {
-  const [fs, path, atomic] = await Promise.all([import('node:fs/promises'), import('node:path'), import('write-file-atomic')]);
+  const [fs, path, atomic] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import(/* @vite-ignore */ WRITE_FILE_ATOMIC) as Promise<{ default: typeof import('write-file-atomic') }>,
+  ]);
   return { fs, path, writeFileAtomic: atomic.default };
 }
 
