@@ -1,5 +1,6 @@
 // Command line of the detection data tools:
-//   generate <folder> [--count N] [--size S] [--seed K]   write an effnet-detection data set
+//   generate <folder> [--count N] [--size S] [--seed K]   write a COCO-format folder (instances.json
+//         + images/), the input of `effnet detect train|eval`
 //   train [--minutes M] [--backend wasm|cpu] [--out file.json] [--train N] [--val N] [--seed K]
 //         [--save folder]  generate train/held-out sets in memory, train a small EfficientDet,
 //         print and save AP; --save writes detector.json + weights.safetensors for `effnet detect`;
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, detectorToSafetensors, type CustomDetectorOptions, type DetectorManifest, type EfficientDet } from '@effnet/models';
 import { parseArgs } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
-import { writeDetectionSet } from '@effnet/data';
+import { writeCocoDetectionSet } from './coco-format.js';
 import { loadDetectionSamples } from './detection-samples.js';
 import { generateDetectionSet, type DetectionSample } from './generate.js';
 import { loadPhotographs } from './photographs.js';
@@ -68,8 +69,8 @@ async function main(argv: string[]): Promise<void> {
     const folder = positionals[0];
     if (!folder) throw new Error('usage: generate <folder> [--count N] [--size S] [--seed K]');
     const samples = generateDetectionSet(photographs, { count: Number(values.count), size, seed, minSide: Number(values['min-side']), maxSide: Number(values['max-side']) });
-    await writeDetectionSet(folder, samples, SHAPE_CLASSES, size);
-    console.log(`wrote ${samples.length} images and annotations.json to ${folder}`);
+    await writeCocoDetectionSet(folder, samples, SHAPE_CLASSES, size);
+    console.log(`wrote ${samples.length} images and instances.json (COCO format) to ${folder}`);
     return;
   }
   if (command === 'train') {

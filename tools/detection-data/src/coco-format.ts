@@ -1,0 +1,50 @@
+// Generated detection samples written as a COCO-format folder: `instances.json` (COCO's instances
+// format: images, categories 1…K, annotations with xywh `bbox`, `area` = box area, `iscrowd` 0) and
+// `images/NNNNNN.png`, the layout `effnet detect train|eval` and @effnet/train's cocoFolder read.
+// Every file is written atomically (temporary name, then rename).
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toCocoJson, type CocoAnnotations } from '@effnet/train';
+import sharp from 'sharp';
+import type { DetectionSample } from './generate.js';
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+/**
+ * The COCO annotations of square samples: image ids 1…N (file `images/NNNNNN.png`), category ids
+ * 1…K in `classes` order.
+ */
+export function cocoAnnotationsOf(samples: readonly DetectionSample[], classes: readonly string[], size: number): CocoAnnotations {
+  let id = 0;
+  return {
+    images: samples.map((_, i) => ({ id: i + 1, fileName: `${String(i).padStart(6, '0')}.png`, width: size, height: size })),
+    categories: classes.map((name, c) => ({ id: c + 1, name })),
+    annotations: samples.flatMap((sample, i) =>
+      sample.boxes.map(({ box: [y0, x0, y1, x1], classId }) => ({ id: ++id, imageId: i + 1, categoryId: classId + 1, bbox: [x0, y0, x1 - x0, y1 - y0] as [number, number, number, number], area: (x1 - x0) * (y1 - y0), iscrowd: false })),
+    ),
+  };
+}
+
+/**
+ * Writes samples as a COCO-format folder.
+ *
+ * @param folder - Created if missing.
+ * @param samples - Square RGB samples of side `size`.
+ * @param classes - Class names, indexed by the samples' class ids.
+ * @param size - Image side.
+ * @returns The annotations written.
+ */
+export async function writeCocoDetectionSet(folder: string, samples: readonly DetectionSample[], classes: readonly string[], size: number, description = 'effnet shapes on photographs'): Promise<CocoAnnotations> {
+  await mkdir(join(folder, 'images'), { recursive: true });
+  const annotations = cocoAnnotationsOf(samples, classes, size);
+  for (const [i, sample] of samples.entries()) {
+    const png = await sharp(Buffer.from(sample.pixels), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+    await writeAtomic(join(folder, 'images', annotations.images[i]!.fileName), png);
+  }
+  await writeAtomic(join(folder, 'instances.json'), `${JSON.stringify(toCocoJson(annotations, { description }))}\n`);
+  return annotations;
+}
