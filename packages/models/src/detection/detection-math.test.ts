@@ -90,7 +90,10 @@ describe('detection maths against numpy', () => {
     const { logits, boxOutputs, classTargets, boxTargets, shape, total, classLoss, boxLoss } = fixture.loss;
     const [b, n, c] = shape;
     const before = tf.memory().numTensors;
-    const loss = tf.tidy(() => detectionLoss(tf.tensor3d(logits, [b, n, c]), tf.tensor3d(boxOutputs, [b, n, 4]), tf.tensor2d(classTargets, [b, n], 'int32'), tf.tensor3d(boxTargets, [b, n, 4])));
+    const loss = tf.tidy(() => {
+      const { total, classLoss: cls, boxLoss: box } = detectionLoss(tf.tensor3d(logits, [b, n, c]), tf.tensor3d(boxOutputs, [b, n, 4]), tf.tensor2d(classTargets, [b, n], 'int32'), tf.tensor3d(boxTargets, [b, n, 4]));
+      return { total, classLoss: cls, boxLoss: box };
+    });
     expect(worst([loss.total.dataSync()[0]!, loss.classLoss.dataSync()[0]!, loss.boxLoss.dataSync()[0]!], [total, classLoss, boxLoss])).toBeLessThan(1e-5);
     tf.dispose([loss.total, loss.classLoss, loss.boxLoss]);
     expect(tf.memory().numTensors).toBe(before);
