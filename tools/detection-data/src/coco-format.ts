@@ -2,17 +2,12 @@
 // format: images, categories 1…K, annotations with xywh `bbox`, `area` = box area, `iscrowd` 0) and
 // `images/NNNNNN.png`, the layout `effnet detect train|eval` and @effnet/train's cocoFolder read.
 // Every file is written atomically (temporary name, then rename).
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toCocoJson, type CocoAnnotations } from '@effnet/train';
 import sharp from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
 import type { DetectionSample } from './generate.js';
-
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
 
 /**
  * The COCO annotations of square samples: image ids 1…N (file `images/NNNNNN.png`), category ids
@@ -43,8 +38,8 @@ export async function writeCocoDetectionSet(folder: string, samples: readonly De
   const annotations = cocoAnnotationsOf(samples, classes, size);
   for (const [i, sample] of samples.entries()) {
     const png = await sharp(Buffer.from(sample.pixels), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
-    await writeAtomic(join(folder, 'images', annotations.images[i]!.fileName), png);
+    await writeFileAtomic(join(folder, 'images', annotations.images[i]!.fileName), png);
   }
-  await writeAtomic(join(folder, 'instances.json'), `${JSON.stringify(toCocoJson(annotations, { description }))}\n`);
+  await writeFileAtomic(join(folder, 'instances.json'), `${JSON.stringify(toCocoJson(annotations, { description }))}\n`);
   return annotations;
 }

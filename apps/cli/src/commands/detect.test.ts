@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { readMetrics, type StepRecord } from '@effnet/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type Io } from '../program.js';
+import type { Io } from '../io.js';
+import { main } from '../program.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const DETECTOR = '{"backboneWidth":0.25,"backboneDepth":0.25,"channels":16,"bifpnLayers":1,"headLayers":1,"maxLevel":5}';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { useBackend } from '@effnet/backends';
 import { EffnetModelError, evaluateCocoDetections, type CocoEvaluation, type CustomDetectorOptions } from '@effnet/models';
 import { cocoFolder, cocoResultsJson, readCocoAnnotations, readCocoResults, findInstancesFile } from '@effnet/train';
+import writeFileAtomic from 'write-file-atomic';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
@@ -17,7 +18,6 @@ import { DETECT_TRAIN_DEFAULTS, detectTrainRun, type DetectTrainOptions } from '
 import { detectFiles } from '../run/detection-predict.js';
 import { loadDetector } from '../run/detector-folder.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
-import { writeFileAtomic } from '../run/training-run.js';
 import '../register-backends.js';
 
 function fraction(value: string): number {
@@ -121,11 +121,11 @@ function evalSubcommand(io: Io, progress?: Progress): Command {
           evaluation = run.evaluation;
           if (o.out) {
             mkdirSync(o.out, { recursive: true });
-            writeFileAtomic(join(o.out, 'results.json'), `${JSON.stringify(cocoResultsJson(run.results))}\n`);
+            await writeFileAtomic(join(o.out, 'results.json'), `${JSON.stringify(cocoResultsJson(run.results))}\n`);
             const images = await drawnImages(folder, run.detections, manifest.classes, o.reportImages);
             const facts = [`${o.model} on ${o.data}: ${folder.dataset.size} images at ${manifest.spec.resolution}×${manifest.spec.resolution}, ${o.nms === 'hard' ? 'hard NMS (IoU 0.5)' : `Gaussian soft-NMS (σ ${o.sigma})`}, scores ≥ ${o.minScore}`];
             const categoryNames = new Map(folder.annotations.categories.map((c) => [c.id, c.name]));
-            writeFileAtomic(join(o.out, 'report.html'), renderDetectionReport({ title: `effnet detect eval: ${o.model}`, facts, evaluation, categoryNames, losses: [], images }));
+            await writeFileAtomic(join(o.out, 'report.html'), renderDetectionReport({ title: `effnet detect eval: ${o.model}`, facts, evaluation, categoryNames, losses: [], images }));
           }
         } finally {
           model.dispose();

@@ -6,9 +6,9 @@ import { basename, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetModelError, type Detection, type PostprocessOptions } from '@effnet/models';
 import sharp from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
 import { loadDetector } from './detector-folder.js';
 import { BOX_COLOURS, drawBox } from './draw-boxes.js';
-import { writeFileAtomic } from './training-run.js';
 
 /** One detection in original image pixels, with its class name. */
 export interface DetectedObject extends Detection {
@@ -61,7 +61,7 @@ export async function detectFiles(
       const thickness = Math.max(2, Math.round(Math.min(width, height) / 200));
       for (const o of objects) drawBox(rgb, width, height, o.box, BOX_COLOURS[o.classId % BOX_COLOURS.length]!, thickness);
       const output = join(options.out, `${basename(file, extname(file))}.detections.png`);
-      writeFileAtomic(output, await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } }).png().toBuffer());
+      await writeFileAtomic(output, await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } }).png().toBuffer());
       results.push({ file, output, objects });
     }
     return results;

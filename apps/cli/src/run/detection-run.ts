@@ -12,11 +12,11 @@ import { useBackend } from '@effnet/backends';
 import { EfficientDet, customDetectorSpec, preprocess, type CocoSummary, type CustomDetectorOptions, type LabelledBox } from '@effnet/models';
 import { cosineLr, warmup } from '@effnet/schedules';
 import { EffnetTrainError, MetricsLog, Trainer, cocoFolder, cocoResultsJson, readMetrics, type DetectionBatch, type StepRecord } from '@effnet/train';
+import writeFileAtomic from 'write-file-atomic';
 import { renderDetectionReport } from '../report/detection-report.js';
 import { classCategories, drawnImages, evaluateDetector } from './detection-eval.js';
 import { saveDetector } from './detector-folder.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
-import { writeFileAtomic } from './training-run.js';
 
 /** Everything `effnet detect train` can be told. */
 export interface DetectTrainOptions {
@@ -112,7 +112,7 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
   const model = new EfficientDet(spec, { seed: options.seed });
   const params = model.countParams();
   mkdirSync(options.out, { recursive: true });
-  writeFileAtomic(runFile, `${JSON.stringify(runIdentity(options), null, 2)}\n`);
+  await writeFileAtomic(runFile, `${JSON.stringify(runIdentity(options), null, 2)}\n`);
   const metricsPath = join(options.out, 'metrics.jsonl');
   if (!options.resume) rmSync(metricsPath, { force: true });
   const metrics = new MetricsLog(metricsPath);
@@ -168,7 +168,7 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
         return evaluateDetector(model, val, categories, { batchSize: options.batchSize, minScore: 0.001, nms: options.nms, bar: evalBar });
       })
       .finally(() => evalBar.stop());
-    writeFileAtomic(join(options.out, 'results.json'), `${JSON.stringify(cocoResultsJson(results))}\n`);
+    await writeFileAtomic(join(options.out, 'results.json'), `${JSON.stringify(cocoResultsJson(results))}\n`);
     const totalSeconds = (performance.now() - started) / 1000;
     const s = evaluation.summary;
     const losses = readMetrics(metricsPath).filter((r): r is StepRecord => r.type === 'step').map((r) => ({ step: r.step, loss: r.loss }));
@@ -180,9 +180,9 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
     ];
     const images = await drawnImages(val, detections, classes, options.reportImages);
     const categoryNames = new Map(val.annotations.categories.map((c) => [c.id, c.name]));
-    writeFileAtomic(join(options.out, 'report.html'), renderDetectionReport({ title: `effnet detect: ${spec.name} on ${options.data}`, facts, evaluation, categoryNames, losses, images }));
+    await writeFileAtomic(join(options.out, 'report.html'), renderDetectionReport({ title: `effnet detect: ${spec.name} on ${options.data}`, facts, evaluation, categoryNames, losses, images }));
     const summary: DetectTrainSummary = { ...base, stopped: false, metrics: s, totalSeconds };
-    writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
     process.off('SIGINT', onSigint);

@@ -4,14 +4,15 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, EfficientDet, EffnetModelError, detectorToSafetensors, loadDetectorSafetensors, parseDetectorManifest, type DetectorManifest } from '@effnet/models';
-import { writeFileAtomic } from './training-run.js';
+import writeFileAtomic from 'write-file-atomic';
 
 /** Writes `model` with its class names (and COCO category ids) to `folder`. */
 export async function saveDetector(folder: string, model: EfficientDet, classes: readonly string[], categoryIds?: readonly number[]): Promise<void> {
   await mkdir(folder, { recursive: true });
   const manifest: DetectorManifest = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, spec: model.spec, classes: [...classes], ...(categoryIds ? { categoryIds: [...categoryIds] } : {}) };
-  writeFileAtomic(join(folder, 'weights.safetensors'), await detectorToSafetensors(model));
-  writeFileAtomic(join(folder, 'detector.json'), `${JSON.stringify(manifest)}\n`);
+  const weights = await detectorToSafetensors(model);
+  await writeFileAtomic(join(folder, 'weights.safetensors'), Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
+  await writeFileAtomic(join(folder, 'detector.json'), `${JSON.stringify(manifest)}\n`);
 }
 
 /**

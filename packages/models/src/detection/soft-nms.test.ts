@@ -6,7 +6,7 @@ import { EffnetModelError } from '../errors.js';
 import { generateAnchors } from './anchors.js';
 import { postprocessDetections } from './postprocess.js';
 import { classWiseSoftNms, softNms } from './soft-nms.js';
-import { TEST_BACKENDS, useBackend } from './test-backends.js';
+import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
 
 afterAll(async () => {
   await useBackend('cpu');

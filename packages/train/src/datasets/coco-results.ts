@@ -2,7 +2,8 @@
 // { image_id, category_id, bbox: [x, y, width, height], score }, the file pycocotools' loadRes and
 // the COCO evaluation server read. `toCocoResults` turns per-image detections with class indices
 // and [yMin, xMin, yMax, xMax] boxes into it; the writer is atomic; the reader checks every entry.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { EffnetDataError } from '../errors.js';
 import type { CocoAnnotations, CocoCategory } from './coco-annotations.js';
 
@@ -62,9 +63,7 @@ export function cocoResultsJson(results: readonly CocoResult[]): { image_id: num
 
 /** Writes results as COCO's results JSON, atomically. */
 export async function writeCocoResults(path: string, results: readonly CocoResult[]): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(cocoResultsJson(results))}\n`);
-  await rename(temporary, path);
+  await writeFileAtomic(path, `${JSON.stringify(cocoResultsJson(results))}\n`);
 }
 
 /**
