@@ -154,6 +154,7 @@ describe('effnet detect predict and bad input', () => {
     [['detect', 'eval', '--data', 'VAL'], /^error: --model: give either --model <folder>/],
     [['detect', 'eval', '--data', 'VAL', '--model', 'NOWHERE'], /^error: model: .*detector\.json cannot be read/],
     [['detect', 'train', '--data', 'DIR', '--val', 'VAL', '--out', 'OUT', '--backend', 'cpu'], /^error: .*has no instances\*\.json at its top or in annotations\//],
+    [['detect', 'train', '--data', 'VAL', '--val', 'VAL', '--out', 'OUT', '--size', '60', '--backend', 'cpu'], /^error: size: 60 is not a multiple of 32 \(the stride of P5\); pick e\.g\. 64/],
     [['detect', 'eval', '--data', 'VAL', '--results', 'BADRESULTS'], /^error: .*\[0\]: category_id 5 is not a category of the ground truth/],
   ])('%j ends with one typed line and exit code 2', async (args, message) => {
     writeFileSync(join(dir, 'bad-results.json'), JSON.stringify([{ image_id: 100, category_id: 5, bbox: [0, 0, 4, 4], score: 0.5 }]));

@@ -42,6 +42,9 @@ function detectorJson(value: string): CustomDetectorOptions {
   }
 }
 
+/** A COCO number for people: pycocotools' −1 (nothing to measure) as n/a. */
+const shown = (v: number): string => (v < 0 ? 'n/a' : v.toFixed(3));
+
 const nmsOption = (): Option => new Option('--nms <kind>', 'hard NMS (IoU 0.5) or Gaussian soft-NMS').choices(['hard', 'gaussian']).default('hard');
 
 /** The twelve numbers as a two-column table. */
@@ -49,7 +52,7 @@ export function formatMetrics(evaluation: CocoEvaluation): string {
   const s = evaluation.summary;
   const label = ['AP @[.50:.95]', 'AP @.50', 'AP @.75', 'AP small', 'AP medium', 'AP large', 'AR 1', 'AR 10', 'AR 100', 'AR small', 'AR medium', 'AR large'];
   const values = [s.ap, s.ap50, s.ap75, s.apSmall, s.apMedium, s.apLarge, s.ar1, s.ar10, s.ar100, s.arSmall, s.arMedium, s.arLarge];
-  return `${renderTable(['metric', 'value'], label.map((l, i) => [l, values[i]! < 0 ? 'n/a' : values[i]!.toFixed(3)]), ['left', 'right'])}\n`;
+  return `${renderTable(['metric', 'value'], label.map((l, i) => [l, shown(values[i]!)]), ['left', 'right'])}\n`;
 }
 
 function trainSubcommand(io: Io, progress?: Progress): Command {
@@ -84,7 +87,7 @@ function trainSubcommand(io: Io, progress?: Progress): Command {
       const json = Boolean(o['json']);
       const summary = await detectTrainRun(options, (line) => (json ? io.err : io.out)(`${line}\n`), progress ?? (json ? silentProgress : terminalProgress()));
       if (json) printJson(summary, io.out);
-      else if (summary.metrics) io.out(`run folder: ${summary.out}  (report: ${join(summary.out, 'report.html')})\n${summary.steps} steps in ${summary.trainSeconds.toFixed(1)} s; validation AP ${summary.metrics.ap.toFixed(3)}, AP50 ${summary.metrics.ap50.toFixed(3)}, AR100 ${summary.metrics.ar100.toFixed(3)}\n`);
+      else if (summary.metrics) io.out(`run folder: ${summary.out}  (report: ${join(summary.out, 'report.html')})\n${summary.steps} steps in ${summary.trainSeconds.toFixed(1)} s; validation AP ${shown(summary.metrics.ap)}, AP50 ${shown(summary.metrics.ap50)}, AR100 ${shown(summary.metrics.ar100)}\n`);
       if (summary.stopped) throw new CommanderError(130, 'effnet.stopped', 'training stopped by Ctrl-C');
     });
 }

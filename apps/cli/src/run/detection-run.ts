@@ -86,6 +86,9 @@ export interface DetectTrainSummary {
   totalSeconds: number;
 }
 
+/** A COCO number for people: pycocotools' −1 (nothing to measure) as n/a. */
+const shown = (v: number): string => (v < 0 ? 'n/a' : v.toFixed(3));
+
 /** The settings a resumed run must share with the run it continues. */
 function runIdentity(o: DetectTrainOptions): Record<string, unknown> {
   return { data: o.data, size: o.size, seed: o.seed, steps: o.steps, batchSize: o.batchSize, detector: o.detector };
@@ -102,6 +105,8 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
     const differing = Object.keys(now).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(now[k]));
     if (differing.length) throw new EffnetTrainError('resume', `--${differing[0]} differs from the run in ${options.out} (${JSON.stringify(previous[differing[0]!])} there, ${JSON.stringify(now[differing[0]!])} now); resume with the same settings`);
   }
+  const { maxLevel } = customDetectorSpec({ ...options.detector, numClasses: 1, resolution: options.size });
+  if (options.size % 2 ** maxLevel !== 0) throw new EffnetTrainError('size', `${options.size} is not a multiple of ${2 ** maxLevel} (the stride of P${maxLevel}); pick e.g. ${Math.max(1, Math.round(options.size / 2 ** maxLevel)) * 2 ** maxLevel}`);
   const train = await cocoFolder(options.data, options.size);
   const val = await cocoFolder(options.val, options.size);
   const ids = (f: typeof train): string => f.annotations.categories.map((c) => `${c.id}:${c.name}`).join(',');
@@ -175,7 +180,7 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
     const facts = [
       `${spec.name}: ${params.toLocaleString('en')} parameters, ${options.size}×${options.size} input, ${classes.length} classes (${classes.join(', ')})`,
       `${result.steps} steps of ${options.batchSize} images on ${train.dataset.size} training images, AdamW peak lr ${options.lr}${options.ema > 0 ? `, EMA ${options.ema}` : ''}, backend ${backend}`,
-      `validation ${options.val}: ${val.dataset.size} images, ${options.nms === 'hard' ? 'hard NMS (IoU 0.5)' : 'Gaussian soft-NMS (σ 0.5)'}: AP ${s.ap.toFixed(3)}, AP50 ${s.ap50.toFixed(3)}, AR100 ${s.ar100.toFixed(3)}`,
+      `validation ${options.val}: ${val.dataset.size} images, ${options.nms === 'hard' ? 'hard NMS (IoU 0.5)' : 'Gaussian soft-NMS (σ 0.5)'}: AP ${shown(s.ap)}, AP50 ${shown(s.ap50)}, AR100 ${shown(s.ar100)}`,
       `training ${trainSeconds.toFixed(0)} s, whole run ${totalSeconds.toFixed(0)} s`,
     ];
     const images = await drawnImages(val, detections, classes, options.reportImages);
