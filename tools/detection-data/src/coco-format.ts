@@ -1,10 +1,11 @@
 // Generated detection samples written as a COCO-format folder: `instances.json` (COCO's instances
 // format: images, categories 1…K, annotations with xywh `bbox`, `area` = box area, `iscrowd` 0) and
-// `images/NNNNNN.png`, the layout `effnet detect train|eval` and @effnet/train's cocoFolder read.
+// `images/NNNNNN.png`, the layout `effnet detect train|eval` and @effnet/train's cocoFolder read;
+// and such folders read back as samples for the training run of train-detector.ts.
 // Every file is written atomically (temporary name, then rename).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toCocoJson, type CocoAnnotations } from '@effnet/train';
+import { cocoFolder, toCocoJson, type CocoAnnotations } from '@effnet/train';
 import sharp from 'sharp';
 import writeFileAtomic from 'write-file-atomic';
 import type { DetectionSample } from './generate.js';
@@ -42,4 +43,17 @@ export async function writeCocoDetectionSet(folder: string, samples: readonly De
   }
   await writeFileAtomic(join(folder, 'instances.json'), `${JSON.stringify(toCocoJson(annotations, { description }))}\n`);
   return annotations;
+}
+
+/**
+ * Reads a COCO-format folder as training samples of `size`×`size` (images stretched, boxes scaled,
+ * crowd regions left out), with the class names in category-id order.
+ */
+export async function loadCocoSamples(folder: string, size: number): Promise<{ classes: string[]; samples: DetectionSample[] }> {
+  const { dataset } = await cocoFolder(folder, size);
+  const samples = Array.from({ length: dataset.size }, (_, i): DetectionSample => {
+    const { image, boxes } = dataset.example(i);
+    return { pixels: image, boxes: boxes.map((b) => ({ box: [...b.box], classId: b.classId })) };
+  });
+  return { classes: [...dataset.classNames], samples };
 }

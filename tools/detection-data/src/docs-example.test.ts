@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCocoAnnotations } from '@effnet/train';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cocoAnnotationsOf, writeCocoDetectionSet } from './coco-format.js';
+import { cocoAnnotationsOf, loadCocoSamples, writeCocoDetectionSet } from './coco-format.js';
 import { generateDetectionSet } from './generate.js';
 import { loadPhotographs } from './photographs.js';
 import { SHAPE_CLASSES } from './shapes.js';
@@ -33,6 +33,11 @@ describe('docs example: generate, then effnet detect train | eval | predict', ()
     const read = await readCocoAnnotations(join(dir, 'val', 'instances.json'));
     expect(read).toEqual(cocoAnnotationsOf(val, SHAPE_CLASSES, 64));
     expect(read.categories.map((c) => c.name)).toEqual([...SHAPE_CLASSES]);
+    // Read back as training samples (the tools' `train --data`): the same pixels and boxes.
+    const back = await loadCocoSamples(join(dir, 'val'), 64);
+    expect(back.classes).toEqual([...SHAPE_CLASSES]);
+    expect(back.samples.map((s) => s.boxes)).toEqual(val.map((s) => s.boxes));
+    expect(Buffer.from(back.samples[3]!.pixels).equals(Buffer.from(val[3]!.pixels))).toBe(true);
 
     const trained = effnet('detect', 'train', '--data', join(dir, 'train'), '--val', join(dir, 'val'), '--out', join(dir, 'run'), '--steps', '2', '--batch', '4', '--backend', 'wasm');
     expect(trained.stderr).not.toMatch(/error/i);
