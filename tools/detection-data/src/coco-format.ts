@@ -5,7 +5,7 @@
 // Every file is written atomically (temporary name, then rename).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cocoFolder, toCocoJson, type CocoAnnotations } from '@effnet/train';
+import { cocoFolder, toCocoJson, type CocoAnnotations } from '@effnet/data';
 import sharp from 'sharp';
 import writeFileAtomic from 'write-file-atomic';
 import type { DetectionSample } from './generate.js';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readCocoAnnotations } from '@effnet/train';
+import { readCocoAnnotations } from '@effnet/data';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cocoAnnotationsOf, loadCocoSamples, writeCocoDetectionSet } from './coco-format.js';
 import { generateDetectionSet } from './generate.js';

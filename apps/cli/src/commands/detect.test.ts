@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { readMetrics, type StepRecord } from '@effnet/train';
+import type { StepRecord } from '@effnet/train';
+import { readMetrics } from '@effnet/train/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../io.js';
 import { main } from '../program.js';

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '@effnet/backends';
 import { EffnetModelError, evaluateCocoDetections, type CocoEvaluation, type CustomDetectorOptions } from '@effnet/models';
-import { cocoFolder, cocoResultsJson, readCocoAnnotations, readCocoResults, findInstancesFile } from '@effnet/train';
+import { cocoFolder, cocoResultsJson, readCocoAnnotations, readCocoResults, findInstancesFile } from '@effnet/data';
 import writeFileAtomic from 'write-file-atomic';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';

@@ -3,10 +3,11 @@
 // annotations (crowd regions and `area` included) by @effnet/models' pycocotools-equal evaluator.
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluateCocoDetections, type CocoEvaluation, type Detection, type EfficientDet, type PostprocessOptions } from '@effnet/models';
-import { EffnetDataError, toCocoResults, type CocoCategory, type CocoFolder, type CocoResult } from '@effnet/train';
+import { toCocoResults, type CocoCategory, type CocoFolder, type CocoResult } from '@effnet/data';
+import { EffnetDataError } from '@effnet/train';
 import type { DetectionReportImage } from '../report/detection-report.js';
 import { BOX_COLOURS, drawBox } from './draw-boxes.js';
-import { encodePng } from './images.js';
+import { encodePng } from '@effnet/data';
 import type { ProgressBar } from './progress.js';
 
 /** What {@link evaluateDetector} gives. */

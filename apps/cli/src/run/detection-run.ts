@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
 import { EfficientDet, customDetectorSpec, preprocess, type CocoSummary, type CustomDetectorOptions, type LabelledBox } from '@effnet/models';
-import { cosineLr, warmup } from '@effnet/schedules';
-import { EffnetTrainError, MetricsLog, Trainer, cocoFolder, cocoResultsJson, readMetrics, type DetectionBatch, type StepRecord } from '@effnet/train';
+import { cosineLr, progressiveStages, toStepStages, warmup } from '@effnet/schedules';
+import { cocoFolder, cocoResultsJson, type DetectionBatch } from '@effnet/data';
+import { EffnetTrainError, Trainer, type StepRecord } from '@effnet/train';
+import { MetricsLog, fileCheckpointStore, readMetrics } from '@effnet/train/node';
 import writeFileAtomic from 'write-file-atomic';
 import { renderDetectionReport } from '../report/detection-report.js';
 import { classCategories, drawnImages, evaluateDetector } from './detection-eval.js';
@@ -126,12 +128,12 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
   let bar: ProgressBar = silentProgress.bar('', 0, '');
   const trainer: Trainer<EfficientDet, DetectionBatch, { images: tf.Tensor4D; boxes: LabelledBox[][] }> = new Trainer({
     model, train: train.dataset, numClasses: classes.length, batchSize: options.batchSize, seed: options.seed,
-    plan: [{ startStep: 0, steps: options.steps, imageSize: options.size }],
+    plan: toStepStages(progressiveStages({ stages: 1, totalSteps: options.steps, from: { imageSize: options.size }, to: { imageSize: options.size } })),
     lr: warmup(cosineLr({ base: options.lr, steps: Math.max(1, options.steps - warm) }), { steps: warm }),
     optimizer: { kind: 'adamw', weightDecay: 1e-4 },
     clipNorm: 10,
     ema: options.ema > 0 ? { decay: options.ema } : undefined,
-    checkpoints: { dir: checkpointDir, every: options.checkpointEvery, keep: options.keep },
+    checkpoints: { store: fileCheckpointStore(checkpointDir), every: options.checkpointEvery, keep: options.keep },
     prepare: (b) => ({ images: preprocess(tf.tensor4d(b.images, [b.count, ...b.imageShape], 'float32'), spec.backbone), boxes: b.boxes }),
     loss: (detector, batch, { seed }) => detector.loss(batch.images, batch.boxes, { seed }).total,
     callbacks: {
@@ -150,7 +152,7 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
   };
   try {
     if (options.resume) {
-      const step = await trainer.resume(checkpointDir);
+      const step = await trainer.resume();
       log(step === undefined ? `no checkpoint in ${checkpointDir}: starting from step 0` : `resumed from step ${step} of ${options.steps}`);
     }
     log(`${spec.name}: ${params.toLocaleString('en')} parameters, ${classes.length} classes; ${train.dataset.size} training images (${options.data}) → ${val.dataset.size} validation images (${options.val}) at ${options.size}×${options.size}, backend ${backend}`);

@@ -4,7 +4,7 @@
 // and names the first bad one in a one-line EffnetDataError; segmentations are not read.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, normalize, sep } from 'node:path';
-import { EffnetDataError } from '../errors.js';
+import { EffnetDataError } from '@effnet/train';
 
 /** One image of a COCO set. */
 export interface CocoImage {

@@ -6,9 +6,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { EffnetDataError } from '../errors.js';
+import { EffnetDataError } from '@effnet/train';
 import { readCocoAnnotations, type CocoAnnotations } from './coco-annotations.js';
-import { DetectionDataset, type DetectionBox } from './detection.js';
+import { DetectionDataset } from './detection.js';
+import type { DetectionBox } from './detection-format.js';
 
 /** A COCO folder read for a detector. */
 export interface CocoFolder {

@@ -4,7 +4,7 @@
 // and [yMin, xMin, yMax, xMax] boxes into it; the writer is atomic; the reader checks every entry.
 import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { EffnetDataError } from '../errors.js';
+import { EffnetDataError } from '@effnet/train';
 import type { CocoAnnotations, CocoCategory } from './coco-annotations.js';
 
 /** One detection in COCO's terms. */
