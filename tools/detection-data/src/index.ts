@@ -3,4 +3,5 @@ export { generateDetectionSet, type DetectionSample, type GenerateOptions } from
 export { loadPhotographs, PHOTOGRAPH_PACKAGES, type Photograph } from './photographs.js';
 export { SHAPE_CLASSES, drawShape, saturatedColour, type ShapeClass } from './shapes.js';
 export { loadDetectionSamples } from './detection-samples.js';
+export { writeCocoDetectionSet, cocoAnnotationsOf, loadCocoSamples } from './coco-format.js';
 export { trainDetector, trainingDetectorSpec, type TrainDetectorOptions, type TrainDetectorReport } from './train-detector.js';

@@ -74,7 +74,8 @@ export function matchAnchors(anchors: ArrayLike<number>, gtBoxes: ArrayLike<numb
     else if (best >= negativeIou) classes[i] = IGNORED;
   }
   if (forceMatch) {
-    for (let j = 0; j < m; j++) if (bestForBox[j]! > 0) match[bestAnchorForBox[j]!] = j;
+    // Boxes sharing a best anchor: the lowest box index keeps it, as automl's argmax over boxes does.
+    for (let j = m - 1; j >= 0; j--) if (bestForBox[j]! > 0) match[bestAnchorForBox[j]!] = j;
   }
   const matchedBoxes = new Float64Array(4 * n);
   const matchedAnchors = new Float64Array(4 * n);

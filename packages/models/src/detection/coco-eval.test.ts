@@ -1,8 +1,11 @@
 // COCO AP on cases worked out by hand (pycocotools' rules: greedy matching by score, monotone
-// precision, 101 recall points, classes without ground truth left out).
+// precision, 101 recall points, classes without ground truth left out), and all twelve numbers
+// against pycocotools on the seeded sets of tools/fixtures/coco_eval_reference.py.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Box } from './box-coding.js';
-import { COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS, evaluateCoco } from './coco-eval.js';
+import { COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS, evaluateCoco, evaluateCocoDetections, precisionRecallCurve, type CocoEvalInput } from './coco-eval.js';
 import { EffnetModelError } from '../errors.js';
 
 const GT: Box = [0, 0, 10, 10];
@@ -83,5 +86,63 @@ describe('evaluateCoco', () => {
 
   it('needs one detection list per image', () => {
     expect(() => evaluateCoco([], [[{ box: GT, classId: 0 }]])).toThrow(EffnetModelError);
+  });
+});
+
+interface CocoFixtureSet {
+  name: string;
+  seed: number;
+  groundTruth: {
+    images: { id: number }[];
+    categories: { id: number }[];
+    annotations: { image_id: number; category_id: number; bbox: [number, number, number, number]; area: number; iscrowd: number }[];
+  };
+  detections: { image_id: number; category_id: number; bbox: [number, number, number, number]; score: number }[];
+  stats: number[];
+}
+
+describe('evaluateCocoDetections against pycocotools', () => {
+  // tools/fixtures/coco_eval_reference.py: 24 seeded sets and COCOeval(...).stats of each.
+  const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'coco-eval.json'), 'utf8')) as { sets: CocoFixtureSet[] };
+  const input = (set: CocoFixtureSet): CocoEvalInput => ({
+    imageIds: set.groundTruth.images.map((i) => i.id),
+    categoryIds: set.groundTruth.categories.map((c) => c.id),
+    groundTruth: set.groundTruth.annotations.map((a) => ({ imageId: a.image_id, categoryId: a.category_id, bbox: a.bbox, area: a.area, iscrowd: a.iscrowd === 1 })),
+    detections: set.detections.map((d) => ({ imageId: d.image_id, categoryId: d.category_id, bbox: d.bbox, score: d.score })),
+  });
+
+  it('covers crowd regions, empty images, score ties, many categories and more than 100 detections per image', () => {
+    const sets = fixture.sets;
+    expect(sets.length).toBeGreaterThanOrEqual(20);
+    expect(sets.some((s) => s.groundTruth.annotations.some((a) => a.iscrowd === 1))).toBe(true);
+    expect(sets.some((s) => s.groundTruth.images.some((i) => !s.groundTruth.annotations.some((a) => a.image_id === i.id)))).toBe(true);
+    expect(sets.some((s) => new Set(s.detections.map((d) => d.score)).size < s.detections.length / 2)).toBe(true);
+    expect(Math.max(...sets.map((s) => s.groundTruth.categories.length))).toBeGreaterThanOrEqual(40);
+    const perImage = (s: CocoFixtureSet): number => Math.max(...s.groundTruth.images.map((i) => s.detections.filter((d) => d.image_id === i.id).length));
+    expect(Math.max(...sets.map(perImage))).toBeGreaterThan(100);
+  });
+
+  for (const set of fixture.sets) {
+    it(`${set.name} (seed ${set.seed}): all twelve numbers within 1e-4`, () => {
+      const { stats } = evaluateCocoDetections(input(set));
+      expect(stats).toHaveLength(12);
+      stats.forEach((value, i) => expect(Math.abs(value - set.stats[i]!)).toBeLessThan(1e-4));
+    });
+  }
+
+  it('names the first detection with an unknown image or category', () => {
+    const set = fixture.sets[0]!;
+    const bad = input(set);
+    expect(() => evaluateCocoDetections({ ...bad, detections: [...bad.detections, { imageId: -5, categoryId: bad.categoryIds[0]!, bbox: [0, 0, 1, 1], score: 0.5 }] })).toThrow(/detections\[\d+\]: image id -5/);
+    expect(() => evaluateCocoDetections({ ...bad, detections: [{ imageId: bad.imageIds[0]!, categoryId: 123456, bbox: [0, 0, 1, 1], score: 0.5 }] })).toThrow(/detections\[0\]: category id 123456/);
+    expect(() => evaluateCocoDetections({ ...bad, detections: [{ imageId: bad.imageIds[0]!, categoryId: bad.categoryIds[0]!, bbox: [0, 0, 1, 1], score: NaN }] })).toThrow(EffnetModelError);
+  });
+
+  it('the precision-recall curve at IoU 0.5 averages to AP50', () => {
+    const evaluation = evaluateCocoDetections(input(fixture.sets[0]!));
+    const curve = precisionRecallCurve(evaluation, 0.5);
+    expect(curve.recall).toHaveLength(101);
+    expect(curve.precision.reduce((s, v) => s + v, 0) / 101).toBeCloseTo(evaluation.summary.ap50, 12);
+    expect(() => precisionRecallCurve(evaluation, 0.52)).toThrow(EffnetModelError);
   });
 });

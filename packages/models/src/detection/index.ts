@@ -5,8 +5,12 @@ export { iou, iouAt, iouMatrix, boxArea, encodeBoxes, decodeBoxes, decodeBoxesTe
 export { matchAnchors, NEGATIVE, IGNORED, type MatchOptions, type AnchorTargets } from './anchor-matching.js';
 export { focalLoss, huberLoss, detectionLoss, type DetectionLossOptions, type DetectionLoss } from './losses.js';
 export { nonMaxSuppression, classWiseNms, type NmsOptions } from './nms.js';
+export { softNms, classWiseSoftNms, type SoftNmsOptions, type SoftNmsResult } from './soft-nms.js';
 export { postprocessDetections, type Detection, type PostprocessOptions } from './postprocess.js';
-export { evaluateCoco, COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS, type ScoredBox, type LabelledBox, type CocoMetrics } from './coco-eval.js';
+export {
+  evaluateCoco, evaluateCocoDetections, precisionRecallCurve, cocoIou, COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS, COCO_AREA_RANGES, COCO_SUMMARY_KEYS,
+  type ScoredBox, type LabelledBox, type CocoMetrics, type CocoEvalInput, type CocoEvaluation, type CocoSummary, type CocoTables, type CocoGroundTruthBox, type CocoDetectionBox,
+} from './coco-eval.js';
 export { HeadNet, type HeadNetOptions } from './head-net.js';
 export { EfficientDet, efficientdet, type EfficientDetOptions, type DetectorForwardOptions, type DetectorOutputs } from './efficientdet.js';
 export { customDetectorSpec, type CustomDetectorOptions } from './custom-detector.js';

@@ -1,5 +1,8 @@
-// NMS: hand cases, class-wise behaviour, and the same indices as tf.image.nonMaxSuppression on
-// random boxes at several thresholds on cpu and wasm.
+// NMS: hand cases, class-wise behaviour, the same indices as torchvision.ops.nms and batched_nms on
+// seeded boxes (tools/fixtures/nms_reference.py), and as tf.image.nonMaxSuppression on random boxes
+// at several thresholds on cpu and wasm.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EffnetModelError } from '../errors.js';
@@ -30,6 +33,18 @@ describe('nonMaxSuppression', () => {
     expect(classWiseNms(same, [0.8, 0.9, 0.7], [0, 1, 0])).toEqual([1, 0]);
     expect(classWiseNms(same, [0.8, 0.9, 0.7], [0, 1, 2])).toEqual([1, 0, 2]);
     expect(classWiseNms(same, [0.8, 0.9, 0.7], [0, 1, 2], { maxOutput: 2 })).toEqual([1, 0]);
+  });
+
+  describe('against torchvision.ops', () => {
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'nms.json'), 'utf8')) as {
+      cases: { seed: number; iouThreshold: number; boxes: number[]; scores: number[]; classes: number[]; nms: number[]; batchedNms: number[] }[];
+    };
+    it.each(fixture.cases.map((c) => [c.seed, c.scores.length, c.iouThreshold, c] as const))('seed %i, %i boxes, IoU %f: nms and batched_nms keep the same indices in the same order', (_seed, _count, _threshold, c) => {
+      expect(c.nms.length).toBeGreaterThan(10);
+      expect(c.nms.length).toBeLessThan(c.scores.length);
+      expect(nonMaxSuppression(c.boxes, c.scores, { iouThreshold: c.iouThreshold })).toEqual(c.nms);
+      expect(classWiseNms(c.boxes, c.scores, c.classes, { iouThreshold: c.iouThreshold })).toEqual(c.batchedNms);
+    });
   });
 
   it('rejects mismatched lengths and thresholds outside [0, 1]', () => {

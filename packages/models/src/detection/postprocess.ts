@@ -1,12 +1,13 @@
-// EfficientDet inference post-processing (google/automl postprocess.py, with hard NMS): per image
-// and per pyramid level keep the top-k (anchor, class) scores, decode their boxes against the
-// anchors, run class-wise NMS (IoU 0.5) and keep at most 100 detections. Top-k runs as a tensor op;
+// EfficientDet inference post-processing (google/automl postprocess.py): per image and per pyramid
+// level keep the top-k (anchor, class) scores, decode their boxes against the anchors, run
+// class-wise hard NMS (IoU 0.5) or Gaussian soft-NMS, and keep at most 100 detections. Top-k runs as a tensor op;
 // the few thousand survivors are downloaded and finished in plain TypeScript.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetModelError } from '../errors.js';
 import type { Anchors } from './anchors.js';
 import { decodeBoxes, type Box } from './box-coding.js';
 import { classWiseNms } from './nms.js';
+import { classWiseSoftNms } from './soft-nms.js';
 
 /** One detected object. */
 export interface Detection {
@@ -24,8 +25,12 @@ export interface PostprocessOptions {
   topKPerLevel?: number;
   /** Candidates scoring at or below this are dropped (default 0.05). */
   scoreThreshold?: number;
-  /** NMS IoU threshold (default 0.5). */
+  /** `hard` NMS (default) or `gaussian` soft-NMS. */
+  nms?: 'hard' | 'gaussian';
+  /** Hard NMS: IoU above which a box is dropped (default 0.5). */
   iouThreshold?: number;
+  /** Soft-NMS: σ of the decay exp(−IoU²/σ) (default 0.5); boxes decayed below `scoreThreshold` leave. */
+  softNmsSigma?: number;
   /** Most detections per image (default 100). */
   maxDetections?: number;
 }
@@ -41,7 +46,7 @@ export interface PostprocessOptions {
  * @throws EffnetModelError when the shapes do not match the anchors or a setting is out of range.
  */
 export async function postprocessDetections(classLogits: tf.Tensor3D, boxDeltas: tf.Tensor3D, anchors: Anchors, options: PostprocessOptions = {}): Promise<Detection[][]> {
-  const { topKPerLevel = 1000, scoreThreshold = 0.05, iouThreshold = 0.5, maxDetections = 100 } = options;
+  const { topKPerLevel = 1000, scoreThreshold = 0.05, iouThreshold = 0.5, maxDetections = 100, nms = 'hard', softNmsSigma = 0.5 } = options;
   const [batch, count, numClasses] = classLogits.shape;
   if (count !== anchors.count || boxDeltas.shape[0] !== batch || boxDeltas.shape[1] !== count || boxDeltas.shape[2] !== 4) {
     throw new EffnetModelError(
@@ -49,6 +54,7 @@ export async function postprocessDetections(classLogits: tf.Tensor3D, boxDeltas:
       `outputs [${classLogits.shape.join(', ')}] and [${boxDeltas.shape.join(', ')}] do not fit ${anchors.count} anchors; expected [B, ${anchors.count}, C] and [B, ${anchors.count}, 4]`,
     );
   }
+  if (nms !== 'hard' && nms !== 'gaussian') throw new EffnetModelError('nms', `must be 'hard' or 'gaussian', got '${String(nms)}'`);
   if (!(Number.isInteger(topKPerLevel) && topKPerLevel > 0 && Number.isInteger(maxDetections) && maxDetections > 0)) {
     throw new EffnetModelError('options', `topKPerLevel and maxDetections must be positive integers, got ${topKPerLevel} and ${maxDetections}`);
   }
@@ -96,8 +102,11 @@ export async function postprocessDetections(classLogits: tf.Tensor3D, boxDeltas:
         boxes[4 * i + 2] = clip(boxes[4 * i + 2]!, anchors.height);
         boxes[4 * i + 3] = clip(boxes[4 * i + 3]!, anchors.width);
       }
-      const kept = classWiseNms(boxes, scores, classes, { iouThreshold, maxOutput: maxDetections });
-      results.push(kept.map((i) => ({ box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!], score: scores[i]!, classId: classes[i]! })));
+      const kept =
+        nms === 'hard'
+          ? { indices: classWiseNms(boxes, scores, classes, { iouThreshold, maxOutput: maxDetections }), scores: undefined }
+          : classWiseSoftNms(boxes, scores, classes, { sigma: softNmsSigma, scoreThreshold: Math.max(scoreThreshold, Number.MIN_VALUE), maxOutput: maxDetections });
+      results.push(kept.indices.map((i, j) => ({ box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!], score: kept.scores?.[j] ?? scores[i]!, classId: classes[i]! })));
     }
   } finally {
     for (const { values, indices } of picked) tf.dispose([values, indices]);
