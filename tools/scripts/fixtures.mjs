@@ -30,7 +30,7 @@ for (const [python, script, ...args] of GENERATORS) {
     process.exit(1);
   }
   console.log(`fixtures: ${python} ${script} ${args.join(' ')}`);
-  const env = { ...process.env, PYTHONUNBUFFERED: '1', KERAS_BACKEND: 'jax' };
+  const env = { ...process.env, PYTHONUNBUFFERED: '1' };
   const result = spawnSync(interpreter, [script, ...args], { cwd: ROOT, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`fixtures: ${script} failed with exit code ${result.status}`);

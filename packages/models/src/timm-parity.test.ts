@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cost, preset, type PresetOverrides } from '@effnet/scaling';
+import { cost, preset, type ModelSpec, type PresetOverrides } from '@effnet/scaling';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
 import { convertedShape, importWeights } from './import-weights.js';
@@ -71,7 +71,7 @@ describe.skipIf(!present)('counts against timm, tensor by tensor', () => {
 
   it.each(TIMM_PRESETS)('%s: every tensor has timm’s shape under timm’s name, and the parameter count is timm’s', (name) => {
     const theirs = models[name]!;
-    const spec = preset(name, {});
+    const spec = preset(name, {}) as ModelSpec;
     const model = new EfficientNet(spec, { shapeOnly: true });
     const ours = Object.fromEntries(model.store.list().map((entry) => [entry.name, entry.shape]));
     const problems: string[] = [];
@@ -95,7 +95,7 @@ describe.skipIf(!present)('real timm checkpoints', () => {
     const bytes = new Uint8Array(readFileSync(join(CHECKPOINTS, `${file}.safetensors`)));
     const tensors = readSafetensors(bytes);
     const size = tensors.get('input')!.shape[2]!;
-    const model = new EfficientNet(preset(name, { ...overrides, resolution: size }));
+    const model = new EfficientNet(preset(name, { ...overrides, resolution: size }) as ModelSpec);
     const x = fixtureInput(tensors);
     try {
       expect(importWeights(model, bytes, { from: 'timm', ignore: referenceKeys(tensors) })).toBe('timm');
