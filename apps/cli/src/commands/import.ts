@@ -9,13 +9,15 @@ import { IMAGENET_CLASSES, efficientnet, importKeras, importWeights, kerasOverri
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { EffnetDataError } from '@effnet/train';
 import type { Io } from '../io.js';
-import { positiveInteger } from '../options.js';
+import { positiveInteger, rgbTriple } from '../options.js';
 import { printJson } from '../output.js';
 import { saveModel } from '../run/model-folder.js';
 import '../register-backends.js';
 
+const describe = (format: string) => (format === 'keras' ? 'Keras weights' : `${format} names`);
+
 /** Imports `file` as `presetName` into `out`; returns what was written. */
-export async function importCheckpoint(file: string, presetName: string, out: string, options: { numClasses?: number; resolution?: number; from?: CheckpointFormat | 'keras' | 'auto'; tfPort?: boolean; ignore?: string[] } = {}) {
+export async function importCheckpoint(file: string, presetName: string, out: string, options: { numClasses?: number; resolution?: number; from?: CheckpointFormat | 'keras' | 'auto'; tfPort?: boolean; mean?: [number, number, number]; std?: [number, number, number]; ignore?: string[] } = {}) {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -28,12 +30,13 @@ export async function importCheckpoint(file: string, presetName: string, out: st
   const spec = preset(presetName, { ...(options.numClasses ? { numClasses: options.numClasses } : {}), ...tfSettings, ...(options.resolution ? { resolution: options.resolution } : {}) }) as ModelSpec;
   const model = efficientnet(spec);
   try {
-    let format: CheckpointFormat | 'keras' = 'keras';
-    let { mean, std } = spec.preprocessing;
-    if (keras) ({ mean, std } = (await importKeras(model, bytes)).preprocessing);
-    else format = importWeights(model, bytes, { from: options.from as CheckpointFormat | 'auto' | undefined ?? 'auto', ignore: options.ignore ?? [] });
+    const format: CheckpointFormat | 'keras' = keras ? 'keras' : importWeights(model, bytes, { from: (options.from as CheckpointFormat | 'auto' | undefined) ?? 'auto', ignore: options.ignore ?? [] });
+    let { mean, std } = keras ? (await importKeras(model, bytes)).preprocessing : spec.preprocessing;
+    mean = options.mean ?? mean;
+    std = options.std ?? std;
+    if (std.some((s) => s <= 0)) throw new EffnetDataError('--std', `must be three positive numbers, got ${std.join(',')}`);
     const classNames = spec.numClasses === IMAGENET_CLASSES.length ? [...IMAGENET_CLASSES] : Array.from({ length: spec.numClasses }, (_, i) => `class ${i}`);
-    const path = await saveModel(out, model, { spec, classNames, mean: [...mean], std: [...std], imageSize: spec.resolution.eval, source: `effnet import ${file} (${format === 'keras' ? 'Keras weights' : `${format} names`})` });
+    const path = await saveModel(out, model, { spec, classNames, mean: [...mean], std: [...std], imageSize: spec.resolution.eval, source: `effnet import ${file} (${describe(format)})` });
     return { out, model: path, format, preset: spec.name, params: model.countParams(), imageSize: spec.resolution.eval };
   } finally {
     model.dispose();
@@ -49,15 +52,17 @@ export function importCommand(io: Io): Command {
     .requiredOption('--out <folder>', 'folder to write the model to')
     .addOption(new Option('--from <names>', 'whose checkpoint it is (keras: a keras.applications .weights.h5)').choices(['auto', 'torchvision', 'timm', 'keras']).default('auto'))
     .option('--tf-port', 'the checkpoint is a TensorFlow port (timm tf_* models): \'same\' padding and BN eps 1e-3')
+    .option('--mean <r,g,b>', 'input mean on 0-1 pixels that predict and eval subtract (default: the preset’s, or the Keras file’s)', rgbTriple)
+    .option('--std <r,g,b>', 'input std on 0-1 pixels that predict and eval divide by (timm tf_efficientnetv2_s/m/l/xl: 0.5,0.5,0.5 with --mean 0.5,0.5,0.5)', rgbTriple)
     .option('--ignore <tensor...>', 'tensors of the file to leave out (e.g. reference outputs stored beside the weights)')
     .option('--num-classes <n>', 'classes of the checkpoint’s classifier (default: the preset’s, 1000 for ImageNet ones)', positiveInteger)
     .option('--resolution <pixels>', 'input size for eval and predict (default: the preset’s eval size)', positiveInteger)
     .option('--backend <name>', 'backend (see effnet backends), or auto', 'auto')
     .option('--json', 'print JSON instead of text')
-    .action(async (file: string, options: { preset: string; out: string; numClasses?: number; resolution?: number; from: CheckpointFormat | 'keras' | 'auto'; tfPort?: boolean; ignore?: string[]; backend: string; json?: boolean }) => {
+    .action(async (file: string, options: { preset: string; out: string; numClasses?: number; resolution?: number; from: CheckpointFormat | 'keras' | 'auto'; tfPort?: boolean; mean?: [number, number, number]; std?: [number, number, number]; ignore?: string[]; backend: string; json?: boolean }) => {
       await useBackend(options.backend);
       const result = await importCheckpoint(file, options.preset, options.out, options);
       if (options.json) return printJson(result, io.out);
-      io.out(`imported ${file} (${result.format === 'keras' ? 'Keras weights' : `${result.format} names`}) as ${result.preset} (${result.params.toLocaleString('en')} parameters, ${result.imageSize}px) into ${result.model}\n`);
+      io.out(`imported ${file} (${describe(result.format)}) as ${result.preset} (${result.params.toLocaleString('en')} parameters, ${result.imageSize}px) into ${result.model}\n`);
     });
 }
