@@ -15,7 +15,7 @@ import { EffnetWeightsError } from './errors.js';
 import { importKeras, kerasOverrides } from './import-keras.js';
 import { preprocess } from './preprocessing.js';
 import { readSafetensors } from './safetensors.js';
-import { maxAbsError } from './test-parity.js';
+import { maxAbsError } from '../test/parity.js';
 
 const KERAS = join(import.meta.dirname, '..', '..', '..', 'fixtures-full', 'keras');
 const present = existsSync(KERAS);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IMAGENET_CLASSES, readSafetensors } from '@effnet/models';
-import { main, type Io } from '../program.js';
+import type { Io } from '../io.js';
+import { main } from '../program.js';
 import { encodePng } from '../run/images.js';
 
 const KERAS = join(import.meta.dirname, '..', '..', '..', '..', 'fixtures-full', 'keras');
