@@ -15,6 +15,7 @@ const GENERATORS = [
   [SYSTEM, 'tools/fixtures/torchvision_reference.py', '--full', '--out', 'fixtures-full'],
   [TIMM, 'tools/fixtures/timm_shapes.py', '--out', 'fixtures-full/timm-shapes.json'],
   [TIMM, 'tools/fixtures/timm_reference.py', '--out', 'fixtures-full/timm'],
+  [KERAS, 'tools/fixtures/keras_shapes.py', '--out', 'fixtures-full/keras-shapes.json'],
   [KERAS, 'tools/fixtures/keras_reference.py', '--out', 'fixtures-full/keras'],
 ];
 

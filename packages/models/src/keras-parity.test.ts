@@ -1,5 +1,7 @@
 // Parity with Keras 3 (keras.applications, fixtures-full/keras written by `npm run fixtures` in the
-// venv of tools/fixtures/reference-env.sh): `.weights.h5` files saved from EfficientNetB0/B3 and
+// venv of tools/fixtures/reference-env.sh): every tensor path and shape of the .weights.h5 files of
+// EfficientNetB0-B7 and V2B0-B3/S/M/L (keras_shapes.py) has its effnet tensor through the Keras
+// name table; `.weights.h5` files saved from EfficientNetB0/B3 and
 // EfficientNetV2B0/S with seeded weights, imported with importKeras into the preset built with
 // kerasOverrides, give Keras' logits within 1e-4 for the same 0-255 pixels, Keras' built-in
 // Rescaling/Normalization included (as the returned preprocessing). Without the fixtures the tests
@@ -12,14 +14,15 @@ import { preset, type ModelSpec } from '@effnet/scaling';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
-import { importKeras, kerasOverrides } from './import-keras.js';
+import { importKeras, kerasNames, kerasOverrides } from './import-keras.js';
 import { preprocess } from './preprocessing.js';
 import { readSafetensors } from './safetensors.js';
 import { maxAbsError } from '../test/parity.js';
 
 const KERAS = join(import.meta.dirname, '..', '..', '..', 'fixtures-full', 'keras');
-const present = existsSync(KERAS);
-if (!present && !process.env['CI']) console.warn(`Keras parity skipped: ${KERAS} is missing; run tools/fixtures/reference-env.sh, then \`npm run fixtures\``);
+const SHAPES = join(KERAS, '..', 'keras-shapes.json');
+const present = existsSync(KERAS) && existsSync(SHAPES);
+if (!present && !process.env['CI']) console.warn(`Keras parity skipped: ${KERAS} or ${SHAPES} is missing; run tools/fixtures/reference-env.sh, then \`npm run fixtures\``);
 
 const MODELS = { EfficientNetB0: 'efficientnet-b0', EfficientNetB3: 'efficientnet-b3', EfficientNetV2B0: 'efficientnetv2-b0', EfficientNetV2S: 'efficientnetv2-s' } as const;
 
@@ -30,6 +33,32 @@ beforeAll(async () => {
 describe('Keras fixtures', () => {
   it.runIf(Boolean(process.env['CI']))('exist on CI', () => {
     expect(existsSync(KERAS), KERAS).toBe(true);
+    expect(existsSync(SHAPES), SHAPES).toBe(true);
+  });
+});
+
+/** Every keras.applications EfficientNet, as keras_shapes.py writes them. */
+const KERAS_PRESETS = [...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `efficientnet-b${i}`), ...[0, 1, 2, 3].map((i) => `efficientnetv2-b${i}`), 'efficientnetv2-s', 'efficientnetv2-m', 'efficientnetv2-l'];
+
+describe.skipIf(!present)('Keras weights files, tensor by tensor', () => {
+  const models = present ? (JSON.parse(readFileSync(SHAPES, 'utf8')) as { models: Record<string, { keras: string; tensors: Record<string, number[]> }> }).models : {};
+
+  it('cover EfficientNetB0-B7 and EfficientNetV2B0-B3/S/M/L', () => {
+    expect(Object.keys(models).sort()).toEqual([...KERAS_PRESETS].sort());
+  });
+
+  it.each(KERAS_PRESETS)('%s: every tensor of the Keras file has its effnet tensor, of the same shape', (name) => {
+    const { tensors } = models[name]!;
+    const model = new EfficientNet(preset(name, kerasOverrides(name)) as ModelSpec, { shapeOnly: true });
+    const ours = Object.fromEntries(model.store.list().map((entry) => [entry.name, entry.shape.join(',')]));
+    const problems: string[] = [];
+    const used = new Set(['layers/normalization/vars/0', 'layers/normalization/vars/1', 'layers/normalization/vars/2']);
+    for (const [mine, path] of kerasNames(model.spec)) {
+      used.add(path);
+      if (tensors[path]?.join(',') !== ours[mine]) problems.push(`${path} [${tensors[path]?.join(', ') ?? 'missing'}] vs ${mine} [${ours[mine]}]`);
+    }
+    for (const path of Object.keys(tensors)) if (!used.has(path)) problems.push(`${path} has no effnet tensor`);
+    expect(problems).toEqual([]);
   });
 });
 
