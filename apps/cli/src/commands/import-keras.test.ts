@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { IMAGENET_CLASSES, readSafetensors } from '@effnet/models';
 import type { Io } from '../io.js';
 import { main } from '../program.js';
-import { encodePng } from '../run/images.js';
+import { encodePng } from '@effnet/data';
 
 const KERAS = join(import.meta.dirname, '..', '..', '..', '..', 'fixtures-full', 'keras');
 const present = existsSync(KERAS);
