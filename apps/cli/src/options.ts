@@ -9,3 +9,13 @@ export function positiveInteger(value: string): number {
   }
   return n;
 }
+
+/** Parses three comma-separated finite numbers, e.g. `--mean 0.5,0.5,0.5`. */
+export function rgbTriple(value: string): [number, number, number] {
+  const parts = value.split(',').map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 3 || parts.some((part) => part === '') || numbers.some((n) => !Number.isFinite(n))) {
+    throw new InvalidArgumentError(`expected three comma-separated numbers (R,G,B), got '${value}'.`);
+  }
+  return numbers as [number, number, number];
+}

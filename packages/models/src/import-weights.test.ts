@@ -1,54 +1,24 @@
-// importWeights: timm names (a timm-named copy of the torchvision fixtures, written by
-// tools/fixtures/timm_names.py, which reads block kinds from tensor shapes, independently of the
-// TypeScript tables) give torchvision's logits; format detection; one error listing every missing,
-// unexpected and misshaped tensor; the safetensors dtypes decoded on hand-made values.
+// importWeights: the name tables cover every variable once; format detection; one error listing
+// every missing, unexpected and misshaped tensor; the safetensors dtypes decoded on hand-made
+// values. Real timm checkpoints are imported in timm-parity.test.ts.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { importWeights } from './import-weights.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
-import { FIXTURE_SPECS, FIXTURES, expectTorchvisionOutputs, referenceKeys } from '../test/parity.js';
+import { FIXTURE_SPECS, FIXTURES, referenceKeys } from '../test/parity.js';
 import { timmNames, torchvisionNames } from './weight-names.js';
-
-const PYTHON = '/usr/bin/python3';
-const RENAMER = join(import.meta.dirname, '..', '..', '..', 'tools', 'fixtures', 'timm_names.py');
-const havePython = existsSync(PYTHON);
-if (!havePython && !process.env['CI']) console.warn(`timm import parity skipped: ${PYTHON} is missing (it renames the fixtures to timm's names)`);
-const work = mkdtempSync(join(tmpdir(), 'effnet-timm-'));
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-});
-
-describe('timm checkpoints', () => {
-  it.skipIf(!havePython && !process.env['CI']).each(Object.keys(FIXTURE_SPECS))('%s under timm names gives torchvision’s logits and feature maps', async (name) => {
-    const out = join(work, `${name}.safetensors`);
-    const run = spawnSync(PYTHON, [RENAMER, join(FIXTURES, `${name}.safetensors`), out], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const bytes = new Uint8Array(readFileSync(out));
-    const tensors = readSafetensors(bytes);
-    expect(tensors.has('conv_stem.weight')).toBe(true);
-    const model = new EfficientNet(FIXTURE_SPECS[name as keyof typeof FIXTURE_SPECS]());
-    try {
-      expect(importWeights(model, bytes, { ignore: referenceKeys(tensors) })).toBe('timm');
-      expect(await expectTorchvisionOutputs(model, tensors, `${name} (timm names)`)).toBeGreaterThan(0);
-    } finally {
-      model.dispose();
-    }
-  });
-
-  it('name tables cover every variable of the model exactly once', () => {
+describe('name tables', () => {
+  it('cover every variable of the model exactly once', () => {
     const model = new EfficientNet(FIXTURE_SPECS['b0-narrow'](), { shapeOnly: true });
     const ours = model.store.list().filter((e) => e.name !== 'dropout').map((e) => e.name).sort();
     for (const names of [torchvisionNames(model.spec), timmNames(model.spec)]) {

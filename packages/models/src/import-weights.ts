@@ -18,7 +18,8 @@ export interface ImportOptions {
   ignore?: readonly string[];
 }
 
-function convertedShape(shape: readonly number[], layout: TorchLayout): number[] | null {
+/** The shape a PyTorch tensor has in effnet's layout (null when its rank does not fit the layout). */
+export function convertedShape(shape: readonly number[], layout: TorchLayout): number[] | null {
   switch (layout) {
     case 'conv':
       return shape.length === 4 ? [shape[2]!, shape[3]!, shape[1]!, shape[0]!] : null;

@@ -2,6 +2,9 @@
 export { EfficientNet, efficientnet, type EfficientNetOptions, type EfficientNetBuildOptions, type ForwardOptions, type FeatureOptions, type FeatureInfo } from './efficientnet.js';
 export { preprocess } from './preprocessing.js';
 export { importWeights, importTorchvision, type ImportOptions } from './import-weights.js';
+export { importKeras, kerasNames, kerasOverrides, type KerasNameTable } from './import-keras.js';
+export { IMAGENET_CLASSES } from './imagenet-classes.js';
+export { decodePredictions, type ClassPrediction } from './decode-predictions.js';
 export { torchvisionNames, timmNames, detectFormat, type TorchLayout, type CheckpointFormat, type NameTable } from './weight-names.js';
 export { readSafetensors, writeSafetensors, MAX_SAFETENSORS_HEADER, type SafeTensor, type SafetensorsDtype } from './safetensors.js';
 export { EffnetModelError, EffnetWeightsError } from './errors.js';

@@ -3,7 +3,7 @@
 import { requireKnownKeys } from './config-checks.js';
 import type { BatchNormSpec, ModelSpec, PaddingConvention, PreprocessingSpec } from './model-spec.js';
 import { BATCH_NORMS, STAGE_TABLES, type ClassifierPresetRow, type PreprocessingName } from './preset-table.js';
-import { CENTERED_PREPROCESSING, IMAGENET_PREPROCESSING } from './preprocessing.js';
+import { CENTERED_PREPROCESSING, HALF_PREPROCESSING, IMAGENET_PREPROCESSING } from './preprocessing.js';
 import type { ResolutionInput } from './spec-options.js';
 import { modelSpecFromStages } from './stage-table.js';
 
@@ -27,7 +27,7 @@ export interface PresetOverrides {
 
 /** The keys {@link PresetOverrides} allows. */
 export const OVERRIDE_KEYS = ['numClasses', 'inChannels', 'padding', 'dropout', 'dropPath', 'resolution', 'batchNorm'];
-const PREPROCESSING: Record<PreprocessingName, PreprocessingSpec> = { imagenet: IMAGENET_PREPROCESSING, centered: CENTERED_PREPROCESSING };
+const PREPROCESSING: Record<PreprocessingName, PreprocessingSpec> = { imagenet: IMAGENET_PREPROCESSING, centered: CENTERED_PREPROCESSING, half: HALF_PREPROCESSING };
 
 /** Resolves a classification row; the detector resolver uses it for backbones. */
 export function classifierFromRow(row: ClassifierPresetRow, overrides: PresetOverrides = {}): ModelSpec {
@@ -45,6 +45,8 @@ export function classifierFromRow(row: ClassifierPresetRow, overrides: PresetOve
     batchNorm: BATCH_NORMS[row.batchNorm],
     resolution: { train: row.train, eval: row.eval },
     preprocessing: PREPROCESSING[row.preprocessing],
+    activation: row.activation ?? 'silu',
+    fixFirstLast: row.fixFirstLast ?? false,
     ...Object.fromEntries(given),
   });
 }

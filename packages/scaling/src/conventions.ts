@@ -1,7 +1,8 @@
 // The rounding rules of the two reference implementations, as policy objects passed to the one
 // generic resolver (policies are functions, not branches). torchvision 0.14's
 // efficientnet.py (`_make_divisible`, `adjust_channels`) and google/automl's efficientnet /
-// efficientnetv2 builders (`round_filters`, `input_filters * expand_ratio`).
+// efficientnetv2 builders (`round_filters`, `input_filters * expand_ratio`; V2's round_filters has no
+// "not below 90 %" rule).
 import { roundFilters } from './rounding.js';
 import type { ScalingConvention } from './model-spec.js';
 
@@ -35,6 +36,12 @@ export const CONVENTIONS: Readonly<Record<ScalingConvention, ConventionRules>> =
   },
   automl: {
     stageChannels: (channels, width) => roundFilters(channels, width),
+    expandedChannels: (inChannels, expand) => Math.max(1, Math.round(inChannels * expand)),
+    seChannels: seFromInput,
+    dropPath: linearDropPath,
+  },
+  'automl-v2': {
+    stageChannels: (channels, width) => roundFilters(channels, width, 8, 0),
     expandedChannels: (inChannels, expand) => Math.max(1, Math.round(inChannels * expand)),
     seChannels: seFromInput,
     dropPath: linearDropPath,

@@ -11,7 +11,7 @@ export { STAGE_TABLES } from './preset-table.js';
 export type { PresetOverrides } from './classifier-from-row.js';
 export { backboneLevelIndices } from './detector-from-row.js';
 export { preset, presetNames, detectorPreset, type PresetName, type ClassifierPresetName, type DetectorPresetName } from './presets.js';
-export { IMAGENET_PREPROCESSING, CENTERED_PREPROCESSING } from './preprocessing.js';
+export { IMAGENET_PREPROCESSING, CENTERED_PREPROCESSING, HALF_PREPROCESSING } from './preprocessing.js';
 export { scale, type PhiScaling, type MultiplierScaling, type ScaleOptions } from './scale.js';
 export { customSpec, type CustomSpecOptions } from './custom-spec.js';
 export { cost, type CostOptions, type CostPart, type BlockCost, type CostReport } from './cost.js';

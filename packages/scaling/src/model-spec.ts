@@ -102,9 +102,12 @@ export interface StageSpec {
  * - `torchvision`: `_make_divisible` for stage widths and for the expanded width `in · e`.
  * - `automl`: google/automl's `round_filters` for stage widths; the expanded width is `in · e`
  *   rounded to an integer.
- * Both use SE channels `max(1, floor(in · seRatio))` and drop-path rate `rate · i / N`.
+ * - `automl-v2`: as `automl`, but stage widths may round down by more than 10 % (google/automl's
+ *   EfficientNetV2 `round_filters`, timm's `round_limit=0.`, Keras' EfficientNetV2): V2-B3's
+ *   first stage has 16 channels, not 24.
+ * All use SE channels `max(1, floor(in · seRatio))` and drop-path rate `rate · i / N`.
  */
-export type ScalingConvention = 'torchvision' | 'automl';
+export type ScalingConvention = 'torchvision' | 'automl' | 'automl-v2';
 
 /**
  * How the head width follows from the network: a width (scaled by the width multiplier with the
@@ -121,6 +124,10 @@ export interface ScalingRecipe {
   stemChannels: number;
   /** How the head width is derived. */
   head: HeadRule;
+  /** The stem keeps `stemChannels` at every width (timm's `fix_stem`; EfficientNet-Lite). Absent means false. */
+  fixStem?: boolean;
+  /** The first and last stages keep their repeats at every depth (timm's `fix_first_last`; EfficientNet-Lite). Absent means false. */
+  fixFirstLast?: boolean;
 }
 
 /** The stem: one strided convolution + BN + activation in front of the blocks. */

@@ -15,3 +15,10 @@ export const CENTERED_PREPROCESSING: Readonly<PreprocessingSpec> = Object.freeze
   mean: [128 / 255, 128 / 255, 128 / 255],
   std: [128 / 255, 128 / 255, 128 / 255],
 });
+
+/** TensorFlow's EfficientNet-Lite (and timm's tf_efficientnet_lite*): `(x − 127.5) / 127.5` on 0-255 pixels, i.e. mean = std = 0.5 on 0-1 pixels. */
+export const HALF_PREPROCESSING: Readonly<PreprocessingSpec> = Object.freeze<PreprocessingSpec>({
+  kind: 'imagenet',
+  mean: [0.5, 0.5, 0.5],
+  std: [0.5, 0.5, 0.5],
+});

@@ -2,7 +2,7 @@
 // generic resolver in presets.ts. Figures: EfficientNet 2019 (Table 1 and the released
 // width/depth/resolution/dropout), EfficientNetV2 2021 / google/automl effnetv2_configs,
 // EfficientDet 2020 / google/automl hparams_config; torchvision 0.14 for its BN settings and head.
-import type { BatchNormSpec, FusionMode, HeadRule, ScalingConvention } from './model-spec.js';
+import type { Activation, BatchNormSpec, FusionMode, HeadRule, ScalingConvention } from './model-spec.js';
 
 /** Unscaled stage tables in google/automl's block-string form. */
 export const STAGE_TABLES = {
@@ -24,6 +24,19 @@ export const STAGE_TABLES = {
     'r3_k3_s2_e4_i48_o96_se0.25',
     'r5_k3_s1_e6_i96_o112_se0.25',
     'r8_k3_s2_e6_i112_o192_se0.25',
+  ],
+  /**
+   * EfficientNet-Lite (TensorFlow's efficientnet/lite, timm's tf_efficientnet_lite*): B0's table
+   * without squeeze-excite; the first stage takes the stem's fixed 32 channels.
+   */
+  lite: [
+    'r1_k3_s1_e1_o16',
+    'r2_k3_s2_e6_i16_o24',
+    'r2_k5_s2_e6_i24_o40',
+    'r3_k3_s2_e6_i40_o80',
+    'r3_k5_s1_e6_i80_o112',
+    'r4_k5_s2_e6_i112_o192',
+    'r1_k3_s1_e6_i192_o320',
   ],
   /** EfficientNetV2-S. */
   'v2-s': [
@@ -89,7 +102,7 @@ export const BATCH_NORMS = {
 } as const satisfies Record<string, BatchNormSpec>;
 
 /** How a preset normalises its input (see preprocessing.ts). */
-export type PreprocessingName = 'imagenet' | 'centered';
+export type PreprocessingName = 'imagenet' | 'centered' | 'half';
 
 /** One classification preset. */
 export interface ClassifierPresetRow {
@@ -117,14 +130,21 @@ export interface ClassifierPresetRow {
   batchNorm: keyof typeof BATCH_NORMS;
   /** Input normalisation. */
   preprocessing: PreprocessingName;
-  /** Stem channels and stride, where they differ from the first stage's input and 2. */
-  stem?: { channels: number; stride: number };
+  /**
+   * Stem channels and stride, where they differ from the first stage's input and 2;
+   * `scaleWithWidth: false` keeps the channels at every width (EfficientNet-Lite).
+   */
+  stem?: { channels: number; stride?: number; scaleWithWidth?: boolean };
   /** Stochastic-depth rate, where it differs from the default 0.2. */
   dropPath?: number;
   /** Default number of classes, where it is not ImageNet's 1000. */
   numClasses?: number;
   /** Default input channels, where they are not 3. */
   inChannels?: number;
+  /** Activation (absent: SiLU). */
+  activation?: Activation;
+  /** First and last stage repeats kept at every depth (EfficientNet-Lite; absent: false). */
+  fixFirstLast?: boolean;
 }
 
 const TV_V1_HEAD: HeadRule = { multipleOfLastStage: 4 };
@@ -143,14 +163,28 @@ const CLASSIFIER_COLUMNS = [
   ['efficientnet-b7', 'efficientnet', 'v1', 2.0, 3.1, 600, 600, 0.5, 'torchvision', TV_V1_HEAD, 'tf099', 'imagenet'],
   ['efficientnet-b8', 'efficientnet', 'v1', 2.2, 3.6, 672, 672, 0.5, 'automl', SCALED_1280, 'tf099', 'imagenet'],
   ['efficientnet-l2', 'efficientnet', 'v1', 4.3, 5.3, 800, 800, 0.5, 'automl', SCALED_1280, 'tf099', 'imagenet'],
-  ['efficientnetv2-b0', 'efficientnetv2', 'v2-base', 1.0, 1.0, 192, 224, 0.2, 'automl', SCALED_1280, 'tf09', 'imagenet'],
-  ['efficientnetv2-b1', 'efficientnetv2', 'v2-base', 1.0, 1.1, 192, 240, 0.2, 'automl', SCALED_1280, 'tf09', 'imagenet'],
-  ['efficientnetv2-b2', 'efficientnetv2', 'v2-base', 1.1, 1.2, 208, 260, 0.3, 'automl', SCALED_1280, 'tf09', 'imagenet'],
-  ['efficientnetv2-b3', 'efficientnetv2', 'v2-base', 1.2, 1.4, 240, 300, 0.3, 'automl', SCALED_1280, 'tf09', 'imagenet'],
+  ['efficientnetv2-b0', 'efficientnetv2', 'v2-base', 1.0, 1.0, 192, 224, 0.2, 'automl-v2', SCALED_1280, 'tf09', 'imagenet'],
+  ['efficientnetv2-b1', 'efficientnetv2', 'v2-base', 1.0, 1.1, 192, 240, 0.2, 'automl-v2', SCALED_1280, 'tf09', 'imagenet'],
+  ['efficientnetv2-b2', 'efficientnetv2', 'v2-base', 1.1, 1.2, 208, 260, 0.3, 'automl-v2', SCALED_1280, 'tf09', 'imagenet'],
+  ['efficientnetv2-b3', 'efficientnetv2', 'v2-base', 1.2, 1.4, 240, 300, 0.3, 'automl-v2', SCALED_1280, 'tf09', 'imagenet'],
   ['efficientnetv2-s', 'efficientnetv2', 'v2-s', 1.0, 1.0, 300, 384, 0.2, 'torchvision', FIXED_1280, 'tf09', 'imagenet'],
   ['efficientnetv2-m', 'efficientnetv2', 'v2-m', 1.0, 1.0, 384, 480, 0.3, 'torchvision', FIXED_1280, 'tf09', 'imagenet'],
   ['efficientnetv2-l', 'efficientnetv2', 'v2-l', 1.0, 1.0, 384, 480, 0.4, 'torchvision', FIXED_1280, 'tf09', 'imagenet'],
-  ['efficientnetv2-xl', 'efficientnetv2', 'v2-xl', 1.0, 1.0, 384, 512, 0.4, 'automl', SCALED_1280, 'tf09', 'centered'],
+  ['efficientnetv2-xl', 'efficientnetv2', 'v2-xl', 1.0, 1.0, 384, 512, 0.4, 'automl-v2', SCALED_1280, 'tf09', 'centered'],
+] as const;
+
+/**
+ * EfficientNet-Lite0-4 (TensorFlow's efficientnet/lite, as MediaPipe and TFLite ship it; timm's
+ * tf_efficientnet_lite*): ReLU6, no squeeze-excite, stem (32) and head (1280) fixed, first and
+ * last stage repeats fixed, TF's BN eps and 'same' padding, inputs normalised with mean = std = 0.5.
+ * Columns: name, width, depth, image size, dropout.
+ */
+const LITE_COLUMNS = [
+  ['efficientnet-lite0', 1.0, 1.0, 224, 0.2],
+  ['efficientnet-lite1', 1.0, 1.1, 240, 0.2],
+  ['efficientnet-lite2', 1.1, 1.2, 260, 0.3],
+  ['efficientnet-lite3', 1.2, 1.4, 280, 0.3],
+  ['efficientnet-lite4', 1.4, 1.8, 300, 0.3],
 ] as const;
 
 /**
@@ -169,10 +203,14 @@ const SMALL_PRESETS: readonly ClassifierPresetRow[] = [
   preprocessing: 'imagenet', stem: { channels: 16, stride: 1 }, dropPath: 0, numClasses: 10, inChannels: 1,
 }));
 
-/** Every classification preset, one row each: the papers' (torchvision's where it has them), then the small ones. */
+/** Every classification preset, one row each: the papers' (torchvision's where it has them), Lite, then the small ones. */
 export const CLASSIFIER_PRESETS: readonly ClassifierPresetRow[] = [
   ...CLASSIFIER_COLUMNS.map(([name, family, stages, width, depth, train, evalSize, dropout, convention, head, batchNorm, preprocessing]) => ({
     name, family, stages, width, depth, train, eval: evalSize, dropout, convention, head, batchNorm, preprocessing,
+  })),
+  ...LITE_COLUMNS.map(([name, width, depth, size, dropout]): ClassifierPresetRow => ({
+    name, family: 'efficientnet', stages: 'lite', width, depth, train: size, eval: size, dropout, convention: 'automl',
+    head: FIXED_1280, batchNorm: 'tf099', preprocessing: 'half', activation: 'relu6', stem: { channels: 32, scaleWithWidth: false }, fixFirstLast: true,
   })),
   ...SMALL_PRESETS,
 ];

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cost,
+  scale,
   detectorPreset,
   EffnetConfigError,
   IMAGENET_PREPROCESSING,
@@ -32,6 +33,7 @@ describe('presetNames', () => {
       'efficientnetv2-m',
       'efficientnetv2-l',
       'efficientnetv2-xl',
+      ...[0, 1, 2, 3, 4].map((i) => `efficientnet-lite${i}`),
       'efficientnetv2-28',
       'efficientnetv2-28-lite',
       ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `efficientdet-d${i}`),
@@ -126,6 +128,25 @@ describe('the other presets', () => {
     expect(xl.blocks).toHaveLength(100);
     expect(xl.preprocessing.mean).toEqual([128 / 255, 128 / 255, 128 / 255]);
     expect(preset('efficientnetv2-b0').preprocessing).toEqual(IMAGENET_PREPROCESSING);
+  });
+
+  it('resolve V2-B3’s first stage to 16 channels: V2’s round_filters may round down by more than 10 %', () => {
+    const b3 = preset('efficientnetv2-b3');
+    expect(b3.blocks[0]).toMatchObject({ inChannels: 40, outChannels: 16 });
+    expect(cost(b3).params).toBe(14_358_406);
+  });
+
+  it('resolve EfficientNet-Lite as TensorFlow’s lite models: ReLU6, no SE, stem 32 and head 1280 at every width, first and last stage repeats fixed', () => {
+    const lite4 = preset('efficientnet-lite4');
+    expect(lite4).toMatchObject({ activation: 'relu6', stem: { outChannels: 32 }, head: { outChannels: 1280 }, padding: 'same', batchNorm: { eps: 1e-3 } });
+    expect(lite4.blocks.every((block) => block.seChannels === 0)).toBe(true);
+    expect(lite4.stages!.map((stage) => stage.repeats)).toEqual([1, 4, 4, 6, 6, 8, 1]);
+    expect(lite4.preprocessing.mean).toEqual([0.5, 0.5, 0.5]);
+    // Scaling a Lite spec keeps its fixed stem and end stages.
+    const wider = scale(lite4, { width: 1.5, depth: 2 });
+    expect(wider.stem.outChannels).toBe(32);
+    expect([wider.stages![0]!.repeats, wider.stages![6]!.repeats]).toEqual([1, 1]);
+    expect([0, 1, 2, 3, 4].map((i) => cost(preset(`efficientnet-lite${i}`)).params)).toEqual([4_652_008, 5_416_680, 6_092_072, 8_197_096, 13_006_568]);
   });
 
   it('return a fresh object each call', () => {

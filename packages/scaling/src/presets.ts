@@ -10,6 +10,7 @@ import { CLASSIFIER_PRESETS, DETECTOR_PRESETS } from './preset-table.js';
 export type ClassifierPresetName =
   | `efficientnet-b${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}`
   | 'efficientnet-l2'
+  | `efficientnet-lite${0 | 1 | 2 | 3 | 4}`
   | `efficientnetv2-b${0 | 1 | 2 | 3}`
   | `efficientnetv2-${'s' | 'm' | 'l' | 'xl'}`
   | 'efficientnetv2-28'
@@ -23,8 +24,9 @@ export type PresetName = ClassifierPresetName | DetectorPresetName;
 
 /**
  * Every preset name: `efficientnet-b0…b8`, `efficientnet-l2`, `efficientnetv2-b0…b3`,
- * `efficientnetv2-s/m/l/xl`, the small `efficientnetv2-28` and `efficientnetv2-28-lite` (28×28 grey
- * images, 10 classes by default), `efficientdet-d0…d7`, `efficientdet-d7x`.
+ * `efficientnetv2-s/m/l/xl`, `efficientnet-lite0…lite4`, the small `efficientnetv2-28` and
+ * `efficientnetv2-28-lite` (28×28 grey images, 10 classes by default), `efficientdet-d0…d7`,
+ * `efficientdet-d7x`.
  */
 export function presetNames(): PresetName[] {
   return [...CLASSIFIER_PRESETS, ...DETECTOR_PRESETS].map((row) => row.name as PresetName);

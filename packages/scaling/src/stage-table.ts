@@ -45,8 +45,13 @@ export interface StageTableOptions {
   depth?: number;
   /** Rounding rules (default `torchvision`). */
   convention?: ScalingConvention;
-  /** Stem: `channels` before width scaling (default the first stage's `i`), kernel 3, stride 2. */
-  stem?: { channels?: number; kernel?: number; stride?: number };
+  /**
+   * Stem: `channels` before width scaling (default the first stage's `i`), kernel 3, stride 2;
+   * `scaleWithWidth: false` keeps `channels` at every width (default true).
+   */
+  stem?: { channels?: number; kernel?: number; stride?: number; scaleWithWidth?: boolean };
+  /** Keep the first and last stages' repeats at every depth (timm's `fix_first_last`, EfficientNet-Lite; default false). */
+  fixFirstLast?: boolean;
   /** Head width rule (default 1280 scaled with width, as google/automl). */
   head?: HeadRule;
   /** Classes (default 1000; 0 = no classifier). */
@@ -72,11 +77,12 @@ export interface StageTableOptions {
 const DEFAULT_BATCH_NORM: Record<ScalingConvention, BatchNormSpec> = {
   torchvision: { eps: 1e-5, momentum: 0.1 },
   automl: { eps: 1e-3, momentum: 0.01 },
+  'automl-v2': { eps: 1e-3, momentum: 0.1 },
 };
-const DEFAULT_PADDING: Record<ScalingConvention, PaddingConvention> = { torchvision: 'symmetric', automl: 'same' };
+const DEFAULT_PADDING: Record<ScalingConvention, PaddingConvention> = { torchvision: 'symmetric', automl: 'same', 'automl-v2': 'same' };
 const OPTION_KEYS = [
   'name', 'family', 'width', 'depth', 'convention', 'stem', 'head', 'numClasses', 'inChannels', 'dropout',
-  'dropPath', 'activation', 'batchNorm', 'padding', 'resolution', 'preprocessing',
+  'dropPath', 'activation', 'batchNorm', 'padding', 'resolution', 'preprocessing', 'fixFirstLast',
 ];
 
 function checkHead(head: HeadRule): HeadRule {
@@ -87,6 +93,11 @@ function checkHead(head: HeadRule): HeadRule {
     throw new EffnetConfigError('head', `head must be {channels, scaleWithWidth} or {multipleOfLastStage}, got ${JSON.stringify(head)}`);
   }
   return { channels: requireInteger('head.channels', head.channels), scaleWithWidth: head.scaleWithWidth };
+}
+
+function requireFlag(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new EffnetConfigError(field, `${field} must be true or false, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function toArgs(stage: string | BlockArgs, index: number): BlockArgs {
@@ -121,19 +132,23 @@ export function modelSpecFromStages(stages: readonly (string | BlockArgs)[], opt
   }
   const width = requirePositive('width', options.width ?? 1);
   const depth = requirePositive('depth', options.depth ?? 1);
-  const convention = requireOneOf('convention', options.convention ?? 'torchvision', ['torchvision', 'automl']);
+  const convention = requireOneOf('convention', options.convention ?? 'torchvision', ['torchvision', 'automl', 'automl-v2']);
   const rules = CONVENTIONS[convention];
   const args = stages.map(toArgs);
   const stemChannels = requireInteger('stem.channels', options.stem?.channels ?? args[0].inChannels ?? Number.NaN);
+  const fixStem = requireFlag('stem.scaleWithWidth', options.stem?.scaleWithWidth ?? true) === false;
+  const fixFirstLast = requireFlag('fixFirstLast', options.fixFirstLast ?? false);
   const stem = {
-    outChannels: rules.stageChannels(stemChannels, width),
+    outChannels: fixStem ? stemChannels : rules.stageChannels(stemChannels, width),
     kernel: requireInteger('stem.kernel', options.stem?.kernel ?? 3),
     stride: requireInteger('stem.stride', options.stem?.stride ?? 2),
   };
   const head = checkHead(options.head ?? { channels: 1280, scaleWithWidth: true });
   const dropPath = checkRate(options.dropPath ?? 0.2, 'dropPath');
 
-  const total = args.reduce((sum, stage) => sum + roundRepeats(stage.repeats, depth), 0);
+  const repeatsOf = (stage: BlockArgs, index: number) =>
+    fixFirstLast && (index === 0 || index === args.length - 1) ? stage.repeats : roundRepeats(stage.repeats, depth);
+  const total = args.reduce((sum, stage, index) => sum + repeatsOf(stage, index), 0);
   const blocks: BlockSpec[] = [];
   const stageSpecs: StageSpec[] = [];
   let previous = stem.outChannels;
@@ -147,7 +162,7 @@ export function modelSpecFromStages(stages: readonly (string | BlockArgs)[], opt
       );
     }
     const outChannels = rules.stageChannels(stage.outChannels, width);
-    const repeats = roundRepeats(stage.repeats, depth);
+    const repeats = repeatsOf(stage, index);
     stageSpecs.push({ index, args: stage, blockString: encodeBlock(stage), firstBlock: blocks.length, repeats, inChannels, outChannels });
     for (let j = 0; j < repeats; j++) {
       const blockIn = j === 0 ? inChannels : outChannels;
@@ -195,6 +210,6 @@ export function modelSpecFromStages(stages: readonly (string | BlockArgs)[], opt
     resolution: checkResolution(options.resolution ?? 224),
     preprocessing: checkPreprocessing(options.preprocessing ?? IMAGENET_PREPROCESSING),
     stages: stageSpecs,
-    scaling: { convention, stemChannels, head },
+    scaling: { convention, stemChannels, head, ...(fixStem ? { fixStem } : {}), ...(fixFirstLast ? { fixFirstLast } : {}) },
   };
 }
