@@ -11,6 +11,7 @@ export const onnxAdapter: BackendAdapter = {
   platform: inNode() ? 'node' : 'browser',
   // Never chosen by useBackend('auto'): it cannot train, and it runs models through OnnxModel.
   priority: 0,
+  install: 'npm install @effnet/backend-onnx onnxruntime-node (Node) or onnxruntime-web (browsers)',
   capabilities: { inference: true, training: false, float16: true, multithreading: true },
   async isAvailable(): Promise<BackendAvailability> {
     try {

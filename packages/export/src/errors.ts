@@ -1,13 +1,11 @@
 // Typed errors of @effnet/export.
+import { EffnetError } from '@effnet/scaling';
 
 /** A model, option or destination cannot be exported as asked; the message says what to change. */
-export class EffnetExportError extends Error {
+export class EffnetExportError extends EffnetError {
   override name = 'EffnetExportError';
-  /** The argument concerned. */
-  readonly field: string;
 
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.field = field;
+    super(field, `${field}: ${message}`);
   }
 }

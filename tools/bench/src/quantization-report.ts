@@ -8,13 +8,12 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { toGraphModel, toOnnx } from '@effnet/export';
-import { EfficientNet, efficientnet, loadModel, saveWeights, type WeightQuantization } from '@effnet/models';
-import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from '@effnet/train';
+import { efficientnet, loadModel, saveWeights, type EfficientNet, type WeightQuantization } from '@effnet/models';
 
 const SETTINGS: [string, WeightQuantization | null][] = [
   ['float32', null],
@@ -24,7 +23,7 @@ const SETTINGS: [string, WeightQuantization | null][] = [
 ];
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const demo = process.argv[2];
-if (!demo) throw new Error('usage: quantization-report.ts <demo run folder> (from EFFNET_DEMO_OUT=… npm run demo)');
+if (!demo) throw new Error('usage: quantization-report.ts <demo run folder> (from EFFNET_DEMO_OUT=… npm run demo; it holds model/model.json)');
 await tf.setBackend('cpu');
 
 async function artifactsOf(model: EfficientNet, quantize: WeightQuantization | null): Promise<tf.io.ModelArtifacts> {
@@ -70,20 +69,19 @@ x.dispose();
 
 // The demo model: top-1 on the held-out set with quantised kernels.
 const work = mkdtempSync(join(tmpdir(), 'effnet-quant-'));
-const source = loadCheckpoint(latestCheckpoint(join(demo, 'model')) ?? latestCheckpoint(demo)!);
-const spec = (source.state as { spec: EfficientNet['spec'] }).spec;
-const demoModel = new EfficientNet(spec);
-tf.tidy(() => Object.entries(demoModel.namedVariables()).forEach(([name, v]) => v.assign(tf.tensor(source.tensors[name]!.values, source.tensors[name]!.shape))));
+const demoModel = await loadModel(`file://${join(demo, 'model')}`);
 const top1: string[] = [];
 for (const [label, quantize] of SETTINGS) {
   const roundTrip = await loadModel(tf.io.fromMemory(await artifactsOf(demoModel, quantize)));
-  const tensors = Object.fromEntries(Object.entries(roundTrip.namedVariables()).map(([name, v]) => [name, { shape: v.shape, dtype: 'float32' as const, values: v.dataSync() as Float32Array }]));
+  // A model folder of the CLI: the round-tripped weights (float32) and the demo's model-meta.json.
+  const folder = join(work, label.replace(/ /g, '-'), 'model');
+  mkdirSync(folder, { recursive: true });
+  await saveWeights(roundTrip, `file://${folder}`);
   roundTrip.dispose();
-  const folder = join(work, label.replace(/ /g, '-'));
-  saveCheckpoint(join(folder, 'model'), { ...source, tensors }, 1);
-  const run = spawnSync('npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'apps/cli/src/main.ts', 'eval', folder, '--json', '--backend', 'cpu'], { cwd: ROOT, encoding: 'utf8' });
+  copyFileSync(join(demo, 'model', 'model-meta.json'), join(folder, 'model-meta.json'));
+  const run = spawnSync('npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'apps/cli/src/main.ts', 'eval', dirname(folder), '--json', '--backend', 'cpu'], { cwd: ROOT, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`effnet eval failed: ${run.stderr}`);
-  const result = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { top1: number; images?: number; count?: number };
+  const result = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { top1: number };
   top1.push(`| ${label} | ${(100 * result.top1).toFixed(2)} % |`);
 }
 demoModel.dispose();

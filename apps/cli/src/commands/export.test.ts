@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { efficientnet, readSafetensors } from '@effnet/models';
-import { main, type Io } from '../program.js';
-import { encodePng } from '../run/images.js';
+import type { Io } from '../io.js';
+import { main } from '../program.js';
 import { saveModel } from '../run/model-folder.js';
-import { resolveSpec } from '../run/small-presets.js';
+import { encodePng } from '@effnet/data';
+import { preset, type ModelSpec } from '@effnet/scaling';
 
 await tf.setBackend('cpu');
 const work = mkdtempSync(join(tmpdir(), 'effnet-export-cli-'));
@@ -27,7 +28,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 async function modelFolder(): Promise<{ dir: string; logits: Float32Array; images: tf.Tensor4D }> {
-  const spec = resolveSpec('efficientnetv2-28-lite', { numClasses: 10, inChannels: 3 });
+  const spec = preset('efficientnetv2-28-lite', { numClasses: 10, inChannels: 3 }) as ModelSpec;
   const model = efficientnet(spec, { seed: 4 });
   const dir = join(work, 'run');
   await saveModel(dir, model, { spec, classNames: Array.from({ length: 10 }, (_, i) => `c${i}`), mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], imageSize: 28, source: 'test' });

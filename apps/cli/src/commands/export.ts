@@ -6,12 +6,11 @@ import { Command, Option } from 'commander';
 import { useBackend } from '@effnet/backends';
 import { EffnetExportError, toGraphModel, toOnnx, toStateDict } from '@effnet/export';
 import { EfficientDet, EfficientNet, efficientnet, type WeightQuantization } from '@effnet/models';
-import { detectorPreset, presetNames } from '@effnet/scaling';
-import type { Io } from '../program.js';
+import { detectorPreset, preset, presetNames, type ModelSpec } from '@effnet/scaling';
+import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { formatBytes, printJson } from '../output.js';
 import { loadModel } from '../run/model-folder.js';
-import { resolveSpec } from '../run/small-presets.js';
 import { writeExportFile, writeExportFolder } from '../run/write-export.js';
 import '../register-backends.js';
 
@@ -30,10 +29,10 @@ export interface ExportOptions {
   batch?: number;
 }
 
-function openModel(name: string, options: ExportOptions): { model: EfficientNet | EfficientDet; label: string; trained: boolean } {
-  if (existsSync(name) && statSync(name).isDirectory()) return { model: loadModel(name).model, label: name.replace(/\/+$/, '').split('/').at(-1)!, trained: true };
+async function openModel(name: string, options: ExportOptions): Promise<{ model: EfficientNet | EfficientDet; label: string; trained: boolean }> {
+  if (existsSync(name) && statSync(name).isDirectory()) return { model: (await loadModel(name)).model, label: name.replace(/\/+$/, '').split('/').at(-1)!, trained: true };
   if (name.startsWith('efficientdet-')) return { model: new EfficientDet(detectorPreset(name, { numClasses: options.numClasses ?? 90 }), { seed: options.seed ?? 0 }), label: name, trained: false };
-  const spec = resolveSpec(name, { numClasses: options.numClasses ?? 1000, inChannels: 3 });
+  const spec = preset(name, { numClasses: options.numClasses ?? 1000, inChannels: 3 }) as ModelSpec;
   return { model: efficientnet(spec, { seed: options.seed ?? 0 }), label: name, trained: false };
 }
 
@@ -48,7 +47,7 @@ function quantization(options: ExportOptions): WeightQuantization | null {
 /** Exports `name` (preset or model folder) as asked; returns what was written. */
 export async function exportModel(name: string, options: ExportOptions) {
   const quantize = quantization(options);
-  const { model, label, trained } = openModel(name, options);
+  const { model, label, trained } = await openModel(name, options);
   try {
     const size = options.resolution ? { height: options.resolution } : {};
     const extension = { onnx: '.onnx', 'graph-model': '-graph-model', torchvision: '.torchvision.safetensors', timm: '.timm.safetensors' }[options.format];
