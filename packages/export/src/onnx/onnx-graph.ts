@@ -7,7 +7,6 @@ import type { FormConstant, FormNode, InferenceForm } from '@effnet/models';
 import { EffnetExportError } from '../errors.js';
 import { convToOihw, depthwiseToOihw } from '../layouts.js';
 import { onnx, type Onnx } from './onnx-proto.js';
-import type { WeightEncoder } from './onnx-weights.js';
 
 type Attribute = Onnx.IAttributeProto;
 
@@ -18,6 +17,9 @@ const attr = {
   float: (name: string, f: number): Attribute => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f }),
   string: (name: string, s: string): Attribute => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) }),
 };
+
+/** Writes one weight (already in ONNX layout) and returns the name of its float32 value (onnx-weights.ts makes them). */
+export type WeightEncoder = (g: OnnxGraphBuilder, name: string, dims: number[], values: Float32Array, channelAxis: number | null) => string;
 
 /** How 'same' padding is written. */
 export type SamePaddingStyle = 'explicit' | 'auto-pad';

@@ -3,11 +3,8 @@
 // tensor or per output channel, followed by DequantizeLinear (opset 13: per-axis with `axis`).
 // Biases and other vectors stay float32.
 import { quantize, type WeightQuantization } from '@effnet/models';
-import type { OnnxGraphBuilder } from './onnx-graph.js';
+import type { WeightEncoder } from './onnx-graph.js';
 import { onnx } from './onnx-proto.js';
-
-/** Writes one weight (already in ONNX layout) and returns the name of its float32 value. */
-export type WeightEncoder = (g: OnnxGraphBuilder, name: string, dims: number[], values: Float32Array, channelAxis: number | null) => string;
 
 /** The encoder of a quantisation setting. */
 export function weightEncoder(quantization: WeightQuantization | null): WeightEncoder {
