@@ -15,6 +15,9 @@ const depConstraints = [
   { sourceTag: 'scope:schedules', onlyDependOnLibsWithTags: ['scope:scaling'] },
   { sourceTag: 'scope:backends', onlyDependOnLibsWithTags: ['scope:scaling'] },
   { sourceTag: 'scope:backend-plugin', onlyDependOnLibsWithTags: ['scope:backends', 'scope:scaling'] },
+  { sourceTag: 'scope:export', onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks', 'scope:models'] },
+  // The onnx adapter runs models through onnxruntime, fed by the exporter (inference only).
+  { sourceTag: 'scope:backend-onnx', onlyDependOnLibsWithTags: ['scope:backends', 'scope:export', 'scope:models', 'scope:scaling', 'scope:blocks'] },
   {
     sourceTag: 'scope:train',
     onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks', 'scope:models', 'scope:schedules', 'scope:backends'],

@@ -83,6 +83,7 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-webgl',
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-converter',
     ],
   },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },

@@ -72,12 +72,12 @@ describe('effnet info', () => {
 });
 
 describe('effnet backends', () => {
-  it('reports cpu and wasm available and the native and browser backends unavailable with the reason', async () => {
+  it('reports cpu, wasm and onnx (inference only) available and the native and browser backends unavailable with the reason', async () => {
     const { code, out } = await run('backends', '--json');
     expect(code).toBe(0);
     const rows = JSON.parse(out) as { name: string; available: boolean; reason?: string }[];
-    expect(rows.map((r) => r.name)).toEqual(['node-gpu', 'node', 'webgpu', 'webgl', 'wasm', 'cpu']);
-    expect(rows.filter((r) => r.available).map((r) => r.name)).toEqual(['wasm', 'cpu']);
+    expect(rows.map((r) => r.name)).toEqual(['node-gpu', 'node', 'webgpu', 'webgl', 'wasm', 'cpu', 'onnx']);
+    expect(rows.filter((r) => r.available).map((r) => r.name)).toEqual(['wasm', 'cpu', 'onnx']);
     expect(rows.find((r) => r.name === 'node')!.reason).toContain('npm install @effnet/backend-node @tensorflow/tfjs-node');
   });
 });

@@ -6,6 +6,7 @@ import { detectCommand } from './commands/detect.js';
 import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { importCommand } from './commands/import.js';
+import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { infoCommand } from './commands/info.js';
@@ -30,6 +31,7 @@ export function createProgram(io: Io = PROCESS_IO): Command {
   program.addCommand(evalCommand(io));
   program.addCommand(predictCommand(io));
   program.addCommand(importCommand(io));
+  program.addCommand(exportCommand(io));
   program.addCommand(benchCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

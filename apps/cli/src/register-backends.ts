@@ -7,3 +7,4 @@ import '@effnet/backend-wasm';
 import '@effnet/backend-node';
 import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
+import '@effnet/backend-onnx';

@@ -10,6 +10,7 @@ import '@effnet/backend-wasm';
 import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
 import { augmentationOutputs, type AugmentationWorkloadOptions, type BatchShape } from './augment-workload.js';
+import { exportHarness } from './export-harness.js';
 import { NETWORKS } from './specs.js';
 import { disposeNetwork, labelsFor, leakLoop, loadNetwork, predictLogits, snapshot, trainStep, type LeakReport } from './workloads.js';
 
@@ -87,6 +88,8 @@ function median(values: number[]): number {
 
 /** The functions on `window.effnet`. */
 export const harness = {
+  ...exportHarness,
+
   /** listBackends() of @effnet/backends with every browser plugin imported. */
   listBackends(): Promise<BackendListing[]> {
     return listBackends();

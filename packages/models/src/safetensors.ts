@@ -7,6 +7,7 @@
 // after), as the reference implementation requires. Values are decoded lazily, per tensor, so a
 // reader allocates nothing that the file does not hold.
 import { EffnetWeightsError } from './errors.js';
+import { halfToFloat } from './quantize.js';
 
 /** Largest header accepted (the reference implementation's limit). */
 export const MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024;
@@ -28,15 +29,6 @@ export interface SafeTensor {
 
 function fail(message: string): never {
   throw new EffnetWeightsError('safetensors', message);
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
 function decode(view: DataView, at: number, count: number, dtype: SafetensorsDtype): Float32Array {

@@ -101,7 +101,7 @@ describe('refused files', () => {
     try {
       await expect(loadWeights(other, tf.io.fromMemory(saved!))).rejects.toThrow(/were saved for another spec .*first difference at spec\.numClasses \(3 vs 4\)/);
       const topology = saved!.modelTopology as { formatVersion: number };
-      await expect(loadWeights(source, tf.io.fromMemory({ ...saved!, modelTopology: { ...topology, formatVersion: 2 } }))).rejects.toThrow(/formatVersion 2 is newer than this @effnet\/models reads \(1\); upgrade/);
+      await expect(loadWeights(source, tf.io.fromMemory({ ...saved!, modelTopology: { ...topology, formatVersion: 3 } }))).rejects.toThrow(/formatVersion 3 is newer than this @effnet\/models reads \(2\); upgrade/);
       await expect(loadWeights(source, 'nowhere://x')).rejects.toThrow(/no tf\.io handler can load 'nowhere:\/\/x'/);
       const specs = saved!.weightSpecs!;
       const renamed = specs.map((s, i) => (i === 0 ? { ...s, name: 'stem.conv.kernel2' } : s));

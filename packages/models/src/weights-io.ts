@@ -1,7 +1,8 @@
 // Saving and loading a model's weights through tf.io IOHandlers: `file://` in Node (file-handler.ts),
 // the browser handlers of tfjs (`indexeddb://`, `localstorage://`, `downloads://`, `http(s)://`) or
 // any IOHandler. The artifacts carry a manifest with the ModelSpec and a format version, and the
-// weights as float32 tf.io weight specs. Every variable (parameters and BN statistics) is stored
+// weights as float32 tf.io weight specs, or with the kernels quantised (float16, uint8 per tensor
+// or per channel; weights-quantized.ts) when asked. Every variable (parameters and BN statistics) is stored
 // under its stable name, so a save/load round trip reproduces the logits bit for bit. Loading
 // checks everything before it writes anything.
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,7 +10,18 @@ import type { ModelSpec } from '@effnet/scaling';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { fileHandler } from './file-handler.js';
-import { WEIGHTS_FORMAT, WEIGHTS_FORMAT_VERSION, checkWeightSpecs, firstDifference, parseManifest, type WeightsManifest } from './weights-manifest.js';
+import { checkQuantization, type WeightQuantization } from './quantize.js';
+import { WEIGHTS_FORMAT, checkWeightSpecs, firstDifference, parseManifest, type WeightsManifest } from './weights-manifest.js';
+import { decodeWeight, encodeQuantized } from './weights-quantized.js';
+
+/** Options of {@link saveWeights}. */
+export interface SaveWeightsOptions {
+  /**
+   * Store the kernels (conv, depthwise, linear weights) as float16 or uint8 (affine, per tensor or
+   * per output channel); other variables stay float32. Default: everything float32 (bit-exact).
+   */
+  quantize?: WeightQuantization | null;
+}
 
 /** The `generatedBy` of the files saveWeights writes. */
 const GENERATED_BY = '@effnet/models';
@@ -50,18 +62,25 @@ function joinData(data: tf.io.WeightData | undefined): ArrayBuffer {
  *
  * @param model - The model.
  * @param location - `file://dir` in Node, a tfjs browser URL, or an IOHandler.
+ * @param options - Weight quantisation (default none: float32, bit-exact round trip).
  * @returns tf.io's SaveResult.
- * @throws EffnetWeightsError when no handler fits or the model was built shape-only.
+ * @throws EffnetWeightsError when no handler fits, the model was built shape-only, or the quantisation is unknown.
+ * @example
+ * ```ts
+ * await saveWeights(model, 'file://b0-uint8', { quantize: { dtype: 'uint8', granularity: 'channel' } });
+ * ```
  */
-export async function saveWeights(model: EfficientNet, location: WeightsLocation): Promise<tf.io.SaveResult> {
+export async function saveWeights(model: EfficientNet, location: WeightsLocation, options: SaveWeightsOptions = {}): Promise<tf.io.SaveResult> {
+  const quantization = options.quantize == null ? null : checkQuantization(options.quantize);
   const handler = handlerFor(location, 'save');
   const entries = model.store.list();
   if (entries.some((e) => !e.variable)) throw new EffnetWeightsError('model', 'has no values to save: it was built shape-only or disposed');
-  const { data, specs } = await tf.io.encodeWeights(entries.map((e) => ({ name: e.name, tensor: e.variable! })));
-  const manifest: WeightsManifest = { format: WEIGHTS_FORMAT, formatVersion: WEIGHTS_FORMAT_VERSION, spec: model.spec };
+  const named = entries.map((e) => ({ name: e.name, tensor: e.variable! as tf.Tensor }));
+  const { data, specs } = quantization ? await encodeQuantized(named, quantization) : await tf.io.encodeWeights(named);
+  const manifest: WeightsManifest = { format: WEIGHTS_FORMAT, formatVersion: quantization ? 2 : 1, spec: model.spec };
   return handler.save!({
     modelTopology: JSON.parse(JSON.stringify(manifest)) as object,
-    weightSpecs: specs,
+    weightSpecs: specs as tf.io.WeightsManifestEntry[],
     weightData: data,
     format: WEIGHTS_FORMAT,
     generatedBy: GENERATED_BY,
@@ -103,7 +122,7 @@ function assignAll(model: EfficientNet, weights: ReturnType<typeof checkWeightSp
   }
   for (const name of Object.keys(variables)) if (!seen.has(name)) problems.push(`missing '${name}'`);
   if (problems.length > 0) throw new EffnetWeightsError('weights', `${problems.length} problem(s): ${problems.join('; ')}`);
-  const values = weights.map((w) => [variables[w.name]!, tf.tensor(new Float32Array(data.slice(w.offset, w.offset + 4 * w.count)), w.shape, 'float32')] as const);
+  const values = weights.map((w) => [variables[w.name]!, tf.tensor(decodeWeight(w, data), w.shape, 'float32')] as const);
   for (const [target, value] of values) {
     target.assign(value);
     value.dispose();
@@ -145,8 +164,9 @@ export async function loadModel(location: WeightsLocation): Promise<EfficientNet
   } catch (error) {
     throw new EffnetWeightsError('weights manifest', `its spec cannot be built: ${(error as Error).message}`);
   }
-  const needed = counted.store.countAll() * 4;
-  if (needed !== data.byteLength) throw new EffnetWeightsError('weights', `the spec needs ${needed} bytes of weights, the file has ${data.byteLength}`);
+  const needed = counted.store.countAll();
+  const stored = weights.reduce((n, w) => n + w.count, 0);
+  if (needed !== stored) throw new EffnetWeightsError('weights', `the spec needs ${needed} weight values, the file has ${stored}`);
   const model = new EfficientNet(spec);
   try {
     assignAll(model, weights, data);

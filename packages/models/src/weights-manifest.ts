@@ -11,8 +11,12 @@ import { EffnetWeightsError } from './errors.js';
 /** The `format` of effnet weight manifests. */
 export const WEIGHTS_FORMAT = 'effnet-weights';
 
-/** The manifest layout this version writes and reads. Newer files are refused with a clear error. */
-export const WEIGHTS_FORMAT_VERSION = 1;
+/**
+ * The newest manifest layout this version reads. Float32 files are written as layout 1; files
+ * with quantised weights (float16, uint8 per tensor or per channel) as layout 2, which older
+ * readers refuse with a clear error. Newer files are refused with a clear error.
+ */
+export const WEIGHTS_FORMAT_VERSION = 2;
 
 /** Most blocks a manifest's spec may list (L2, the largest preset, has 130). */
 const MAX_BLOCKS = 4096;
@@ -27,7 +31,13 @@ export interface WeightsManifest {
   spec: ModelSpec;
 }
 
-/** One checked weight spec: its name, shape, and where its float32 values lie in the data. */
+/** How a stored weight is quantised (tf.io's per-tensor forms, and per-channel uint8). */
+export type StoredQuantization =
+  | { dtype: 'float16' }
+  | { dtype: 'uint8'; scale: number; min: number }
+  | { dtype: 'uint8'; axis: number; scales: number[]; zeroPoints: number[] };
+
+/** One checked weight spec: its name, shape, and where its values lie in the data. */
 export interface CheckedWeight {
   /** Variable name. */
   name: string;
@@ -37,6 +47,8 @@ export interface CheckedWeight {
   offset: number;
   /** Element count. */
   count: number;
+  /** Quantisation of the stored values (absent: float32). */
+  quantization?: StoredQuantization;
 }
 
 function fail(message: string): never {
@@ -86,17 +98,40 @@ export function checkWeightSpecs(specs: unknown, dataBytes: number): CheckedWeig
     if (seen.has(name)) fail(`weight '${name}' is listed twice`);
     seen.add(name);
     if (dtype !== 'float32') fail(`weight '${name}' has dtype ${JSON.stringify(dtype)}; only float32 is allowed`);
-    if (entry['quantization'] !== undefined) fail(`weight '${name}' is quantised; load a float32 file`);
     if (!Array.isArray(shape) || shape.length > 8 || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
       fail(`weight '${name}' has an invalid shape ${JSON.stringify(shape)} (at most 8 non-negative integers)`);
     }
+    const quantization = entry['quantization'] === undefined ? undefined : checkQuantization(name, entry['quantization'], shape as number[]);
+    const bytesPer = quantization === undefined ? 4 : quantization.dtype === 'float16' ? 2 : 1;
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (!Number.isSafeInteger(count) || count * 4 > dataBytes - offset) fail(`weight '${name}' of shape [${(shape as number[]).join(', ')}] runs past the ${dataBytes} bytes of weight data`);
-    out.push({ name, shape: [...(shape as number[])], offset, count });
-    offset += count * 4;
+    if (!Number.isSafeInteger(count) || count * bytesPer > dataBytes - offset) fail(`weight '${name}' of shape [${(shape as number[]).join(', ')}] runs past the ${dataBytes} bytes of weight data`);
+    out.push({ name, shape: [...(shape as number[])], offset, count, ...(quantization ? { quantization } : {}) });
+    offset += count * bytesPer;
   }
   if (offset !== dataBytes) fail(`the weights need ${offset} bytes, but the data has ${dataBytes}`);
   return out;
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks a weight's `quantization` field (float16; uint8 with scale and min; uint8 per channel). */
+function checkQuantization(name: string, q: unknown, shape: number[]): StoredQuantization {
+  if (!isObject(q)) fail(`weight '${name}' has a quantization that is not an object`);
+  if (q['dtype'] === 'float16') return { dtype: 'float16' };
+  if (q['dtype'] !== 'uint8') fail(`weight '${name}' is quantised as ${JSON.stringify(q['dtype'])}; this reader knows float16 and uint8`);
+  if (q['axis'] === undefined) {
+    if (!finite(q['scale']) || !finite(q['min'])) fail(`weight '${name}': uint8 quantisation needs finite scale and min`);
+    return { dtype: 'uint8', scale: q['scale'], min: q['min'] };
+  }
+  const axis = q['axis'];
+  const { scales, zeroPoints } = q;
+  if (typeof axis !== 'number' || !Number.isSafeInteger(axis) || axis < 0 || axis >= shape.length) fail(`weight '${name}': per-channel axis ${JSON.stringify(axis)} is not an axis of its shape`);
+  const channels = shape[axis]!;
+  if (!Array.isArray(scales) || scales.length !== channels || !scales.every(finite)) fail(`weight '${name}': needs ${channels} finite per-channel scales`);
+  if (!Array.isArray(zeroPoints) || zeroPoints.length !== channels || !zeroPoints.every((z) => Number.isInteger(z) && z >= 0 && z <= 255)) {
+    fail(`weight '${name}': needs ${channels} per-channel zero points in 0…255`);
+  }
+  return { dtype: 'uint8', axis, scales: scales as number[], zeroPoints: zeroPoints as number[] };
 }
 
 /**

@@ -1,6 +1,7 @@
 // `npm run bench`: EfficientNet-B0 at 224, batch 1, eval mode, in Node: median latency on
 // tfjs-cpu, effnet on wasm, onnxruntime-node (torchvision's network exported to ONNX by
-// tools/bench/python/onnx_export.py) and PyTorch CPU (/usr/bin/python3,
+// tools/bench/python/onnx_export.py; and effnet's own export run raw and through
+// @effnet/backend-onnx, whose ratio to raw onnxruntime-node is printed) and PyTorch CPU (/usr/bin/python3,
 // tools/bench/python/torch_bench.py), all with the same seeded torchvision weights
 // (fixtures-full/efficientnet_b0.safetensors) and the same thread count, with ratios to
 // onnxruntime-node; then one SGD training step of B0 at 128, batch 16, on wasm vs PyTorch; then
@@ -20,6 +21,8 @@ import * as ort from 'onnxruntime-node';
 import { useBackend } from '@effnet/backends';
 import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
+import { OnnxModel } from '@effnet/backend-onnx';
+import { toOnnx } from '@effnet/export';
 import { EfficientNet, importTorchvision, readSafetensors } from '@effnet/models';
 import { preset } from '@effnet/scaling';
 import { formatTable, maxAbsDiff, parseBenchArgs, type BenchRow } from './bench-report.js';
@@ -110,15 +113,38 @@ checks['PyTorch vs fixture'] = torchInfo.fixtureMaxAbsDiff;
 const blas = torchInfo.blas.some((l) => l.includes('openblas')) ? 'OpenBLAS' : 'reference BLAS (slow: select OpenBLAS, see BENCHMARKS.md)';
 
 const wasm = await effnetOn('wasm');
-const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer')];
+
+// @effnet/backend-onnx against raw onnxruntime-node on the same file (effnet's own export of the
+// same weights): the adapter's cost is the tfjs tensors in and out around session.run.
+const effnetOnnx = toOnnx(wasm.model, { height: 224 });
+const rawSession = await ort.InferenceSession.create(effnetOnnx, { intraOpNumThreads: options.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+const imageNhwc = wasm.image.dataSync() as Float32Array;
+const rawFeeds = { images: new ort.Tensor('float32', imageNhwc, [1, 224, 224, 3]) };
+checks['raw onnxruntime-node on effnet export vs PyTorch'] = maxAbsDiff((await rawSession.run(rawFeeds))['logits']!.data as Float32Array, expected);
+const adapterModel = await OnnxModel.create(wasm.model, { height: 224, threads: options.threads });
+const adapterPredict = async () => {
+  const logits = await adapterModel.predict(wasm.image);
+  const values = await logits.data();
+  logits.dispose();
+  return values;
+};
+checks['effnet backend-onnx vs PyTorch'] = maxAbsDiff(await adapterPredict(), expected);
+
+const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), () => once(() => rawSession.run(rawFeeds)), () => once(adapterPredict)];
 await interleave(contenders, options.warmups);
-const [ortTimes, wasmTimes, torchTimes] = await interleave(contenders, options.runs);
+const [ortTimes, wasmTimes, torchTimes, rawTimes, adapterTimes] = await interleave(contenders, options.runs);
 const rows: BenchRow[] = [
   { runtime: `onnxruntime-node ${ortVersion} (CPU EP)`, threads: options.threads, times: ortTimes! },
   { runtime: `effnet on tfjs-backend-wasm ${wasm.info.versions['tfjs-backend-wasm']} (SIMD ${wasm.info.simd ? 'on' : 'off'})`, threads: wasm.info.threads ?? 1, times: wasmTimes! },
   { runtime: `PyTorch ${torchInfo.torch} CPU, ${blas}`, threads: torchInfo.threads, times: torchTimes! },
+  { runtime: `onnxruntime-node ${ortVersion} on effnet's export (@effnet/export)`, threads: options.threads, times: rawTimes! },
+  { runtime: 'effnet on @effnet/backend-onnx (OnnxModel.predict, tensors in and out)', threads: options.threads, times: adapterTimes! },
 ];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const adapterRatio = median(adapterTimes!) / median(rawTimes!);
 await session.release();
+await rawSession.release();
+await adapterModel.dispose();
 
 // Training: one SGD step of B0 at 128, batch 16, train mode (dropout 0.2 and stochastic depth 0.2,
 // as torchvision's), wasm and PyTorch alternating.
@@ -173,13 +199,14 @@ console.log(`PyTorch BLAS: ${torchInfo.blas.join(', ') || 'none mapped'}; 1024³
 console.log(`first-call (warm-up) ms: wasm ${wasm.warmupMs.toFixed(0)}, cpu ${cpu.warmupMs.toFixed(0)}\n`);
 const table = formatTable(rows, 'onnxruntime-node');
 console.log(table);
+console.log(`\n@effnet/backend-onnx / raw onnxruntime-node on the same export, medians of the same interleaved rounds: ${adapterRatio.toFixed(3)}×`);
 if (trainTable !== '') {
   console.log(`\nEfficientNet-B0 128, batch 16, one SGD training step (forward, backward, update), 1 untimed round, then ${options.trainRuns} rounds alternating:\n`);
   console.log(trainTable);
 }
 console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
 
-const results = { date: new Date().toISOString(), machine, options, checks, rows, inference: table, training: trainTable, pytorch: torchInfo };
+const results = { date: new Date().toISOString(), machine, options, checks, rows, adapterRatio, inference: table, training: trainTable, pytorch: torchInfo };
 const file = join(OUT, 'results.json');
 writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 2));
 renameSync(`${file}.tmp`, file);

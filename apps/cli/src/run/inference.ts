@@ -2,6 +2,7 @@
 // standardPrepare (bytes → 0-1 → resize → mean/std), evaluation-mode logits and softmax top-k; the
 // evaluation loop is @effnet/train's evaluateClassifier, the one the Trainer runs.
 import * as tf from '@tensorflow/tfjs-core';
+import { OnnxModel } from '@effnet/backend-onnx';
 import type { EfficientNet } from '@effnet/models';
 import { evaluateClassifier, standardPrepare, type Batch, type Dataset, type Evaluation, type TrainStage } from '@effnet/train';
 import type { ModelMeta } from './model-meta.js';
@@ -21,14 +22,21 @@ export function evaluationStage(imageSize: number): TrainStage {
   return { index: 0, startStep: 0, steps: 1, imageSize, dropout: 0, dropPath: 0, randAugmentMagnitude: 0, mixupAlpha: 0, cutmixAlpha: 0 };
 }
 
-/** Softmax probabilities `[batch, classes]` for a batch of images (bytes, NHWC). */
-export async function probabilities(model: EfficientNet, meta: ModelMeta, batch: Batch): Promise<Float32Array> {
+/** Softmax probabilities `[batch, classes]` for a batch of images (bytes, NHWC), from a tfjs model or its onnxruntime form. */
+export async function probabilities(model: EfficientNet | OnnxModel, meta: ModelMeta, batch: Batch): Promise<Float32Array> {
   const prepare = standardPrepare({ numClasses: meta.classNames.length, mean: meta.mean, std: meta.std });
   const stage = evaluationStage(meta.imageSize);
-  const probs = tf.tidy(() => tf.softmax(model.forward(prepare(batch, { stage, step: 0, seed: 0, training: false }).images, { training: false })));
-  const values = (await probs.data()) as Float32Array;
-  probs.dispose();
-  return values;
+  const images = tf.tidy(() => prepare(batch, { stage, step: 0, seed: 0, training: false }).images);
+  let logits: tf.Tensor2D | null = null;
+  try {
+    logits = model instanceof OnnxModel ? await model.predict(images) : model.forward(images, { training: false });
+    const probs = tf.softmax(logits);
+    const values = (await probs.data()) as Float32Array;
+    probs.dispose();
+    return values;
+  } finally {
+    tf.dispose([images, ...(logits ? [logits] : [])]);
+  }
 }
 
 /** The `k` most probable classes of each row of `probs`. */
