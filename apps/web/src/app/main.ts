@@ -36,12 +36,19 @@ const params = new URLSearchParams(location.search);
 const preferred = params.get('backend');
 if (params.get('threads')) $<HTMLInputElement>('threads').value = params.get('threads')!;
 select.value = [...select.options].find((o) => !o.disabled && (preferred === null || o.value === preferred))?.value ?? '';
-select.addEventListener('change', () => void guarded(async () => void (await activateBackend(backend(), threads()))));
-$('isolation').textContent = globalThis.crossOriginIsolated ? 'cross-origin isolated: wasm threads on' : 'not cross-origin isolated: wasm runs one thread';
+/** Activates the picked backend and says what it is (versions, wasm threads and SIMD). */
+async function activate(): Promise<void> {
+  const description = await activateBackend(backend(), threads());
+  const extra = description.threads === undefined ? '' : `, ${description.threads} thread(s), SIMD ${description.simd ? 'on' : 'off'}`;
+  $('backend-info').textContent = `${description.name}${description.gpu ? ` (${description.gpu})` : ''}${extra}`;
+  $('backend-info').dataset['threads'] = String(description.threads ?? '');
+}
+select.addEventListener('change', () => void guarded(activate));
+$('isolation').textContent = globalThis.crossOriginIsolated ? 'cross-origin isolated (SharedArrayBuffer available)' : 'not cross-origin isolated: wasm runs one thread';
 $('tab-classify').addEventListener('click', () => show('classify'));
 $('tab-train').addEventListener('click', () => show('train'));
 setUpClassify(backend, threads);
 setUpTrain(backend, threads);
-await guarded(async () => void (await activateBackend(backend(), threads())));
+await guarded(activate);
 await guarded(refreshSaved);
 document.body.dataset['ready'] = 'true';
