@@ -86,6 +86,12 @@ export default defineConfig({
       '@tensorflow/tfjs-converter',
     ],
   },
-  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+  // No minification: tfjs-backend-wasm starts its threads from the source text of a function
+  // (Function.prototype.toString), which the minifier's renaming breaks (workers fail with
+  // 'e is not defined' and the page falls back to no threads).
+  build: {
+    target: 'es2022', outDir: 'dist', emptyOutDir: true, minify: false,
+    rollupOptions: { input: { playground: join(import.meta.dirname, 'index.html'), harness: join(import.meta.dirname, 'harness.html') } },
+  },
   logLevel: 'warn',
 });

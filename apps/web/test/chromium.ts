@@ -81,7 +81,7 @@ export async function startBrowserHarness(options: { production?: boolean } = {}
       page.on('response', (r) => {
         if (new URL(r.url()).pathname.endsWith('.wasm')) wasmRequests.push(`${r.status()} ${r.url()}`);
       });
-      await page.goto(url);
+      await page.goto(new URL('harness.html', url).href);
       await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
       return page;
     },

@@ -1,6 +1,6 @@
-// The playground page: pick a network (a ModelSpec from specs.ts) and a backend, load the
-// torchvision-seeded weights, run it and show the top-5 predictions and the timings. It also
-// installs the test harness as `window.effnet`.
+// The browser harness page (harness.html): pick a network (a ModelSpec from specs.ts) and a
+// backend, load the torchvision-seeded weights, run it and show the top-5 predictions and the
+// timings. It installs the test harness as `window.effnet`.
 import { harness } from './harness.js';
 import { NETWORKS } from './specs.js';
 
