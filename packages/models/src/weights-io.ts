@@ -9,6 +9,7 @@ import type { ModelSpec } from '@effnet/scaling';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { fileHandler } from './file-handler.js';
+import { assertFiniteWeights } from './finite-weights.js';
 import { WEIGHTS_FORMAT, WEIGHTS_FORMAT_VERSION, checkWeightSpecs, firstDifference, parseManifest, type WeightsManifest } from './weights-manifest.js';
 
 /** The `generatedBy` of the files saveWeights writes. */
@@ -103,7 +104,9 @@ function assignAll(model: EfficientNet, weights: ReturnType<typeof checkWeightSp
   }
   for (const name of Object.keys(variables)) if (!seen.has(name)) problems.push(`missing '${name}'`);
   if (problems.length > 0) throw new EffnetWeightsError('weights', `${problems.length} problem(s): ${problems.join('; ')}`);
-  const values = weights.map((w) => [variables[w.name]!, tf.tensor(new Float32Array(data.slice(w.offset, w.offset + 4 * w.count)), w.shape, 'float32')] as const);
+  const arrays = weights.map((w) => new Float32Array(data.slice(w.offset, w.offset + 4 * w.count)));
+  weights.forEach((w, i) => assertFiniteWeights('weights', w.name, arrays[i]!));
+  const values = weights.map((w, i) => [variables[w.name]!, tf.tensor(arrays[i]!, w.shape, 'float32')] as const);
   for (const [target, value] of values) {
     target.assign(value);
     value.dispose();
