@@ -71,7 +71,8 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--limit-per-class <n>', 'use at most N images per class (quick runs)', positiveInteger)
     .option('--stage-eval <n>', 'test images evaluated at each stage end (0 = none)', nonNegativeInteger, d.stageEvalImages)
     .option('--samples <n>', 'test images shown with predictions in the report', nonNegativeInteger, d.reportSamples)
-    .option('--resume', 'continue from the newest checkpoint in --out')
+    .option('--resume', 'continue from the newest checkpoint in --out (with the run\'s settings)')
+    .option('--overwrite', 'replace the run already in --out')
     .option('--json', 'print the summary as JSON')
     .action(async (o: Record<string, unknown>) => {
       const options: TrainRunOptions = {
@@ -81,7 +82,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
         optimizer: o['optimizer'] as TrainRunOptions['optimizer'], lr: o['lr'] as number, warmupSteps: o['warmup'] as number,
         weightDecay: o['weightDecay'] as number, labelSmoothing: o['labelSmoothing'] as number, emaDecay: o['ema'] as number,
         checkpointEvery: o['checkpointEvery'] as number, keep: o['keep'] as number, limitPerClass: o['limitPerClass'] as number | undefined,
-        stageEvalImages: o['stageEval'] as number, reportSamples: o['samples'] as number, resume: Boolean(o['resume']),
+        stageEvalImages: o['stageEval'] as number, reportSamples: o['samples'] as number, resume: Boolean(o['resume']), overwrite: Boolean(o['overwrite']),
       };
       const json = Boolean(o['json']);
       const summary = await trainRun(options, (line) => (json ? io.err : io.out)(`${line}\n`), progress ?? (json ? silentProgress : terminalProgress()));
