@@ -24,7 +24,7 @@ function oneLine(text: string): string {
 }
 
 function outOfMemory(message: string): boolean {
-  return /out of memory|Cannot enlarge memory|Array buffer allocation failed|Invalid typed array length|Aborted\(\)|memory access out of bounds|WebAssembly\.Memory/i.test(message);
+  return /out of memory|Cannot enlarge memory|Array buffer allocation failed|Invalid typed array length|Aborted\(\)|memory access out of bounds|table index is out of bounds|WebAssembly\.Memory/i.test(message);
 }
 
 /** The one line (without `error: ` and newline) that describes `error` to a user. */
@@ -36,7 +36,7 @@ export function errorLine(error: unknown): string {
     const where = e.path ?? e.dest ?? '';
     return oneLine(`${where ? `${where}: ` : ''}${FILE_SYSTEM_FIXES[e.code]} (${e.code}${e.syscall ? ` in ${e.syscall}` : ''})`);
   }
-  if (outOfMemory(message) || error instanceof RangeError) {
+  if (outOfMemory(message) || error instanceof RangeError || error instanceof WebAssembly.RuntimeError) {
     return oneLine(`the backend ran out of memory (${message.slice(0, 200)}): lower --batch or the image size (--to-size, --resolution), or use another backend`);
   }
   return oneLine(`internal error: ${message.slice(0, 300)} (run with EFFNET_DEBUG=1 for the stack, and please report it with the command)`);

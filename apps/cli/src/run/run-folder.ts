@@ -2,8 +2,8 @@
 // run refuses a used folder (unless told to overwrite it, which clears the run's files first) and
 // `--resume` refuses settings that differ from the run's. Leftovers of a crash (temporary files of
 // atomic writes, partial checkpoints) are removed when the next run starts.
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { EffnetDataError, EffnetTrainError } from '@effnet/train';
 import type { TrainRunOptions } from './train-run-options.js';
@@ -27,10 +27,18 @@ function settingsOf(options: TrainRunOptions): Record<string, unknown> {
   return Object.fromEntries(SETTINGS.map(([key]) => [key, options[key] ?? null]));
 }
 
-/** Throws unless `path` is a folder (or absent). */
+/**
+ * Throws unless `path` is a folder, or can be made as one, that this process may write: checked
+ * before any work, on the nearest folder that exists (Node's recursive mkdir reports a read-only
+ * disk as a missing path).
+ */
 export function checkFolder(path: string, flag: string): void {
   if (path.trim() === '') throw new EffnetDataError(flag, 'is empty: pass a folder');
   if (existsSync(path) && !statSync(path).isDirectory()) throw new EffnetDataError(path, `is a file, not a folder: pass a folder for ${flag}`);
+  let existing = resolve(path);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) throw new EffnetDataError(existing, `is a file, so ${path} cannot be a folder: choose another ${flag}`);
+  accessSync(existing, constants.W_OK); // EROFS or EACCES with the path, told as one line by the CLI
 }
 
 /** The run entries present in `dir`. */
