@@ -137,6 +137,8 @@ describe('every failure is one line', () => {
     expectOneLine(await run('train', '--out', join(file, 'run'), ...TINY), /plain-file: is a file, so .+plain-file\/run cannot be a folder: choose another --out/);
     expectOneLine(await run('predict', '--model', file, '--backend', 'cpu', file), /plain-file: is a file, not a model folder/);
     expectOneLine(await run('eval', modelDir, '--data', file, '--backend', 'cpu'), /plain-file: cannot read the folder/);
+    expectOneLine(await run('train', '--out', join(dir, 'long'), ...TINY, '--epochs', '1e15'), /^error: epochs: 1000000000000000 epochs are 1,000,000,000,000,000 steps, more than 100,000,000: ask for fewer epochs$/m);
+    expectOneLine(await run('train', '--out', join(dir, 'staged'), ...TINY, '--stages', '1000'), /^error: stages: 1000 stages need at least as many steps, and 1 epochs of 16 images are 1 steps/);
     expectOneLine(await run('train', '--out', join(dir, 'big'), ...TINY, '--to-size', '3000'), /'--to-size <pixels>' argument '3000' is invalid. expected at most 1024 pixels/, 1);
 
     const edits: [string, (json: { weightsManifest: { weights: { shape: unknown; dtype: unknown }[] }[] }) => void][] = [

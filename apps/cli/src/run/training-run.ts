@@ -36,6 +36,9 @@ function newTrainer(model: { dispose(): void }, options: TrainerOptions): Traine
   }
 }
 
+/** Most steps a run may plan (a typo such as --epochs 1e15 would otherwise run for ever). */
+const MAX_STEPS = 100_000_000;
+
 function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
@@ -64,7 +67,10 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
   const finalSize = options.toSize ?? (spec.resolution.train > height * 2 ? height : spec.resolution.train);
   const stepsPerEpoch = Math.floor(train.size / options.batchSize);
   if (stepsPerEpoch < 1) throw new EffnetTrainError('batchSize', `${options.batchSize} is larger than the ${train.size} training images`);
-  const totalSteps = Math.max(options.stages, Math.round(options.epochs * stepsPerEpoch));
+  const asked = Math.round(options.epochs * stepsPerEpoch);
+  if (asked > MAX_STEPS) throw new EffnetTrainError('epochs', `${options.epochs} epochs are ${asked.toLocaleString('en')} steps, more than ${MAX_STEPS.toLocaleString('en')}: ask for fewer epochs`);
+  if (options.stages > Math.max(1, asked)) throw new EffnetTrainError('stages', `${options.stages} stages need at least as many steps, and ${options.epochs} epochs of ${options.batchSize} images are ${asked} steps: use fewer stages, more epochs or a smaller --batch`);
+  const totalSteps = Math.max(1, asked);
   const plan = runPlan(options, totalSteps, finalSize);
   prepareRunFolder(options);
   const model = efficientnet(spec, { seed: options.seed });
