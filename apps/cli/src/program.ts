@@ -12,6 +12,7 @@ import { trainCommand } from './commands/train.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
+import { errorLine } from './error-line.js';
 import { PROCESS_IO, type Io } from './io.js';
 
 /** Builds the `effnet` program with every command. */
@@ -37,18 +38,16 @@ export function createProgram(io: Io = PROCESS_IO): Command {
   return program;
 }
 
-/** Runs the program on `argv` (as in process.argv) and returns the exit code. */
+/** Runs the program on `argv` (as in process.argv) and returns the exit code: 0, 1 for usage, 2 for any failure (told in one line), 130 for Ctrl-C. */
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
   try {
     await createProgram(io).parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof EffnetError) {
-      // One line, whatever the underlying library wrote (sharp's messages can span lines).
-      io.err(`error: ${(error as Error).message.replace(/\s*\n\s*/g, '; ')}\n`);
-      return 2;
-    }
-    throw error;
+    // One line, whatever the underlying library wrote (sharp's messages can span lines).
+    io.err(`error: ${errorLine(error)}\n`);
+    if (process.env['EFFNET_DEBUG'] && error instanceof Error && !(error instanceof EffnetError)) io.err(`${error.stack}\n`);
+    return 2;
   }
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
+import { assertFiniteWeights } from './finite-weights.js';
 import { readSafetensors, type SafeTensor } from './safetensors.js';
 import { detectFormat, timmNames, torchvisionNames, type CheckpointFormat, type TorchLayout } from './weight-names.js';
 
@@ -61,7 +62,7 @@ export function importWeights(model: EfficientNet, bytes: Uint8Array, options: I
   const variables = model.namedVariables();
   const problems: string[] = [];
   const used = new Set<string>();
-  const plan: [tf.Variable, SafeTensor, TorchLayout][] = [];
+  const plan: [tf.Variable, SafeTensor, TorchLayout, string][] = [];
   for (const [ours, [theirs, layout]] of names) {
     const source = tensors.get(theirs);
     const target = variables[ours];
@@ -80,13 +81,14 @@ export function importWeights(model: EfficientNet, bytes: Uint8Array, options: I
       problems.push(`'${theirs}' has shape [${source.shape.join(', ')}], ${ours} needs [${target.shape.join(', ')}] after ${layout} layout conversion`);
       continue;
     }
-    plan.push([target, source, layout]);
+    plan.push([target, source, layout, theirs]);
   }
   const ignore = new Set(options.ignore ?? []);
   for (const name of tensors.keys()) {
     if (!used.has(name) && !ignore.has(name) && !name.endsWith('num_batches_tracked')) problems.push(`unexpected '${name}'`);
   }
   if (problems.length > 0) throw new EffnetWeightsError(`${format} state dict`, `${problems.length} problem(s): ${problems.join('; ')}`);
+  for (const [, source, , theirs] of plan) assertFiniteWeights(`${format} state dict`, theirs, source.values);
   // Nothing is written unless everything fits: a failed import leaves the model as it was.
   const ready = plan.map(([target, source, layout]) => [target, convert(source, layout)] as const);
   for (const [target, value] of ready) {

@@ -10,6 +10,7 @@ import type { ModelSpec } from '@effnet/scaling';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
 import { fileHandler } from './file-handler.js';
+import { assertFiniteWeights } from './finite-weights.js';
 import { checkQuantization, type WeightQuantization } from './quantize.js';
 import { WEIGHTS_FORMAT, checkWeightSpecs, firstDifference, parseManifest, type WeightsManifest } from './weights-manifest.js';
 import { decodeWeight, encodeQuantized } from './weights-quantized.js';
@@ -122,7 +123,10 @@ function assignAll(model: EfficientNet, weights: ReturnType<typeof checkWeightSp
   }
   for (const name of Object.keys(variables)) if (!seen.has(name)) problems.push(`missing '${name}'`);
   if (problems.length > 0) throw new EffnetWeightsError('weights', `${problems.length} problem(s): ${problems.join('; ')}`);
-  const values = weights.map((w) => [variables[w.name]!, tf.tensor(decodeWeight(w, data), w.shape, 'float32')] as const);
+  // Every weight is decoded and checked before any tensor is made: a refused file leaks nothing.
+  const arrays = weights.map((w) => decodeWeight(w, data));
+  weights.forEach((w, i) => assertFiniteWeights('weights', w.name, arrays[i]!));
+  const values = weights.map((w, i) => [variables[w.name]!, tf.tensor(arrays[i]!, w.shape, 'float32')] as const);
   for (const [target, value] of values) {
     target.assign(value);
     value.dispose();

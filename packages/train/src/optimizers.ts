@@ -20,6 +20,14 @@ export interface TrainOptimizer {
   apply(grads: tf.NamedTensorMap, variables: tf.Variable[]): void;
   /** Frees the optimiser's slots and scalars. */
   dispose(): void;
+  /** Which optimiser this is (checkpoints record it so a resume cannot switch optimisers). */
+  readonly kind: OptimizerConfig['kind'];
+  /**
+   * State tfjs's getWeights() leaves out, by name: Adam's running β powers. tfjs's setWeights
+   * recomputes them as β^(t+1), which differs in float32 from the live product β·β·…, so a
+   * checkpoint stores the live values to resume bit for bit.
+   */
+  hiddenState(): Record<string, tf.Variable>;
 }
 
 /** tfjs's optimisers take gradients as a list of named tensors. */
@@ -35,6 +43,8 @@ export function createOptimizer(config: OptimizerConfig): TrainOptimizer {
       const optimizer = tf.train.momentum(0, config.momentum ?? 0.9, config.nesterov ?? false);
       return {
         optimizer,
+        kind: 'sgd',
+        hiddenState: () => ({}),
         setLearningRate: (value) => {
           if (value !== lr) optimizer.setLearningRate(value);
           lr = value;
@@ -51,6 +61,8 @@ export function createOptimizer(config: OptimizerConfig): TrainOptimizer {
       const optimizer = tf.train.rmsprop(1, config.decay ?? 0.9, config.momentum ?? 0.9, config.epsilon ?? 1e-3);
       return {
         optimizer,
+        kind: 'rmsprop',
+        hiddenState: () => ({}),
         setLearningRate: (value) => {
           (optimizer as unknown as { learningRate: number }).learningRate = value;
         },
@@ -63,6 +75,12 @@ export function createOptimizer(config: OptimizerConfig): TrainOptimizer {
       const decay = config.weightDecay ?? 0.01;
       return {
         optimizer,
+        kind: 'adamw',
+        hiddenState: (): Record<string, tf.Variable> => {
+          // Created by tfjs with the optimiser; guarded in case a version makes them lazily.
+          const { accBeta1, accBeta2 } = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+          return accBeta1 && accBeta2 ? { accBeta1, accBeta2 } : {};
+        },
         setLearningRate: (value) => {
           lr = value;
           (optimizer as unknown as { learningRate: number }).learningRate = value;

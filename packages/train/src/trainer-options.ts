@@ -134,6 +134,12 @@ export interface TrainerOptions<M extends ModelVariables = TrainableModel, B ext
   checkpoints?: CheckpointOptions;
   /** Hooks. */
   callbacks?: TrainerCallbacks;
+  /**
+   * Stops the run with an EffnetTrainError when the median loss of the last `window` steps exceeds
+   * `factor` times the loss of the first step (default `{ window: 10, factor: 10 }`; `false` turns
+   * it off). A non-finite loss or weight always stops the run.
+   */
+  divergence?: { window?: number; factor?: number } | false;
 }
 
 /** Throws an EffnetTrainError naming the first option a Trainer cannot run with. */
@@ -153,6 +159,11 @@ export function checkTrainerOptions(options: TrainerOptions<ModelVariables, { co
   if (options.loss !== undefined && typeof options.loss !== 'function') throw new EffnetTrainError('loss', 'must be a function (model, batch, context) => scalar, or left out for cross-entropy');
   if (!options.loss && typeof (options.model as Partial<TrainableModel>).forward !== 'function') {
     throw new EffnetTrainError('loss', 'the model has no forward() returning logits, so the default cross-entropy cannot train it: pass a `loss` hook');
+  }
+  if (options.divergence) {
+    const { window = 10, factor = 10 } = options.divergence;
+    if (!Number.isInteger(window) || window < 1) throw new EffnetTrainError('divergence.window', `must be a positive integer, got ${window}`);
+    if (!(factor > 1) || !Number.isFinite(factor)) throw new EffnetTrainError('divergence.factor', `must be a finite number above 1, got ${factor}`);
   }
   if (options.checkpoints && typeof options.checkpoints.store?.save !== 'function') {
     throw new EffnetTrainError('checkpoints', 'needs a `store` (fileCheckpointStore(dir) from @effnet/train/node in Node, memoryCheckpointStore() anywhere)');

@@ -22,36 +22,89 @@ async function tensorData(t: tf.Tensor): Promise<TensorData> {
   return { shape: t.shape, dtype: t.dtype === 'int32' ? 'int32' : 'float32', values: values as Float32Array | Int32Array };
 }
 
-/** Reads weights, optimiser slots and EMA into checkpoint content. */
-export async function captureState({ variables, optimizer, average }: TrainerState, step: number, stage: number): Promise<CheckpointContent> {
+function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
+}
+
+/** Reads weights, optimiser slots and EMA into checkpoint content; refuses non-finite values (a diverged run is never checkpointed). */
+export async function captureState({ variables, optimizer, average }: TrainerState, step: number, stage: number, extra: Record<string, unknown> = {}): Promise<CheckpointContent> {
   const tensors: Record<string, TensorData> = {};
   for (const [name, v] of Object.entries(variables)) tensors[`model/${name}`] = await tensorData(v);
   const optimizerWeights = await optimizer.optimizer.getWeights();
   for (const [i, { tensor }] of optimizerWeights.entries()) tensors[`optimizer/${i}`] = await tensorData(tensor);
   // getWeights returns the live slot variables plus a fresh scalar of the iteration count.
   for (const { tensor } of optimizerWeights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  for (const [name, v] of Object.entries(optimizer.hiddenState())) tensors[`optimizer-state/${name}`] = await tensorData(v);
   if (average) for (const [name, v] of average.averages()) tensors[`ema/${name}`] = await tensorData(v);
-  return { step, stage, state: { optimizerSlots: optimizerWeights.map((w) => w.name), emaUpdates: average?.updates ?? 0 }, tensors };
+  for (const [name, data] of Object.entries(tensors)) {
+    const at = firstNonFinite(data.values);
+    if (at >= 0) {
+      throw new EffnetTrainError('loss', `the run diverged: '${name}' is ${data.values[at]} after step ${step}, so no checkpoint was written; lower the learning rate or enable gradient clipping, and resume from the last checkpoint`);
+    }
+  }
+  return {
+    step, stage,
+    state: { ...extra, optimizer: optimizer.kind, optimizerSlots: optimizerWeights.map((w) => w.name), emaUpdates: average?.updates ?? 0 },
+    tensors,
+  };
+}
+
+/** Checks every tensor the restore will read (present, right shape, finite) before any is made, so a bad checkpoint changes nothing and leaks nothing. */
+function checkCheckpoint({ variables, optimizer, average }: TrainerState, checkpoint: CheckpointContent, location: string): void {
+  const fail = (message: string): never => {
+    throw new EffnetTrainError('resume', `${location} ${message}; resume from another checkpoint or start the run afresh`);
+  };
+  const saved = checkpoint.state['optimizer'];
+  if (saved !== undefined && saved !== optimizer.kind) {
+    throw new EffnetTrainError('optimizer', `the checkpoint in ${location} was trained with ${String(saved)}, this run uses ${optimizer.kind}: resume with the same optimizer`);
+  }
+  const missing = Object.keys(variables).filter((name) => !checkpoint.tensors[`model/${name}`]);
+  if (missing.length > 0) fail(`lacks ${missing.length} model variables: ${missing.slice(0, 5).join(', ')}`);
+  const slotNames = checkpoint.state['optimizerSlots'] ?? [];
+  if (!Array.isArray(slotNames) || !slotNames.every((n) => typeof n === 'string')) fail('has no list of optimizer slot names');
+  const needed: [string, number[] | null][] = Object.entries(variables).map(([name, v]) => [`model/${name}`, v.shape]);
+  (slotNames as string[]).forEach((_, i) => needed.push([`optimizer/${i}`, null]));
+  if (average) for (const [name, v] of Object.entries(variables)) if (checkpoint.tensors[`ema/${name}`]) needed.push([`ema/${name}`, v.shape]);
+  for (const name of Object.keys(optimizer.hiddenState())) if (checkpoint.tensors[`optimizer-state/${name}`]) needed.push([`optimizer-state/${name}`, []]);
+  for (const [name, shape] of needed) {
+    const data = checkpoint.tensors[name];
+    if (!data) fail(`lacks the tensor '${name}'`);
+    if (shape && data!.shape.join(',') !== shape.join(',')) fail(`has '${name}' of shape [${data!.shape.join(', ')}], the model needs [${shape.join(', ')}]`);
+    const at = firstNonFinite(data!.values);
+    if (at >= 0) fail(`holds ${data!.values[at]} in '${name}' (a diverged run)`);
+  }
 }
 
 /**
  * Puts checkpoint content back into the model, the optimiser and the EMA.
  *
- * @throws EffnetTrainError when the checkpoint lacks a variable of the model.
+ * @throws EffnetTrainError when the checkpoint lacks a tensor, has one of the wrong shape or a
+ * non-finite value, or was written by another optimiser; nothing is changed then.
  */
-export async function restoreState({ variables, optimizer, average }: TrainerState, checkpoint: CheckpointContent, location: string): Promise<void> {
+export async function restoreState(target: TrainerState, checkpoint: CheckpointContent, location: string): Promise<void> {
+  checkCheckpoint(target, checkpoint, location);
+  const { variables, optimizer, average } = target;
   const asTensor = (data: TensorData) => tf.tensor(data.values, data.shape, data.dtype);
-  const missing = Object.keys(variables).filter((name) => !checkpoint.tensors[`model/${name}`]);
-  if (missing.length > 0) throw new EffnetTrainError('resume', `${location} lacks ${missing.length} model variables: ${missing.slice(0, 5).join(', ')}…`);
   tf.tidy(() => {
     for (const [name, v] of Object.entries(variables)) v.assign(asTensor(checkpoint.tensors[`model/${name}`]!));
   });
   const slotNames = (checkpoint.state['optimizerSlots'] ?? []) as string[];
   if (slotNames.length > 0) {
     const restored = slotNames.map((name, i) => ({ name, tensor: asTensor(checkpoint.tensors[`optimizer/${i}`]!) }));
-    await optimizer.optimizer.setWeights(restored);
-    tf.dispose(restored.map((r) => r.tensor));
+    try {
+      await optimizer.optimizer.setWeights(restored);
+    } finally {
+      tf.dispose(restored.map((r) => r.tensor));
+    }
   }
+  // After setWeights, which recomputes them from the iteration count.
+  tf.tidy(() => {
+    for (const [name, v] of Object.entries(optimizer.hiddenState())) {
+      const data = checkpoint.tensors[`optimizer-state/${name}`];
+      if (data) v.assign(asTensor(data));
+    }
+  });
   if (average) {
     const values: Record<string, tf.Tensor> = {};
     for (const name of Object.keys(variables)) {

@@ -14,6 +14,7 @@ import type { Batch, BatchSource } from './datasets/dataset.js';
 import { EffnetTrainError } from './errors.js';
 import { evaluateClassifier, type Evaluation } from './evaluate-classifier.js';
 import { createOptimizer, type TrainOptimizer } from './optimizers.js';
+import { LossWatch } from './loss-watch.js';
 import { stepSeed } from './step-seed.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
 import { checkTrainerOptions, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
@@ -50,6 +51,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
   private readonly average: WeightEma | null;
   private readonly stepsPerEpoch: number;
   private stopRequested = false;
+  private readonly divergence: LossWatch | null;
 
   constructor(options: TrainerOptions<M, B, P>) {
     checkTrainerOptions(options as unknown as TrainerOptions<ModelVariables, { count: number }, unknown>);
@@ -58,6 +60,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     this.loss = (options.loss ?? crossEntropyLoss) as unknown as TrainLoss<ModelVariables, P>;
     this.stepsPerEpoch = Math.floor(options.train.size / options.batchSize);
     this.optimizer = createOptimizer(options.optimizer ?? { kind: 'sgd', momentum: 0.9 });
+    this.divergence = options.divergence === false ? null : new LossWatch(options.divergence?.window ?? 10, options.divergence?.factor ?? 10);
     this.average = options.ema ? ema(options.ema.decay, { warmup: options.ema.warmup ?? true }) : null;
     // The averages start at the initial weights; the first step then averages with d = 0.1 under warm-up.
     this.average?.update(options.model.namedVariables());
@@ -106,6 +109,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
       const started = performance.now();
       const lr = this.options.lr(this.step);
       const loss = this.trainStep(batch, stage, lr, stepSeed(seed ^ 0x5bd1e995, this.step));
+      this.divergence?.check(loss, this.step);
       this.average?.update(this.options.model.namedVariables());
       this.step += 1;
       const seconds = (performance.now() - started) / 1000;
@@ -193,7 +197,8 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
    */
   async saveCheckpoint(store: CheckpointStore | undefined = this.options.checkpoints?.store, keep = this.options.checkpoints?.keep ?? 3): Promise<string> {
     if (!store) throw new EffnetTrainError('checkpoints', 'no store given: pass `checkpoints: { store }` in the options or a store here');
-    return store.save(await captureState(this.state(), this.step, this.stageAt(this.step).index), keep);
+    const extra = this.divergence?.reference === undefined ? {} : { lossReference: this.divergence.reference };
+    return store.save(await captureState(this.state(), this.step, this.stageAt(this.step).index, extra), keep);
   }
 
   /** Restores the newest checkpoint of `store` (default: the options' store); returns its step, or undefined when there is none. */
@@ -203,6 +208,8 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     if (!latest) return undefined;
     await restoreState(this.state(), latest.content, latest.location);
     this.step = latest.content.step;
+    const reference = latest.content.state['lossReference'];
+    if (this.divergence && typeof reference === 'number') this.divergence.reference = reference;
     return this.step;
   }
 

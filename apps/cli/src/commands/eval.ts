@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { useBackend } from '@effnet/backends';
 import { imageFolder } from '@effnet/data';
-import { EffnetDataError, type Dataset } from '@effnet/train';
+import type { Dataset } from '@effnet/train';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
-import { DATASET_NAMES, loadDataset } from '../run/datasets.js';
+import { DATASET_NAMES, loadDataset, matchClassesByName } from '../run/datasets.js';
 import { evaluateModel } from '../run/inference.js';
 import { loadModel } from '../run/model-folder.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
@@ -37,10 +37,7 @@ export function evalCommand(io: Io, progress?: Progress): Command {
       const backend = (await useBackend(options.backend)).name;
       const { model, meta } = await loadModel(folder);
       try {
-        const data = evaluationData(options.data, meta.imageSize, model.spec.inChannels as 1 | 3, options.limitPerClass);
-        if (data.classNames.length > meta.classNames.length) {
-          throw new EffnetDataError(data.name, `has ${data.classNames.length} classes but the model predicts ${meta.classNames.length}: evaluate it on data with at most that many classes`);
-        }
+        const data = matchClassesByName(evaluationData(options.data, meta.imageSize, model.spec.inChannels as 1 | 3, options.limitPerClass), meta.classNames);
         const bar = (progress ?? (options.json ? silentProgress : terminalProgress())).bar('evaluate', data.size, 'images');
         const result = await evaluateModel(model, meta, data, { batchSize: options.batch, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
         // A 1000-class confusion matrix is a million numbers: JSON carries it up to 100 classes.

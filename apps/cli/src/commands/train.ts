@@ -15,6 +15,15 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+/** Largest image size accepted (EfficientNet-L2 evaluates at 800 px); far larger sizes only exhaust memory. */
+const MAX_IMAGE_SIZE = 1024;
+
+function imageSize(value: string): number {
+  const n = positiveInteger(value);
+  if (n > MAX_IMAGE_SIZE) throw new InvalidArgumentError(`expected at most ${MAX_IMAGE_SIZE} pixels, got '${value}'.`);
+  return n;
+}
+
 function fraction(value: string): number {
   const n = Number(value);
   if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`expected a number in [0, 1), got '${value}'.`);
@@ -57,8 +66,8 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--epochs <n>', 'epochs over the training set (fractions allowed)', positiveNumber, d.epochs)
     .option('--batch <n>', 'images per step', positiveInteger, d.batchSize)
     .option('--stages <n>', 'progressive stages (1 = fixed size)', positiveInteger, d.stages)
-    .option('--from-size <pixels>', 'first-stage image size', positiveInteger)
-    .option('--to-size <pixels>', 'last-stage image size', positiveInteger)
+    .option('--from-size <pixels>', 'first-stage image size', imageSize)
+    .option('--to-size <pixels>', 'last-stage image size', imageSize)
     .option('--dropout <from:to>', 'dropout of the first and last stage', dropoutRange, d.dropout)
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'rmsprop', 'adamw']).default(d.optimizer))
     .option('--lr <rate>', 'peak learning rate (warm-up, then cosine)', positiveNumber, d.lr)
@@ -71,7 +80,8 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--limit-per-class <n>', 'use at most N images per class (quick runs)', positiveInteger)
     .option('--stage-eval <n>', 'test images evaluated at each stage end (0 = none)', nonNegativeInteger, d.stageEvalImages)
     .option('--samples <n>', 'test images shown with predictions in the report', nonNegativeInteger, d.reportSamples)
-    .option('--resume', 'continue from the newest checkpoint in --out')
+    .option('--resume', 'continue from the newest checkpoint in --out (with the run\'s settings)')
+    .option('--overwrite', 'replace the run already in --out')
     .option('--json', 'print the summary as JSON')
     .action(async (o: Record<string, unknown>) => {
       const options: TrainRunOptions = {
@@ -81,7 +91,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
         optimizer: o['optimizer'] as TrainRunOptions['optimizer'], lr: o['lr'] as number, warmupSteps: o['warmup'] as number,
         weightDecay: o['weightDecay'] as number, labelSmoothing: o['labelSmoothing'] as number, emaDecay: o['ema'] as number,
         checkpointEvery: o['checkpointEvery'] as number, keep: o['keep'] as number, limitPerClass: o['limitPerClass'] as number | undefined,
-        stageEvalImages: o['stageEval'] as number, reportSamples: o['samples'] as number, resume: Boolean(o['resume']),
+        stageEvalImages: o['stageEval'] as number, reportSamples: o['samples'] as number, resume: Boolean(o['resume']), overwrite: Boolean(o['overwrite']),
       };
       const json = Boolean(o['json']);
       const summary = await trainRun(options, (line) => (json ? io.err : io.out)(`${line}\n`), progress ?? (json ? silentProgress : terminalProgress()));

@@ -4,7 +4,7 @@
 // normalisation and size, where the weights came from). `effnet train` and `effnet import` write
 // it; `effnet eval` and `effnet predict` load it. Folders written before this layout (a checkpoint
 // `model/step-NNNNNNNNN/`) still load, through legacy-model-folder.ts.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel as loadWeightsAndSpec, saveWeights, type EfficientNet } from '@effnet/models';
 import { EffnetDataError } from '@effnet/train';
@@ -29,6 +29,8 @@ export async function saveModel(runDir: string, model: EfficientNet, meta: Model
 
 /** Loads a model written by {@link saveModel} from a run folder (or its `model` folder); older checkpoint-layout folders load too. */
 export async function loadModel(dir: string): Promise<{ model: EfficientNet; meta: ModelMeta }> {
+  if (!existsSync(dir)) throw new EffnetDataError(dir, 'no such model folder: pass the folder written by `effnet train` or `effnet import`');
+  if (!statSync(dir).isDirectory()) throw new EffnetDataError(dir, 'is a file, not a model folder: pass the folder written by `effnet train` or `effnet import`');
   const folder = [modelDir(dir), dir].find((candidate) => existsSync(join(candidate, 'model.json')));
   if (!folder) {
     if (isLegacyModelFolder(dir)) return loadLegacyModel(dir);

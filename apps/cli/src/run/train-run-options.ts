@@ -50,6 +50,8 @@ export interface TrainRunOptions {
   reportSamples: number;
   /** Continue from the newest checkpoint in `<out>/checkpoints`. */
   resume: boolean;
+  /** Replace the run already in `out` (without it, a used folder is refused). */
+  overwrite?: boolean;
   /** Ctrl-C stops the run cleanly with a checkpoint (default true; tests turn it off). */
   handleSigint?: boolean;
 }

@@ -4,7 +4,7 @@
 // metrics.jsonl, checkpoints and a progress bar, evaluate with the EMA weights, save the model and
 // write report.html. Ctrl-C stops after the current step with a checkpoint. The run folder:
 //   <out>/model/  <out>/checkpoints/  <out>/metrics.jsonl  <out>/report.html  <out>/summary.json
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
@@ -12,24 +12,52 @@ import { useBackend } from '@effnet/backends';
 import { efficientnet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { cosineLr, warmup } from '@effnet/schedules';
-import { EffnetTrainError, Trainer, standardPrepare, type OptimizerConfig } from '@effnet/train';
+import { EffnetTrainError, Trainer, standardPrepare, type OptimizerConfig, type TrainerOptions } from '@effnet/train';
 import { MetricsLog, fileCheckpointStore, readMetrics } from '@effnet/train/node';
 import { renderReport } from '../report/render-report.js';
 import { loadAnyDataset } from './datasets.js';
 import { saveModel } from './model-folder.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
 import { reportSamples } from './report-samples.js';
+import { checkFolder, prepareRunFolder } from './run-folder.js';
+import { lockRunFolder } from './run-lock.js';
 import { runPlan } from './run-plan.js';
 import type { TrainRunOptions, TrainRunSummary } from './train-run-options.js';
 
 export { TRAIN_DEFAULTS, type TrainRunOptions, type TrainRunSummary } from './train-run-options.js';
 
+/** A Trainer for `model`, which is disposed if the options are refused. */
+function newTrainer(model: { dispose(): void }, options: TrainerOptions): Trainer {
+  try {
+    return new Trainer(options);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** Most steps a run may plan (a typo such as --epochs 1e15 would otherwise run for ever). */
+const MAX_STEPS = 100_000_000;
+
 function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-/** Runs one training run; `log` receives the human-readable lines (stage starts, results). */
+/**
+ * Runs one training run; `log` receives the human-readable lines (stage starts, results). The run
+ * folder is locked for the whole run.
+ */
 export async function trainRun(options: TrainRunOptions, log: (line: string) => void, progress: Progress = silentProgress): Promise<TrainRunSummary> {
+  checkFolder(options.out, '--out');
+  const unlock = lockRunFolder(options.out);
+  try {
+    return await lockedTrainRun(options, log, progress);
+  } finally {
+    unlock();
+  }
+}
+
+async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => void, progress: Progress): Promise<TrainRunSummary> {
   const started = performance.now();
   const backend = (await useBackend(options.backend)).name;
   const tensorsAtStart = tf.memory().numTensors;
@@ -39,16 +67,18 @@ export async function trainRun(options: TrainRunOptions, log: (line: string) => 
   const finalSize = options.toSize ?? (spec.resolution.train > height * 2 ? height : spec.resolution.train);
   const stepsPerEpoch = Math.floor(train.size / options.batchSize);
   if (stepsPerEpoch < 1) throw new EffnetTrainError('batchSize', `${options.batchSize} is larger than the ${train.size} training images`);
-  const totalSteps = Math.max(options.stages, Math.round(options.epochs * stepsPerEpoch));
+  const asked = Math.round(options.epochs * stepsPerEpoch);
+  if (asked > MAX_STEPS) throw new EffnetTrainError('epochs', `${options.epochs} epochs are ${asked.toLocaleString('en')} steps, more than ${MAX_STEPS.toLocaleString('en')}: ask for fewer epochs`);
+  if (options.stages > Math.max(1, asked)) throw new EffnetTrainError('stages', `${options.stages} stages need at least as many steps, and ${options.epochs} epochs of ${options.batchSize} images are ${asked} steps: use fewer stages, more epochs or a smaller --batch`);
+  const totalSteps = Math.max(1, asked);
   const plan = runPlan(options, totalSteps, finalSize);
+  prepareRunFolder(options);
   const model = efficientnet(spec, { seed: options.seed });
   const params = model.countParams();
   const prepare = standardPrepare({ numClasses: train.classNames.length, mean, std, labelSmoothing: options.labelSmoothing });
   const optimizer: OptimizerConfig = options.optimizer === 'adamw' ? { kind: 'adamw', weightDecay: options.weightDecay } : options.optimizer === 'rmsprop' ? { kind: 'rmsprop' } : { kind: 'sgd', momentum: 0.9, nesterov: true };
   const warm = Math.min(options.warmupSteps, Math.floor(totalSteps / 4));
-  mkdirSync(options.out, { recursive: true });
   const metricsPath = join(options.out, 'metrics.jsonl');
-  if (!options.resume) rmSync(metricsPath, { force: true });
   const metrics = new MetricsLog(metricsPath);
   const checkpointDir = join(options.out, 'checkpoints');
   const stageEval = options.stageEvalImages > 0 ? test.subset(Array.from({ length: Math.min(options.stageEvalImages, test.size) }, (_, i) => Math.floor((i * test.size) / Math.min(options.stageEvalImages, test.size)))) : null;
@@ -57,7 +87,7 @@ export async function trainRun(options: TrainRunOptions, log: (line: string) => 
   let tensorsAfterFirstStep = -1;
   let tensorsAfterLastStep = -1;
   let firstStep = -1;
-  const trainer: Trainer = new Trainer({
+  const trainer: Trainer = newTrainer(model, {
     model, train, numClasses: train.classNames.length, batchSize: options.batchSize, plan, seed: options.seed,
     lr: warmup(cosineLr({ base: options.lr, steps: Math.max(1, totalSteps - warm) }), { steps: warm }),
     optimizer, weightDecay: options.optimizer === 'adamw' ? 0 : options.weightDecay, ema: { decay: options.emaDecay }, prepare,

@@ -95,8 +95,16 @@ export function loadCheckpoint(path: string): CheckpointContent {
   if (meta.format !== FORMAT || typeof meta.step !== 'number' || typeof meta.stage !== 'number' || typeof meta.tensors !== 'object') {
     throw new EffnetDataError(path, `not an ${FORMAT} checkpoint`);
   }
+  if (meta.tensors === null || Array.isArray(meta.tensors) || (meta.state !== undefined && (typeof meta.state !== 'object' || meta.state === null || Array.isArray(meta.state)))) {
+    throw new EffnetDataError(path, `not an ${FORMAT} checkpoint: its tensors and state must be JSON objects`);
+  }
   const tensors: Record<string, TensorData> = {};
   for (const [name, entry] of Object.entries(meta.tensors ?? {})) {
+    if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new EffnetDataError(path, `tensor '${name}' has no valid shape (a list of non-negative integers): the checkpoint was edited or is corrupt`);
+    }
+    if (entry.dtype !== 'float32' && entry.dtype !== 'int32') throw new EffnetDataError(path, `tensor '${name}' has dtype ${JSON.stringify(entry.dtype)}; checkpoints hold float32 or int32`);
+    if (!Number.isSafeInteger(entry.length)) throw new EffnetDataError(path, `tensor '${name}' has no valid length`);
     const bytes = entry.length * 4;
     const count = entry.shape.reduce((a, b) => a * b, 1);
     if (!Number.isInteger(entry.offset) || entry.offset < 0 || entry.offset + bytes > data.byteLength || count !== entry.length || entry.offset % 4 !== 0) {

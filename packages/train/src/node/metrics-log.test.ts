@@ -25,4 +25,20 @@ describe('metrics.jsonl', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('cuts a torn last line when reopened, so a resumed run appends readable records', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'effnet-metrics-'));
+    try {
+      const path = join(dir, 'metrics.jsonl');
+      const first: MetricsRecord = { type: 'eval', step: 1, ema: true, loss: 2.1, top1: 0.25, top5: 0.7, count: 100 };
+      new MetricsLog(path).write(first);
+      appendFileSync(path, '{"type":"step","ste');
+      const resumed = new MetricsLog(path);
+      const next: MetricsRecord = { type: 'eval', step: 2, ema: true, loss: 2.0, top1: 0.3, top5: 0.8, count: 100 };
+      resumed.write(next);
+      expect(readMetrics(path)).toEqual([first, next]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
