@@ -11,6 +11,7 @@ import h5wasm from 'h5wasm';
 import { CENTERED_PREPROCESSING, IMAGENET_PREPROCESSING, type ModelSpec, type PreprocessingSpec } from '@effnet/scaling';
 import type { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
+import { assertFiniteWeights } from './finite-weights.js';
 
 /** A tensor of a Keras weights file. */
 interface KerasTensor {
@@ -144,7 +145,7 @@ export async function importKeras(model: EfficientNet, bytes: Uint8Array): Promi
   const variables = model.namedVariables();
   const problems: string[] = [];
   const used = new Set<string>(['layers/normalization/vars/0', 'layers/normalization/vars/1', 'layers/normalization/vars/2']);
-  const plan: [tf.Variable, KerasTensor][] = [];
+  const plan: [tf.Variable, KerasTensor, string][] = [];
   for (const [ours, theirs] of kerasNames(model.spec)) {
     const target = variables[ours];
     if (!target) throw new EffnetWeightsError('model', `has no variable '${ours}': it was built shape-only or disposed`);
@@ -155,10 +156,12 @@ export async function importKeras(model: EfficientNet, bytes: Uint8Array): Promi
     }
     used.add(theirs);
     if (source.shape.join(',') !== target.shape.join(',')) problems.push(`'${theirs}' has shape [${source.shape.join(', ')}], ${ours} needs [${target.shape.join(', ')}]`);
-    else plan.push([target, source]);
+    else plan.push([target, source, theirs]);
   }
   for (const name of tensors.keys()) if (!used.has(name)) problems.push(`unexpected '${name}'`);
   if (problems.length > 0) throw new EffnetWeightsError('keras weights', `${problems.length} problem(s) for ${model.spec.name}: ${problems.slice(0, 20).join('; ')}${problems.length > 20 ? '; …' : ''}`);
+  // Every tensor is checked before any is copied: a refused file leaves the model as it was.
+  for (const [, source, theirs] of plan) assertFiniteWeights('keras weights', theirs, source.values);
   for (const [target, source] of plan) {
     const value = tf.tensor(source.values, source.shape, 'float32');
     target.assign(value);
