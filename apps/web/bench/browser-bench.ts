@@ -4,7 +4,8 @@
 // browser, so that no compiled shader or wasm state carries over. Not a test; timings are printed
 // and written to tmp/bench/browser.json (repository root).
 //   npx tsx apps/web/bench/browser-bench.ts [--runs 5] [--backends webgl,wasm]
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { chromiumMissing, startBrowserHarness } from '../test/chromium.js';
 import { fixturePath } from '../vite.config.js';
@@ -52,6 +53,5 @@ const lines = [
 console.log(`\nEfficientNet-B0 224, batch 1, in Chromium (headless), median of ${RUNS} calls after the first:\n`);
 console.log(lines.join('\n'));
 mkdirSync(join(OUT, '..'), { recursive: true });
-writeFileSync(`${OUT}.tmp`, JSON.stringify({ date: new Date().toISOString(), rows, table: lines.join('\n') }, null, 2));
-renameSync(`${OUT}.tmp`, OUT);
+writeFileAtomic.sync(OUT, JSON.stringify({ date: new Date().toISOString(), rows, table: lines.join('\n') }, null, 2));
 console.log(`\nresults written to ${OUT}`);

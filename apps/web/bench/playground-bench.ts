@@ -6,7 +6,8 @@
 // Not a test; results are printed and written to tmp/bench/playground.json (repository root).
 //   npm run build -w @effnet/web && npx tsx --tsconfig tsconfig.base.json apps/web/bench/playground-bench.ts [--steps 40]
 import * as tf from '@tensorflow/tfjs'; // Node: tfjs's CommonJS build, with every gradient registered
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { useBackend } from '@effnet/backends';
@@ -88,5 +89,4 @@ console.log(rows.at(-1));
 const table = ['| where | images/s | notes |', '|---|---|---|', ...rows.map((r) => `| ${r.where} | ${Number.isFinite(r.imagesPerSecond) ? r.imagesPerSecond.toFixed(0) : '—'} | ${r.detail} |`)].join('\n');
 console.log(`\nefficientnetv2-28-lite, batch 16, 28 px, ${STEPS} steps, median step after the first 5:\n\n${table}`);
 mkdirSync(join(OUT, '..'), { recursive: true });
-writeFileSync(`${OUT}.tmp`, JSON.stringify({ date: new Date().toISOString(), steps: STEPS, rows, table }, null, 2));
-renameSync(`${OUT}.tmp`, OUT);
+writeFileAtomic.sync(OUT, JSON.stringify({ date: new Date().toISOString(), steps: STEPS, rows, table }, null, 2));

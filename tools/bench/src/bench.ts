@@ -14,7 +14,8 @@
 import '@tensorflow/tfjs'; // tfjs-core's gradient registrations (its ESM file cannot load in plain Node)
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -208,8 +209,7 @@ console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
 
 const results = { date: new Date().toISOString(), machine, options, checks, rows, adapterRatio, inference: table, training: trainTable, pytorch: torchInfo };
 const file = join(OUT, 'results.json');
-writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 2));
-renameSync(`${file}.tmp`, file);
+writeFileAtomic.sync(file, JSON.stringify(results, null, 2));
 console.log(`\nresults written to ${file}`);
 
 // The browser benchmark runs in its own process (apps/web drives Chromium through Vite).

@@ -11,7 +11,8 @@
 //
 //   npm run bench:progressive -w @effnet/bench -- [--epochs 4] [--stages 3] [--from-size 12] [--no-same-time] [--backend wasm] [--out tmp/bench/progressive-vs-fixed]
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -121,6 +122,5 @@ const verdict = [
 process.stdout.write(`\n${table}\n\n${verdict}\n`);
 mkdirSync(values.out!, { recursive: true });
 const resultsPath = join(values.out!, 'results.json');
-writeFileSync(`${resultsPath}.tmp`, `${JSON.stringify({ options: values, progressive, fixed, sameTime, sameTimeEpochs, timeRatio, accuracyGap, finishedAt: new Date().toISOString() }, null, 2)}\n`);
-renameSync(`${resultsPath}.tmp`, resultsPath);
+writeFileAtomic.sync(resultsPath, `${JSON.stringify({ options: values, progressive, fixed, sameTime, sameTimeEpochs, timeRatio, accuracyGap, finishedAt: new Date().toISOString() }, null, 2)}\n`);
 process.stdout.write(`results: ${resultsPath}\n`);
