@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
-import { efficientnet, importTorchvision, loadModel } from '@effnet/models';
+import { IMAGENET_CLASSES, efficientnet, importTorchvision, loadModel } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMetrics } from '@effnet/train/node';
@@ -91,7 +91,8 @@ describe.skipIf(noFixture)('effnet import, then eval and predict', () => {
     // A two-class image folder of four generated pictures.
     const folder = join(dir, 'pictures');
     const files: string[] = [];
-    for (const [c, name] of ['class-a', 'class-b'].entries()) {
+    // Named as the imported model's classes (ImageNet's 0 and 1): eval matches folders to classes by name.
+    for (const [c, name] of [IMAGENET_CLASSES[0]!, IMAGENET_CLASSES[1]!].entries()) {
       mkdirSync(join(folder, name), { recursive: true });
       for (let i = 0; i < 2; i++) {
         const pixels = Buffer.alloc(48 * 48 * 3);
