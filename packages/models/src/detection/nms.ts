@@ -4,6 +4,7 @@
 // threshold, repeat. Class-wise NMS runs it within each class, as EfficientDet's inference does.
 import { EffnetModelError } from '../errors.js';
 import { iouAt } from './box-coding.js';
+import { groupByClass } from './class-groups.js';
 
 /** Settings of {@link nonMaxSuppression}. */
 export interface NmsOptions {
@@ -55,21 +56,9 @@ export function nonMaxSuppression(boxes: ArrayLike<number>, scores: ArrayLike<nu
 export function classWiseNms(boxes: ArrayLike<number>, scores: ArrayLike<number>, classes: ArrayLike<number>, options: NmsOptions = {}): number[] {
   const { maxOutput = Infinity, ...rest } = options;
   checkNms(boxes, scores, rest.iouThreshold ?? 0.5);
-  if (classes.length !== scores.length) throw new EffnetModelError('classes', `need one class per score: ${classes.length} classes, ${scores.length} scores`);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < classes.length; i++) {
-    const list = byClass.get(classes[i]!) ?? [];
-    list.push(i);
-    byClass.set(classes[i]!, list);
-  }
   const kept: number[] = [];
-  for (const members of byClass.values()) {
-    const subBoxes = new Float64Array(4 * members.length);
-    members.forEach((i, k) => {
-      for (let c = 0; c < 4; c++) subBoxes[4 * k + c] = boxes[4 * i + c]!;
-    });
-    const subScores = members.map((i) => scores[i]!);
-    for (const k of nonMaxSuppression(subBoxes, subScores, { ...rest, maxOutput })) kept.push(members[k]!);
+  for (const group of groupByClass(boxes, scores, classes)) {
+    for (const k of nonMaxSuppression(group.boxes, group.scores, { ...rest, maxOutput })) kept.push(group.members[k]!);
   }
   kept.sort((a, b) => scores[b]! - scores[a]! || a - b);
   return kept.slice(0, maxOutput);

@@ -4,6 +4,7 @@
 // score falls below the threshold leave. Class-wise soft-NMS runs it within each class.
 import { EffnetModelError } from '../errors.js';
 import { iouAt } from './box-coding.js';
+import { groupByClass } from './class-groups.js';
 
 /** Settings of {@link softNms}. */
 export interface SoftNmsOptions {
@@ -84,21 +85,10 @@ export function softNms(boxes: ArrayLike<number>, scores: ArrayLike<number>, opt
 export function classWiseSoftNms(boxes: ArrayLike<number>, scores: ArrayLike<number>, classes: ArrayLike<number>, options: SoftNmsOptions = {}): SoftNmsResult {
   const { maxOutput = Infinity, ...rest } = options;
   checkSoftNms(boxes, scores, rest.sigma ?? 0.5);
-  if (classes.length !== scores.length) throw new EffnetModelError('classes', `need one class per score: ${classes.length} classes, ${scores.length} scores`);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < classes.length; i++) {
-    const list = byClass.get(classes[i]!) ?? [];
-    list.push(i);
-    byClass.set(classes[i]!, list);
-  }
   const merged: { index: number; score: number }[] = [];
-  for (const members of byClass.values()) {
-    const subBoxes = new Float64Array(4 * members.length);
-    members.forEach((i, k) => {
-      for (let c = 0; c < 4; c++) subBoxes[4 * k + c] = boxes[4 * i + c]!;
-    });
-    const result = softNms(subBoxes, members.map((i) => scores[i]!), { ...rest, maxOutput });
-    result.indices.forEach((k, j) => merged.push({ index: members[k]!, score: result.scores[j]! }));
+  for (const group of groupByClass(boxes, scores, classes)) {
+    const result = softNms(group.boxes, group.scores, { ...rest, maxOutput });
+    result.indices.forEach((k, j) => merged.push({ index: group.members[k]!, score: result.scores[j]! }));
   }
   merged.sort((a, b) => b.score - a.score || a.index - b.index);
   const top = merged.slice(0, maxOutput);
