@@ -9,28 +9,11 @@ their caches). Nothing here changes the tensors; `effnet import` maps the names 
 Keras needs no conversion: `model.save_weights("b0.weights.h5")` and `effnet import --from keras`.
 """
 import argparse
-import json
 import os
-import struct
+import sys
 
-
-def write_safetensors(path, state_dict):
-    """The safetensors format: 8-byte little-endian header size, JSON header, raw float32 data."""
-    header, blobs, offset = {}, [], 0
-    for name, tensor in state_dict.items():
-        if name.endswith("num_batches_tracked"):
-            continue
-        data = tensor.detach().contiguous().float().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * ((8 - len(raw) % 8) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)) + raw + b"".join(blobs))
-    os.replace(tmp, path)
-    return len(header)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from safetensors_file import write_safetensors  # noqa: E402
 
 
 def main():
@@ -53,7 +36,8 @@ def main():
         import timm
 
         model = timm.create_model(args.model, pretrained=not args.random)
-    count = write_safetensors(args.out, model.state_dict())
+    tensors = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+    count = write_safetensors(args.out, tensors)
     print(f"{args.out}: {count} tensors of {args.library} {args.model}; next: effnet import {args.out} --preset <effnet preset> --out <folder>")
 
 
