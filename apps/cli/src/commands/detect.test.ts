@@ -3,28 +3,19 @@
 // Ctrl-C (a real SIGINT to a child process) then `--resume` gives the same losses as a run without
 // a break; `eval --model` and `eval --results` agree with the run's numbers; `predict` draws boxes;
 // bad input ends with one-line typed errors and exit code 2.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { StepRecord } from '@effnet/train';
 import { readMetrics } from '@effnet/train/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { interruptAfterSteps, runCli, startCli } from '../../test/cli-runner.js';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
 const DETECTOR = '{"backboneWidth":0.25,"backboneDepth":0.25,"channels":16,"bifpnLayers":1,"headLayers":1,"maxLevel":5}';
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 /** A COCO folder of `count` 64×64 images: a bright square (category 3) or disc (category 7) on dark noise. */
 async function writeSet(folder: string, count: number, seed: number): Promise<void> {
@@ -107,20 +98,9 @@ describe('effnet detect train', () => {
 
   it('Ctrl-C writes a checkpoint and exits with 130; --resume finishes with the losses of an unbroken run', async () => {
     const out = join(dir, 'interrupted');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/cli/src/main.ts'), ...trainArgs(out)], {
-      cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json') }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const metrics = join(out, 'metrics.jsonl');
-    while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').split('"type":"step"').length > 2)) {
-      if (child.exitCode !== null) break;
-      await new Promise((done) => setTimeout(done, 50));
-    }
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(output).toMatch(/Ctrl-C: stopping after this step/);
+    const child = startCli(trainArgs(out));
+    expect(await interruptAfterSteps(child, join(out, 'metrics.jsonl'), 2)).toBe(130);
+    expect(child.output()).toMatch(/Ctrl-C: stopping after this step/);
     const done = stepLosses(out).length;
     expect(done).toBeLessThan(6);
     const resumed = await run(...trainArgs(out), '--resume');

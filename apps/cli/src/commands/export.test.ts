@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { efficientnet, readSafetensors } from '@effnet/models';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { runCli } from '../../test/cli-runner.js';
 import { saveModel } from '../run/model-folder.js';
 import { encodePng } from '@effnet/data';
 import { preset, type ModelSpec } from '@effnet/scaling';
@@ -19,13 +18,7 @@ await tf.setBackend('cpu');
 const work = mkdtempSync(join(tmpdir(), 'effnet-export-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 async function modelFolder(): Promise<{ dir: string; logits: Float32Array; images: tf.Tensor4D }> {
   const spec = preset('efficientnetv2-28-lite', { numClasses: 10, inChannels: 3 }) as ModelSpec;

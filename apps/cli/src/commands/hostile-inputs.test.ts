@@ -10,19 +10,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { efficientnet, torchvisionNames, writeSafetensors } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
-import type { Io } from '../io.js';
 import { errorLine } from '../error-line.js';
-import { main } from '../program.js';
+import { runCli } from '../../test/cli-runner.js';
 import { saveModel } from '../run/model-folder.js';
 import '../register-backends.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 function expectOneLine(result: { code: number; err: string }, pattern: RegExp, code = 2): void {
   expect(result.err, 'a stack frame').not.toMatch(/^\s+at /m);

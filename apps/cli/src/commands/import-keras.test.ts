@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IMAGENET_CLASSES, readSafetensors } from '@effnet/models';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { runCli } from '../../test/cli-runner.js';
 import { encodePng } from '@effnet/data';
 
 const KERAS = join(import.meta.dirname, '..', '..', '..', '..', 'fixtures-full', 'keras');
@@ -17,13 +16,7 @@ const present = existsSync(KERAS);
 if (!present && !process.env['CI']) console.warn(`effnet import --from keras skipped: ${KERAS} is missing; run tools/fixtures/reference-env.sh, then \`npm run fixtures\``);
 const dir = mkdtempSync(join(tmpdir(), 'effnet-keras-'));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,9 @@
 // Ctrl-C during `effnet train` (a real child process sent SIGINT) writes a checkpoint and exits
 // with 130, and `--resume` finishes the run from it; `effnet import` of torchvision's seeded B0
 // weights followed by `effnet eval` and `effnet predict` works end to end.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@effnet/backends';
@@ -12,21 +11,13 @@ import { IMAGENET_CLASSES, efficientnet, importTorchvision, loadModel } from '@e
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMetrics } from '@effnet/train/node';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { ROOT, interruptAfterSteps, runCli, startCli } from '../../test/cli-runner.js';
 import { decodeImage } from '@effnet/data';
 import '../register-backends.js';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
 const B0 = join(ROOT, 'fixtures-full/efficientnet_b0.safetensors');
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 let dir: string;
 beforeAll(() => {
@@ -39,24 +30,11 @@ describe('Ctrl-C during effnet train', () => {
     const out = join(dir, 'interrupted');
     const args = ['train', '--out', out, '--backend', 'wasm', '--limit-per-class', '8', '--batch', '8', '--epochs', '3', '--stages', '3',
       '--from-size', '14', '--to-size', '20', '--checkpoint-every', '1000', '--stage-eval', '0', '--samples', '0', '--seed', '5'];
-    // node itself runs the CLI (tsx as a loader, not its CLI wrapper), so SIGINT reaches effnet's handler.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/cli/src/main.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // A real child process, so SIGINT reaches effnet's handler; Ctrl-C after the second step.
+    const child = startCli(args);
     const metrics = join(out, 'metrics.jsonl');
-    // Wait for the second step, then press Ctrl-C.
-    while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').split('"type":"step"').length > 2)) {
-      if (child.exitCode !== null) break;
-      await new Promise((done) => setTimeout(done, 50));
-    }
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(output).toMatch(/Ctrl-C: stopping after this step/);
+    expect(await interruptAfterSteps(child, metrics, 2)).toBe(130);
+    expect(child.output()).toMatch(/Ctrl-C: stopping after this step/);
     const steps = readMetrics(metrics).filter((r) => r.type === 'step').length;
     expect(steps).toBeGreaterThanOrEqual(2);
     expect(steps).toBeLessThan(30);

@@ -9,17 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, readMetrics } from '@effnet/train/node';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { runCli } from '../../test/cli-runner.js';
 import { LOCK_FILE } from '../run/run-lock.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 /** A failure: exit 2 and one line on stderr. */
 function expectOneLine(result: { code: number; err: string }, pattern: RegExp): void {

@@ -8,20 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJpeg, encodePng, fashionMnist } from '@effnet/data';
 import { readMetrics } from '@effnet/train/node';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { runCli } from '../../test/cli-runner.js';
 import { probabilities } from '../run/inference.js';
 import { loadModel as loadPublishedModel } from '@effnet/models';
 import { loadModel } from '../run/model-folder.js';
 import type { TrainRunSummary } from '../run/training-run.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 let dir: string;
 let runDir: string;
