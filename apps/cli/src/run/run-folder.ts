@@ -2,7 +2,7 @@
 // run refuses a used folder (unless told to overwrite it, which clears the run's files first) and
 // `--resume` refuses settings that differ from the run's. Leftovers of a crash (temporary files of
 // atomic writes, partial checkpoints) are removed when the next run starts.
-import { accessSync, constants, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { EffnetDataError, EffnetTrainError } from '@effnet/train';
@@ -24,7 +24,11 @@ const SETTINGS: [keyof TrainRunOptions, string][] = [
 ];
 
 function settingsOf(options: TrainRunOptions): Record<string, unknown> {
-  return Object.fromEntries(SETTINGS.map(([key]) => [key, options[key] ?? null]));
+  const settings: Record<string, unknown> = Object.fromEntries(SETTINGS.map(([key]) => [key, options[key] ?? null]));
+  // A data folder is recorded by its real path, so `./data`, `data/` and `/abs/data` are one setting;
+  // a named set (`fashion-mnist/train`) that is no folder here stays as typed.
+  if (typeof options.data === 'string' && existsSync(options.data)) settings['data'] = realpathSync(options.data);
+  return settings;
 }
 
 /**
