@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
-from safetensors_file import write_safetensors  # noqa: E402
+from fixture_files import write_safetensors  # noqa: E402
 
 
 def main():
