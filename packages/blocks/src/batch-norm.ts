@@ -61,7 +61,7 @@ export class BatchNorm extends Layer {
     const beta = valueOf<tf.Tensor1D>(this.beta);
     const movingMean = valueOf<tf.Tensor1D>(this.movingMean);
     const movingVariance = valueOf<tf.Tensor1D>(this.movingVariance);
-    if (!ctx.training) return tf.batchNorm4d(input, movingMean, movingVariance, beta, gamma, eps);
+    if (!ctx.training || ctx.frozenBatchNorm) return tf.batchNorm4d(input, movingMean, movingVariance, beta, gamma, eps);
     const { mean, variance } = tf.moments(input, [0, 1, 2]);
     const n = input.shape[0] * input.shape[1] * input.shape[2];
     const unbiased = tf.mul(variance, n / Math.max(1, n - 1));

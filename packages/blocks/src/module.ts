@@ -18,6 +18,8 @@ export interface ApplyContext {
    * (a network passes each block its `p · i / N` when a schedule changes `p`).
    */
   readonly dropPath?: number;
+  /** Batch norm uses its moving statistics and leaves them unchanged even in training (fine-tuning with frozen batch norm). */
+  readonly frozenBatchNorm?: boolean;
 }
 
 /** Options of {@link applyContext}. */
@@ -26,11 +28,13 @@ export interface ApplyContextOptions {
   training: boolean;
   /** Seed of the pass's random masks (default 0): same seed, same masks, on every backend. */
   seed?: number;
+  /** Frozen batch norm (see {@link ApplyContext.frozenBatchNorm}). */
+  frozenBatchNorm?: boolean;
 }
 
 /** A context for one forward pass. */
 export function applyContext(options: ApplyContextOptions): ApplyContext {
-  return { training: options.training, random: new SeededRandom(options.seed ?? 0) };
+  return { training: options.training, random: new SeededRandom(options.seed ?? 0), ...(options.frozenBatchNorm ? { frozenBatchNorm: true } : {}) };
 }
 
 /** A layer or block: parameters under one name prefix and a forward pass. */

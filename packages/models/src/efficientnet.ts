@@ -22,6 +22,8 @@ export interface ForwardOptions {
   dropPath?: number;
   /** Seed of this pass's dropout and drop-path masks (default 0): same seed, same masks. */
   seed?: number;
+  /** Batch norm on its moving statistics, left unchanged, even in training (fine-tuning with frozen batch norm). */
+  frozenBatchNorm?: boolean;
 }
 
 /** Options of {@link EfficientNet.features}. */
@@ -156,7 +158,7 @@ export class EfficientNet {
     if (!this.head) throw new EffnetModelError('featuresOnly', `'${this.spec.name}' was built featuresOnly (no head or classifier): call features(), or build it without featuresOnly`);
     const head = this.head;
     const x0 = this.checkImages(images);
-    const ctx = applyContext({ training: options.training === true, seed: options.seed ?? 0 });
+    const ctx = applyContext({ training: options.training === true, seed: options.seed ?? 0, frozenBatchNorm: options.frozenBatchNorm === true });
     return tf.tidy(() => {
       let x = this.stem.apply(normalizeInside(x0, this.spec.preprocessing), ctx);
       this.blocks.forEach((block, i) => {

@@ -1,4 +1,4 @@
-// The default training loss of a classifier, and the L2 weight decay the trainer adds to any loss.
+// The default training loss of a classifier (soft targets: one-hot, smoothed, or mixed by Mixup/CutMix), and the L2 weight decay the trainer adds to any loss.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossContext, PreparedBatch } from './trainer-options.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -9,8 +9,8 @@ import type { TrainableModel } from './trainable-model.js';
  * drop path.
  */
 export function crossEntropyLoss(model: TrainableModel, batch: PreparedBatch, context: LossContext): tf.Scalar {
-  const { stage, seed } = context;
-  const logits = model.forward(batch.images, { training: true, dropout: stage.dropout, dropPath: stage.dropPath, seed });
+  const { stage, seed, frozenBatchNorm } = context;
+  const logits = model.forward(batch.images, { training: true, dropout: stage.dropout, dropPath: stage.dropPath, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) });
   return tf.losses.softmaxCrossEntropy(batch.targets, logits) as tf.Scalar;
 }
 

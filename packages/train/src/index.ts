@@ -2,8 +2,10 @@
 // Node file-system checkpoints and metrics logs are in `@effnet/train/node`.
 export { Trainer } from './trainer.js';
 export type {
-  TrainStage, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions,
+  TrainStage, AppliedAugmentation, StageAugmentation, FineTuneOptions, FreezeMode, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions,
 } from './trainer-options.js';
+export { FREEZE_MODES } from './trainer-options.js';
+export { paramGroups, isClassifierName, isBatchNormName, type ParamGroups } from './param-groups.js';
 export { crossEntropyLoss, withWeightDecay } from './cross-entropy-loss.js';
 export { clipByGlobalNorm } from './clip-by-global-norm.js';
 export { stepSeed } from './step-seed.js';
@@ -14,6 +16,6 @@ export { createOptimizer, type OptimizerConfig, type TrainOptimizer } from './op
 export { memoryCheckpointStore, type CheckpointContent, type CheckpointStore, type TensorData } from './checkpoint-store.js';
 export { InMemoryDataset, batchOrder, type Batch, type BatchOptions, type BatchSource, type Dataset } from './datasets/dataset.js';
 export { topK, topKHits, confusionMatrix } from './metrics.js';
-export type { MetricsRecord, StageRecord, StepRecord, EvalRecord } from './metrics-records.js';
+export type { MetricsRecord, StageRecord, StageEndRecord, StepRecord, EvalRecord } from './metrics-records.js';
 export { shuffledIndices } from './shuffle.js';
 export { EffnetDataError, EffnetTrainError } from './errors.js';

@@ -1,4 +1,4 @@
-// The records of a training run's metrics log (metrics.jsonl): stage starts, steps and evaluations.
+// The records of a training run's metrics log (metrics.jsonl): stage starts and ends, steps and evaluations.
 
 /** A stage of the plan began. */
 export interface StageRecord {
@@ -20,6 +20,30 @@ export interface StageRecord {
   randAugmentMagnitude: number;
   /** Mixup alpha. */
   mixupAlpha: number;
+  /** CutMix alpha (absent in logs written before it was recorded). */
+  cutmixAlpha?: number;
+  /** RandAugment operations per image when the magnitude is above 0. */
+  randAugmentOps?: number;
+}
+
+/** A stage ended: what its batches actually got. */
+export interface StageEndRecord {
+  /** Record kind. */
+  type: 'stage-end';
+  /** Stage index. */
+  index: number;
+  /** Steps completed at the end of the stage. */
+  step: number;
+  /** Batches trained in the stage by this process (a resumed stage counts from the resume). */
+  batches: number;
+  /** Batches that got RandAugment. */
+  randAugment: number;
+  /** Batches mixed by Mixup. */
+  mixup: number;
+  /** Batches mixed by CutMix. */
+  cutmix: number;
+  /** Mean λ of the mixed batches (1 when none was mixed). */
+  meanLambda: number;
 }
 
 /** One optimiser step. */
@@ -65,4 +89,4 @@ export interface EvalRecord {
 }
 
 /** Anything a metrics log holds. */
-export type MetricsRecord = StageRecord | StepRecord | EvalRecord;
+export type MetricsRecord = StageRecord | StageEndRecord | StepRecord | EvalRecord;

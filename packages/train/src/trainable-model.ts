@@ -15,6 +15,8 @@ export interface ForwardOptions {
   dropPath?: number;
   /** Seed of this pass's random masks, so a step can be replayed exactly. */
   seed?: number;
+  /** Batch norm on its moving statistics, left unchanged, even in training (fine-tuning with frozen batch norm). */
+  frozenBatchNorm?: boolean;
 }
 
 /**

@@ -18,6 +18,34 @@ export interface PreparedBatch {
   images: tf.Tensor4D;
   /** Target distribution per example (one-hot, smoothed or mixed). */
   targets: tf.Tensor2D;
+  /** What the batch's augmentation did (set by {@link standardPrepare}; the trainer counts it per stage). */
+  applied?: AppliedAugmentation;
+}
+
+/** The augmentation one training batch received. */
+export interface AppliedAugmentation {
+  /** RandAugment operations per image (0 when off). */
+  randAugmentOps: number;
+  /** RandAugment magnitude used (0-30). */
+  randAugmentMagnitude: number;
+  /** Which mixing the batch got. */
+  mix: 'none' | 'mixup' | 'cutmix';
+  /** Weight of each image's own label (1 without mixing). */
+  lambda: number;
+}
+
+/** Per stage, what the trainer applied: counts of batches by augmentation. */
+export interface StageAugmentation {
+  /** Batches trained in the stage (this run; a resumed run counts from the resume). */
+  batches: number;
+  /** Batches that got RandAugment. */
+  randAugment: number;
+  /** Batches mixed by Mixup. */
+  mixup: number;
+  /** Batches mixed by CutMix. */
+  cutmix: number;
+  /** Mean λ of the mixed batches (1 when none was mixed). */
+  meanLambda: number;
 }
 
 /** What `prepare` is told about the batch it turns into model input. */
@@ -26,8 +54,13 @@ export interface PrepareContext {
   stage: TrainStage;
   /** Steps completed before this one (0 when evaluating). */
   step: number;
-  /** Seed of this step's random choices. */
+  /** Seed of this step's random choices (dropout masks derive from it too). */
   seed: number;
+  /**
+   * Seed of this step's augmentation (RandAugment ops, Mixup/CutMix λ and box), drawn from the
+   * trainer's augmentation stream, whose position checkpoints save (0 when evaluating).
+   */
+  augmentSeed: number;
   /** Training (augment) or evaluation (don't). */
   training: boolean;
 }
@@ -46,6 +79,8 @@ export interface LossContext {
   step: number;
   /** Seed of this step's random masks. */
   seed: number;
+  /** Batch norm uses its moving statistics and leaves them unchanged (fine-tuning with `freeze: 'bn'` or `'backbone'`). */
+  frozenBatchNorm?: boolean;
 }
 
 /**
@@ -72,6 +107,8 @@ export interface StepInfo {
   lr: number;
   /** Throughput over the step. */
   imagesPerSecond: number;
+  /** What augmentation the batch got (when `prepare` says). */
+  applied?: AppliedAugmentation;
 }
 
 /** Hooks for logging, progress, evaluation and checkpoints. */
@@ -80,6 +117,8 @@ export interface TrainerCallbacks {
   onStageStart?(stage: TrainStage, index: number): void;
   /** A step finished. */
   onStep?(info: StepInfo): void | Promise<void>;
+  /** A stage ended (its last step is done): what was applied in it. */
+  onStageEnd?(stage: TrainStage, index: number, applied: StageAugmentation): void | Promise<void>;
   /** An epoch finished. */
   onEpochEnd?(epoch: number, step: number): void | Promise<void>;
   /** A checkpoint was written (`location` is what the store returned, e.g. a folder). */
@@ -134,12 +173,37 @@ export interface TrainerOptions<M extends ModelVariables = TrainableModel, B ext
   checkpoints?: CheckpointOptions;
   /** Hooks. */
   callbacks?: TrainerCallbacks;
+  /** Fine-tuning: which variables train, and the classifier's own learning rate (default: everything trains at `lr`). */
+  fineTune?: FineTuneOptions;
   /**
    * Stops the run with an EffnetTrainError when the median loss of the last `window` steps exceeds
    * `factor` times the loss of the first step (default `{ window: 10, factor: 10 }`; `false` turns
    * it off). A non-finite loss or weight always stops the run.
    */
   divergence?: { window?: number; factor?: number } | false;
+}
+
+/** What a fine-tuning run freezes: nothing, batch norm (statistics and affine), or everything but the classifier. */
+export type FreezeMode = 'none' | 'bn' | 'backbone';
+
+/** The freezing modes, in order. */
+export const FREEZE_MODES: readonly FreezeMode[] = ['none', 'bn', 'backbone'];
+
+/**
+ * Fine-tuning options of a Trainer (timm's freeze and head-LR recipes). `'bn'` runs batch norm on
+ * its moving statistics (never updated) and does not train its γ and β, like timm's
+ * FrozenBatchNorm2d; `'backbone'` trains the classifier alone, with batch norm frozen too, so the
+ * features it learns on stay exactly the imported ones.
+ */
+export interface FineTuneOptions {
+  /** What to freeze (default `'none'`). */
+  freeze?: FreezeMode;
+  /** Learning rate of the classifier's variables per step (default: `lr`). */
+  headLr?: (step: number) => number;
+  /** Which variables are the classifier, by name (default: names starting `classifier.`). */
+  isHead?: (name: string) => boolean;
+  /** Which variables are batch-norm γ and β, by name (default: names ending `bn.gamma` or `bn.beta`). */
+  isBatchNorm?: (name: string) => boolean;
 }
 
 /** Throws an EffnetTrainError naming the first option a Trainer cannot run with. */
@@ -164,6 +228,11 @@ export function checkTrainerOptions(options: TrainerOptions<ModelVariables, { co
     const { window = 10, factor = 10 } = options.divergence;
     if (!Number.isInteger(window) || window < 1) throw new EffnetTrainError('divergence.window', `must be a positive integer, got ${window}`);
     if (!(factor > 1) || !Number.isFinite(factor)) throw new EffnetTrainError('divergence.factor', `must be a finite number above 1, got ${factor}`);
+  }
+  if (options.fineTune) {
+    const { freeze = 'none', headLr } = options.fineTune;
+    if (!FREEZE_MODES.includes(freeze)) throw new EffnetTrainError('fineTune.freeze', `must be one of ${FREEZE_MODES.join(', ')}, got '${String(freeze)}'`);
+    if (headLr !== undefined && typeof headLr !== 'function') throw new EffnetTrainError('fineTune.headLr', 'must be a function of the step, like lr');
   }
   if (options.checkpoints && typeof options.checkpoints.store?.save !== 'function') {
     throw new EffnetTrainError('checkpoints', 'needs a `store` (fileCheckpointStore(dir) from @effnet/train/node in Node, memoryCheckpointStore() anywhere)');

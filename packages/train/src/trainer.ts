@@ -3,10 +3,13 @@
 // `prepare` hook (bytes → tensors), a `loss` hook (softmax cross-entropy of a classifier by
 // default; a detector passes its focal + box loss), an optimiser, a learning-rate schedule and a
 // progressive plan (EfficientNetV2, Algorithm 1: each stage sets the image size and the
-// regularisation). Every random choice derives from the seed and the step, so a run resumed from a
+// regularisation: dropout, drop path, and the RandAugment, Mixup and CutMix that `prepare` applies).
+// Every random choice derives from the seed: data order and masks from the seed and the step,
+// augmentation from a seeded stream whose position checkpoints save, so a run resumed from a
 // checkpoint continues exactly as if it had never stopped. Checkpoints go to an injected store.
+// Fine-tuning freezes variables and may give the classifier its own learning rate (param-groups).
 import * as tf from '@tensorflow/tfjs-core';
-import { ema, type WeightEma } from '@effnet/schedules';
+import { ema, SeededRandom, type WeightEma } from '@effnet/schedules';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { crossEntropyLoss, withWeightDecay } from './cross-entropy-loss.js';
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
@@ -15,9 +18,11 @@ import { EffnetTrainError } from './errors.js';
 import { evaluateClassifier, type Evaluation } from './evaluate-classifier.js';
 import { createOptimizer, type TrainOptimizer } from './optimizers.js';
 import { LossWatch } from './loss-watch.js';
+import { paramGroups, type ParamGroups } from './param-groups.js';
+import { StageTally } from './stage-tally.js';
 import { stepSeed } from './step-seed.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
-import { checkTrainerOptions, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
+import { checkTrainerOptions, type AppliedAugmentation, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
 import { captureState, restoreState, type TrainerState } from './trainer-state.js';
 
 /**
@@ -33,6 +38,11 @@ function requireGradients(): void {
         "in a bundled app, `import '@tensorflow/tfjs-core/dist/register_all_gradients'`",
     );
   }
+}
+
+/** The start of a run's augmentation stream, apart from the data-order and mask seeds. */
+function augmentationSeed(seed: number): number {
+  return stepSeed(seed ^ 0x41c64e6d, 0x7a11);
 }
 
 /** Resolves after pending timers and I/O callbacks have had their turn. */
@@ -52,6 +62,10 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
   private readonly stepsPerEpoch: number;
   private stopRequested = false;
   private readonly divergence: LossWatch | null;
+  private readonly groups: ParamGroups;
+  private readonly headOptimizer: TrainOptimizer | null;
+  /** Draws one augmentation seed per step; its position is part of every checkpoint. */
+  private readonly augmentation: SeededRandom;
 
   constructor(options: TrainerOptions<M, B, P>) {
     checkTrainerOptions(options as unknown as TrainerOptions<ModelVariables, { count: number }, unknown>);
@@ -59,7 +73,10 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     this.options = options as unknown as TrainerOptions<ModelVariables, B, P>;
     this.loss = (options.loss ?? crossEntropyLoss) as unknown as TrainLoss<ModelVariables, P>;
     this.stepsPerEpoch = Math.floor(options.train.size / options.batchSize);
+    this.groups = paramGroups(options.model, options.fineTune); // before anything allocates: it may throw
     this.optimizer = createOptimizer(options.optimizer ?? { kind: 'sgd', momentum: 0.9 });
+    this.headOptimizer = this.groups.head.length > 0 ? createOptimizer(options.optimizer ?? { kind: 'sgd', momentum: 0.9 }) : null;
+    this.augmentation = new SeededRandom(augmentationSeed(options.seed ?? 0));
     this.divergence = options.divergence === false ? null : new LossWatch(options.divergence?.window ?? 10, options.divergence?.factor ?? 10);
     this.average = options.ema ? ema(options.ema.decay, { warmup: options.ema.warmup ?? true }) : null;
     // The averages start at the initial weights; the first step then averages with d = 0.1 under warm-up.
@@ -92,6 +109,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     this.stopRequested = false;
     let batches: AsyncIterator<B> | null = null;
     let stageIndex = -1;
+    const tally = new StageTally();
     while (this.step < this.totalSteps && !this.stopRequested) {
       const epoch = Math.floor(this.step / this.stepsPerEpoch);
       const position = this.step % this.stepsPerEpoch;
@@ -108,20 +126,23 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
       }
       const started = performance.now();
       const lr = this.options.lr(this.step);
-      const loss = this.trainStep(batch, stage, lr, stepSeed(seed ^ 0x5bd1e995, this.step));
+      const augmentSeed = this.augmentation.int(0x80000000);
+      const { loss, applied } = this.trainStep(batch, stage, lr, stepSeed(seed ^ 0x5bd1e995, this.step), augmentSeed);
+      tally.add(applied);
       this.divergence?.check(loss, this.step);
       this.average?.update(this.options.model.namedVariables());
       this.step += 1;
       const seconds = (performance.now() - started) / 1000;
       await callbacks.onStep?.({
         step: this.step, totalSteps: this.totalSteps, epoch, stage: index, imageSize: stage.imageSize, loss, lr,
-        imagesPerSecond: batch.count / Math.max(seconds, 1e-9),
+        imagesPerSecond: batch.count / Math.max(seconds, 1e-9), ...(applied ? { applied } : {}),
       });
+      const stageEnds = this.step === stage.startStep + stage.steps;
+      if (stageEnds) await callbacks.onStageEnd?.(stage, index, tally.take());
       if (this.step % this.stepsPerEpoch === 0) await callbacks.onEpochEnd?.(epoch, this.step);
       // Let timers and signal handlers run (progress bars redraw, Ctrl-C calls stop()) before
       // deciding on a checkpoint: a step only awaits promises, which keep the event loop from them.
       await yieldToEventLoop();
-      const stageEnds = this.step === stage.startStep + stage.steps;
       if (checkpoints && ((checkpoints.every && this.step % checkpoints.every === 0) || stageEnds || this.stopRequested)) {
         const location = await this.saveCheckpoint();
         callbacks.onCheckpoint?.(location, this.step);
@@ -130,16 +151,28 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     return { steps: this.step, stopped: this.step < this.totalSteps };
   }
 
-  /** One optimiser step on one batch; returns the loss. */
-  private trainStep(batch: B, stage: TrainStage, lr: number, seed: number): number {
+  /** One optimiser step on one batch; returns the loss and what augmentation `prepare` applied. */
+  private trainStep(batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): { loss: number; applied?: AppliedAugmentation } {
     const { model, prepare, weightDecay = 0, clipNorm } = this.options;
-    const variables = model.trainableVariables();
+    const { body, head, frozenBatchNorm } = this.groups;
+    const variables = [...body, ...head];
     this.optimizer.setLearningRate(lr);
+    this.headOptimizer?.setLearningRate(this.options.fineTune!.headLr!(this.step));
+    let applied: AppliedAugmentation | undefined;
     const lossValue = tf.tidy(() => {
-      const prepared = prepare(batch, { stage, step: this.step, seed, training: true });
-      const { value, grads } = tf.variableGrads(() => withWeightDecay(this.loss(model, prepared, { stage, step: this.step, seed }), variables, weightDecay), variables);
+      const prepared = prepare(batch, { stage, step: this.step, seed, augmentSeed, training: true });
+      applied = (prepared as { applied?: AppliedAugmentation }).applied;
+      const context = { stage, step: this.step, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) };
+      const { value, grads } = tf.variableGrads(() => withWeightDecay(this.loss(model, prepared, context), variables, weightDecay), variables);
       const clipped = clipNorm ? clipByGlobalNorm(grads, clipNorm) : grads;
-      this.optimizer.apply(clipped, variables);
+      if (this.headOptimizer) {
+        const headNames = new Set(head.map((v) => v.name));
+        const pick = (inHead: boolean) => Object.fromEntries(Object.entries(clipped).filter(([name]) => headNames.has(name) === inHead));
+        this.optimizer.apply(pick(false), body);
+        this.headOptimizer.apply(pick(true), head);
+      } else {
+        this.optimizer.apply(clipped, variables);
+      }
       return value;
     });
     const loss = lossValue.dataSync()[0]!;
@@ -147,7 +180,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     if (!Number.isFinite(loss)) {
       throw new EffnetTrainError('loss', `became ${loss} at step ${this.step}: lower the learning rate or enable clipNorm`);
     }
-    return loss;
+    return { loss, ...(applied ? { applied } : {}) };
   }
 
   /**
@@ -188,7 +221,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
   }
 
   private state(): TrainerState {
-    return { variables: this.options.model.namedVariables(), optimizer: this.optimizer, average: this.average };
+    return { variables: this.options.model.namedVariables(), optimizer: this.optimizer, average: this.average, headOptimizer: this.headOptimizer, augmentation: this.augmentation };
   }
 
   /**
@@ -208,6 +241,11 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     if (!latest) return undefined;
     await restoreState(this.state(), latest.content, latest.location);
     this.step = latest.content.step;
+    if (typeof latest.content.state['augmentationState'] !== 'number') {
+      // A checkpoint from before the stream was saved: one draw per step puts it where it was.
+      this.augmentation.setState(new SeededRandom(augmentationSeed(this.options.seed ?? 0)).getState());
+      for (let i = 0; i < this.step; i++) this.augmentation.int(0x80000000);
+    }
     const reference = latest.content.state['lossReference'];
     if (this.divergence && typeof reference === 'number') this.divergence.reference = reference;
     return this.step;
@@ -216,6 +254,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
   /** Frees the optimiser state and the EMA copies (not the model). */
   dispose(): void {
     this.optimizer.dispose();
+    this.headOptimizer?.dispose();
     this.average?.dispose();
   }
 }
