@@ -7,7 +7,7 @@ import { tinyClassifier } from '../test/tiny-classifier.js';
 import { memoryCheckpointStore } from './checkpoint-store.js';
 import { standardPrepare } from './prepare.js';
 import { Trainer } from './trainer.js';
-import type { StageAugmentation, TrainStage, TrainerOptions } from './trainer-options.js';
+import type { AppliedAugmentation, StageAugmentation, TrainStage, TrainerOptions } from './trainer-options.js';
 import type { TrainableModel } from './trainable-model.js';
 
 const train = fashionMnistSample('fashion-mnist/train', 4);
@@ -54,7 +54,18 @@ describe('the stage regularisation of Algorithm 1', () => {
     const batch = { images: train.example(0).image, labels: new Int32Array([0]), count: 1, imageShape: [28, 28, 1] as [number, number, number] };
     const two = { ...batch, images: new Uint8Array([...train.example(0).image, ...train.example(20).image]), labels: new Int32Array([0, 5]), count: 2 };
     const context = { stage: plan[2]!, step: 0, seed: 1, augmentSeed: 123, training: true };
-    const [a, b, plain] = tf.tidy(() => [prepare(two, context), prepare(two, context), prepare(two, { ...context, training: false })].map((p) => ({ images: p.images.arraySync(), targets: p.targets.arraySync(), applied: p.applied })));
+    const read = (ctx: typeof context) => {
+      let applied: AppliedAugmentation | undefined;
+      const [images, targets] = tf.tidy(() => {
+        const p = prepare(two, ctx);
+        applied = p.applied;
+        return [p.images, p.targets];
+      });
+      const out = { images: images!.arraySync(), targets: targets!.arraySync(), applied };
+      tf.dispose([images!, targets!]);
+      return out;
+    };
+    const [a, b, plain] = [read(context), read(context), read({ ...context, training: false })];
     expect(a).toEqual(b);
     expect(a.images).not.toEqual(plain.images);
     expect(plain.targets).toEqual([[1, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]]);

@@ -26,7 +26,7 @@ export function evaluationStage(imageSize: number): TrainStage {
 export async function probabilities(model: EfficientNet | OnnxModel, meta: ModelMeta, batch: Batch): Promise<Float32Array> {
   const prepare = standardPrepare({ numClasses: meta.classNames.length, mean: meta.mean, std: meta.std });
   const stage = evaluationStage(meta.imageSize);
-  const images = tf.tidy(() => prepare(batch, { stage, step: 0, seed: 0, training: false }).images);
+  const images = tf.tidy(() => prepare(batch, { stage, step: 0, seed: 0, augmentSeed: 0, training: false }).images);
   let logits: tf.Tensor2D | null = null;
   try {
     logits = model instanceof OnnxModel ? await model.predict(images) : model.forward(images, { training: false });

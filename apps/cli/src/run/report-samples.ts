@@ -27,7 +27,7 @@ export async function reportSamples(model: EfficientNet, test: InMemoryDataset, 
   const subset = test.subset(indices);
   const samples: ReportSample[] = [];
   for await (const batch of subset.batches({ batchSize: indices.length })) {
-    const logits = tf.tidy(() => model.forward(prepare(batch, { stage, step: 0, seed: 0, training: false }).images, { training: false }));
+    const logits = tf.tidy(() => model.forward(prepare(batch, { stage, step: 0, seed: 0, augmentSeed: 0, training: false }).images, { training: false }));
     const values = await logits.data();
     logits.dispose();
     const top = topClasses(values, test.classNames.length);

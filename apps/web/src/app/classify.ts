@@ -56,7 +56,7 @@ export async function classify(loaded: LoadedModel, files: File[], backend: stri
   const batch = { images, labels: new Int32Array(files.length), count: files.length, imageShape: [size, size, channels] as [number, number, number] };
   const call = async () => {
     const started = performance.now();
-    const probs = tf.tidy(() => tf.softmax(model.forward(prepare(batch, { stage: evaluationStage(size), step: 0, seed: 0, training: false }).images, { training: false })));
+    const probs = tf.tidy(() => tf.softmax(model.forward(prepare(batch, { stage: evaluationStage(size), step: 0, seed: 0, augmentSeed: 0, training: false }).images, { training: false })));
     const values = (await probs.data()) as Float32Array;
     probs.dispose();
     return { values, ms: performance.now() - started };
