@@ -76,6 +76,9 @@ export default defineConfig({
   resolve: { alias: effnetSourceAliases() },
   server: { fs: { allow: [ROOT] } },
   optimizeDeps: {
+    // onnxruntime-web finds its .wasm files next to its own module: pre-bundling would move it away
+    // from them (the Chromium test of @effnet/backend-onnx imports it through the dev server).
+    exclude: ['onnxruntime-web'],
     include: [
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-core/dist/register_all_gradients',
@@ -84,6 +87,8 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-backend-webgpu',
       '@tensorflow/tfjs-converter',
+      // @effnet/export's ONNX schema: found late otherwise (the Chromium test of @effnet/backend-onnx).
+      'onnx-proto',
     ],
   },
   // No minification: tfjs-backend-wasm starts its threads from the source text of a function
