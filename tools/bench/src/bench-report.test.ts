@@ -12,6 +12,9 @@ describe('bench helpers', () => {
     expect(() => parseBenchArgs(['--thread', '2'])).toThrow("bench: unknown option '--thread'");
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow("bench: --runs needs a whole number ≥ 1, got '0'");
     expect(() => parseBenchArgs(['--threads'])).toThrow("bench: --threads needs a whole number ≥ 1, got ''");
+    expect(parseBenchArgs(['--only', 'onnx', '--runs', '15'])).toEqual({ ...DEFAULT_BENCH_OPTIONS, onlyOnnx: true, runs: 15 });
+    expect(parseBenchArgs(['--help'])).toEqual({ ...DEFAULT_BENCH_OPTIONS, help: true });
+    expect(() => parseBenchArgs(['--only', 'wasm'])).toThrow("bench: --only takes 'onnx' (the onnxruntime part), got 'wasm'");
   });
 
   it('medians of odd and even lists; max differences', () => {

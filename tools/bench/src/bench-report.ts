@@ -17,12 +17,31 @@ export interface BenchOptions {
   skipTrain: boolean;
   /** Skip the browser benchmark (B0 on webgl and wasm in Chromium). */
   skipBrowser: boolean;
+  /** Run only the onnxruntime part (`--only onnx`): torchvision's and effnet's exports, raw and through @effnet/backend-onnx. */
+  onlyOnnx: boolean;
+  /** Print the usage and stop. */
+  help: boolean;
 }
 
-/** Defaults: 1 thread, 20 runs after 3 warm-ups, 3 tfjs-cpu runs, 3 training steps, the browser benchmark. */
-export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = { threads: 1, runs: 20, cpuRuns: 3, warmups: 3, trainRuns: 3, skipTrain: false, skipBrowser: false };
+/** What `npm run bench -- --help` prints. */
+export const BENCH_USAGE = `npm run bench -- [options]
+  --threads N      threads of every runtime that has them (default 1)
+  --runs N         timed inference rounds (default 20)
+  --warmups N      untimed rounds first (default 3)
+  --cpu-runs N     timed tfjs-cpu calls (default 3)
+  --train-runs N   timed training steps on wasm and PyTorch (default 3)
+  --skip-train     no training comparison
+  --skip-browser   no browser benchmark
+  --only onnx      only onnxruntime-node: torchvision's export, effnet's export (as OnnxModel makes it, and
+                   in torchvision's layout) and @effnet/backend-onnx, interleaved (quick and quiet)
+  --help           this text`;
 
-/** Parses `--threads N --runs N --cpu-runs N --warmups N --train-runs N --skip-train --skip-browser`; throws on anything else. */
+/** Defaults: 1 thread, 20 runs after 3 warm-ups, 3 tfjs-cpu runs, 3 training steps, the browser benchmark. */
+export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = {
+  threads: 1, runs: 20, cpuRuns: 3, warmups: 3, trainRuns: 3, skipTrain: false, skipBrowser: false, onlyOnnx: false, help: false,
+};
+
+/** Parses `--threads N --runs N --cpu-runs N --warmups N --train-runs N --skip-train --skip-browser --only onnx --help`; throws on anything else. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = { ...DEFAULT_BENCH_OPTIONS };
   const numeric: Record<string, keyof BenchOptions> = {
@@ -34,9 +53,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       options[flag === '--skip-train' ? 'skipTrain' : 'skipBrowser'] = true;
       continue;
     }
+    if (flag === '--help' || flag === '-h') {
+      options.help = true;
+      continue;
+    }
+    if (flag === '--only') {
+      if (argv[i + 1] !== 'onnx') throw new Error(`bench: --only takes 'onnx' (the onnxruntime part), got '${argv[i + 1] ?? ''}'`);
+      options.onlyOnnx = true;
+      i += 1;
+      continue;
+    }
     const key = numeric[flag];
     const value = Number(argv[i + 1]);
-    if (key === undefined) throw new Error(`bench: unknown option '${flag}'; known: ${Object.keys(numeric).join(', ')}, --skip-train, --skip-browser`);
+    if (key === undefined) throw new Error(`bench: unknown option '${flag}'; known: ${Object.keys(numeric).join(', ')}, --skip-train, --skip-browser, --only onnx, --help`);
     if (!Number.isInteger(value) || value < (key === 'warmups' ? 0 : 1)) {
       throw new Error(`bench: ${flag} needs a whole number${key === 'warmups' ? '' : ' ≥ 1'}, got '${argv[i + 1] ?? ''}'`);
     }

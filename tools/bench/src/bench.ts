@@ -11,6 +11,7 @@
 // 1.6 s or more a call, is timed after them). Not a test: timings are never asserted.
 // Writes tmp/bench/results.json.
 //   npm run bench -- [--threads 1] [--runs 20] [--cpu-runs 3] [--train-runs 3] [--skip-train] [--skip-browser]
+//   npm run bench -- --only onnx   (onnxruntime-node and @effnet/backend-onnx only; --help lists all)
 import '@tensorflow/tfjs'; // tfjs-core's gradient registrations (its ESM file cannot load in plain Node)
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -22,11 +23,10 @@ import * as ort from 'onnxruntime-node';
 import { useBackend } from '@effnet/backends';
 import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
-import { OnnxModel } from '@effnet/backend-onnx';
-import { toOnnx } from '@effnet/export';
 import { EfficientNet, importTorchvision, readSafetensors } from '@effnet/models';
 import { preset } from '@effnet/scaling';
-import { formatTable, maxAbsDiff, parseBenchArgs, type BenchRow } from './bench-report.js';
+import { BENCH_USAGE, formatTable, maxAbsDiff, median, parseBenchArgs, type BenchRow } from './bench-report.js';
+import { effnetOnnxContenders, sessionOptions } from './onnx-bench.js';
 import { TorchWorker } from './torch-worker.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -36,6 +36,10 @@ const ONNX = join(OUT, 'efficientnet_b0.onnx');
 const PYTHON = '/usr/bin/python3';
 const SCRIPTS = join(import.meta.dirname, '..', 'python');
 const options = parseBenchArgs(process.argv.slice(2));
+if (options.help) {
+  console.log(BENCH_USAGE);
+  process.exit(0);
+}
 const threads = String(options.threads);
 const pythonEnv = { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, PYTHONUNBUFFERED: '1' };
 
@@ -78,13 +82,11 @@ const expected = fixture.get('logits')!.values.subarray(0, 1000); // PyTorch's l
 const imageNchw = fixture.get('input')!.values.subarray(0, 3 * 224 * 224);
 const checks: Record<string, number> = {};
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]!.toFixed(1)} at the start (shared with other work)`;
-console.log(`EfficientNet-B0 224, batch 1, ${options.threads} thread(s): ${options.warmups} untimed rounds, then ${options.runs} rounds of ` +
-  `onnxruntime-node, wasm and PyTorch interleaved; tfjs-cpu ${options.cpuRuns} runs after 1 untimed. Machine: ${machine}`);
+const timedHere = options.onlyOnnx ? "onnxruntime-node on torchvision's and effnet's exports and @effnet/backend-onnx interleaved" : `onnxruntime-node, wasm and PyTorch interleaved; tfjs-cpu ${options.cpuRuns} runs after 1 untimed`;
+console.log(`EfficientNet-B0 224, batch 1, ${options.threads} thread(s): ${options.warmups} untimed rounds, then ${options.runs} rounds of ${timedHere}. Machine: ${machine}`);
 
 // onnxruntime-node
-const session = await ort.InferenceSession.create(ONNX, {
-  intraOpNumThreads: options.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
-});
+const session = await ort.InferenceSession.create(ONNX, sessionOptions(options.threads));
 const feeds = { input: new ort.Tensor('float32', Float32Array.from(imageNchw), [1, 3, 224, 224]) };
 checks['onnxruntime-node vs PyTorch'] = maxAbsDiff((await session.run(feeds))['logits']!.data as Float32Array, expected);
 const ortVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
@@ -106,6 +108,25 @@ async function effnetOn(backend: 'wasm' | 'cpu') {
   return { adapter, info: await adapter.describe(), model, image, predict, warmupMs };
 }
 
+// --only onnx: onnxruntime-node on torchvision's file against effnet's exports and the adapter, alone.
+if (options.onlyOnnx) {
+  const cpu = await effnetOn('cpu');
+  const onnx = await effnetOnnxContenders(cpu.model, cpu.image, expected, options.threads, checks);
+  const all = [{ runtime: `onnxruntime-node ${ortVersion} (CPU EP) on torchvision's export`, run: () => once(() => session.run(feeds)) }, ...onnx.contenders];
+  await interleave(all.map((c) => c.run), options.warmups);
+  const times = await interleave(all.map((c) => c.run), options.runs);
+  for (const [name, diff] of Object.entries(checks)) console.log(`  ${name}: ${diff.toExponential(2)}`);
+  if (!(Math.max(...Object.values(checks)) < 1e-3)) fail("a runtime's logits differ from PyTorch's; timings of different networks would be meaningless");
+  console.log(formatTable(all.map((c, i) => ({ runtime: c.runtime, threads: options.threads, times: times[i]! })), 'onnxruntime-node'));
+  console.log(`\n@effnet/backend-onnx / raw onnxruntime-node on the same export, medians of the same interleaved rounds: ${(median(times[3]!) / median(times[1]!)).toFixed(3)}×`);
+  console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
+  await onnx.release();
+  await session.release();
+  cpu.model.dispose();
+  tf.dispose(cpu.image);
+  process.exit(0);
+}
+
 // PyTorch, as a worker answering one call at a time
 const { worker: torch, info: torchInfo } = await TorchWorker.start(
   PYTHON, join(SCRIPTS, 'torch_bench.py'), ['--weights', WEIGHTS, '--threads', threads, '--runs', '1', '--train-runs', '1'], pythonEnv, ROOT,
@@ -114,38 +135,20 @@ checks['PyTorch vs fixture'] = torchInfo.fixtureMaxAbsDiff;
 const blas = torchInfo.blas.some((l) => l.includes('openblas')) ? 'OpenBLAS' : 'reference BLAS (slow: select OpenBLAS, see BENCHMARKS.md)';
 
 const wasm = await effnetOn('wasm');
+const onnx = await effnetOnnxContenders(wasm.model, wasm.image, expected, options.threads, checks);
 
-// @effnet/backend-onnx against raw onnxruntime-node on the same file (effnet's own export of the
-// same weights): the adapter's cost is the tfjs tensors in and out around session.run.
-const effnetOnnx = toOnnx(wasm.model, { height: 224 });
-const rawSession = await ort.InferenceSession.create(effnetOnnx, { intraOpNumThreads: options.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-const imageNhwc = wasm.image.dataSync() as Float32Array;
-const rawFeeds = { images: new ort.Tensor('float32', imageNhwc, [1, 224, 224, 3]) };
-checks['raw onnxruntime-node on effnet export vs PyTorch'] = maxAbsDiff((await rawSession.run(rawFeeds))['logits']!.data as Float32Array, expected);
-const adapterModel = await OnnxModel.create(wasm.model, { height: 224, threads: options.threads });
-const adapterPredict = async () => {
-  const logits = await adapterModel.predict(wasm.image);
-  const values = await logits.data();
-  logits.dispose();
-  return values;
-};
-checks['effnet backend-onnx vs PyTorch'] = maxAbsDiff(await adapterPredict(), expected);
-
-const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), () => once(() => rawSession.run(rawFeeds)), () => once(adapterPredict)];
+const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), ...onnx.contenders.map((c) => c.run)];
 await interleave(contenders, options.warmups);
-const [ortTimes, wasmTimes, torchTimes, rawTimes, adapterTimes] = await interleave(contenders, options.runs);
+const [ortTimes, wasmTimes, torchTimes, rawTimes, torchLayoutTimes, adapterTimes] = await interleave(contenders, options.runs);
 const rows: BenchRow[] = [
   { runtime: `onnxruntime-node ${ortVersion} (CPU EP)`, threads: options.threads, times: ortTimes! },
   { runtime: `effnet on tfjs-backend-wasm ${wasm.info.versions['tfjs-backend-wasm']} (SIMD ${wasm.info.simd ? 'on' : 'off'})`, threads: wasm.info.threads ?? 1, times: wasmTimes! },
   { runtime: `PyTorch ${torchInfo.torch} CPU, ${blas}`, threads: torchInfo.threads, times: torchTimes! },
-  { runtime: `onnxruntime-node ${ortVersion} on effnet's export (@effnet/export)`, threads: options.threads, times: rawTimes! },
-  { runtime: 'effnet on @effnet/backend-onnx (OnnxModel.predict, tensors in and out)', threads: options.threads, times: adapterTimes! },
+  ...[rawTimes, torchLayoutTimes, adapterTimes].map((times, i) => ({ runtime: onnx.contenders[i]!.runtime, threads: options.threads, times: times! })),
 ];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const adapterRatio = median(adapterTimes!) / median(rawTimes!);
 await session.release();
-await rawSession.release();
-await adapterModel.dispose();
+await onnx.release();
 
 // Training: one SGD step of B0 at 128, batch 16, train mode (dropout 0.2 and stochastic depth 0.2,
 // as torchvision's), wasm and PyTorch alternating.
