@@ -70,6 +70,16 @@ export function effnetSourceAliases(): Record<string, string> {
   return aliases;
 }
 
+/**
+ * Minification that keeps tfjs-backend-wasm's threads working: names mangled and whitespace
+ * removed, but no compression. Its threaded build starts each worker from the source text of a
+ * function (Function.prototype.toString); that function reads `_scriptDir`, declared outside it,
+ * behind a `typeof` guard. Compression drops the guard (the name is declared, so the check looks
+ * useless) and every worker then fails with 'e is not defined'. Costs 6 % over full minification
+ * (1.48 MB of JavaScript against 1.40 MB, 368 kB gzipped against 360 kB; unminified 3.89 MB).
+ */
+export const THREAD_SAFE_MINIFY = { compress: false, mangle: true, codegen: { removeWhitespace: true } } as const;
+
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [fixtures(), sourceSideEffects()],
@@ -91,12 +101,9 @@ export default defineConfig({
       'onnx-proto',
     ],
   },
-  // No minification: tfjs-backend-wasm starts its threads from the source text of a function
-  // (Function.prototype.toString), which the minifier's renaming breaks (workers fail with
-  // 'e is not defined' and the page falls back to no threads).
   build: {
-    target: 'es2022', outDir: 'dist', emptyOutDir: true, minify: false,
-    rollupOptions: { input: { playground: join(import.meta.dirname, 'index.html'), harness: join(import.meta.dirname, 'harness.html') } },
+    target: 'es2022', outDir: 'dist', emptyOutDir: true,
+    rollupOptions: { input: { playground: join(import.meta.dirname, 'index.html'), harness: join(import.meta.dirname, 'harness.html') }, output: { minify: THREAD_SAFE_MINIFY } },
   },
   logLevel: 'warn',
 });

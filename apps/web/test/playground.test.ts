@@ -5,7 +5,9 @@
 // test accuracy is far above chance; saves the model in IndexedDB and downloads its folder, which
 // `effnet predict` in Node reads and agrees with; reloads the page, loads the saved model and
 // classifies dropped PNGs (top-5 with class names), then loads the downloaded folder through the
-// folder input and gets the same answers. Screenshots of both screens go to docs/.
+// folder input and gets the same answers. Then trains on a person's own images (one folder per
+// class, picked with the folder input), paused and resumed, far above chance, and classifies with
+// that model. Screenshots of the screens go to docs/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,10 @@ let page: Page;
 const work = mkdtempSync(join(tmpdir(), 'effnet-playground-'));
 /** Two held-out test images per class (not in the page's subset), as PNG files, and their labels. */
 const pictures: { file: string; label: string }[] = [];
+/** A person's own images: `my-images/<class>/<n>.png`, 40 Fashion-MNIST training images of three classes. */
+const OWN_CLASSES = { trouser: 1, sneaker: 7, bag: 8 } as const;
+/** Two more images of each of those classes, in no folder the page trains on. */
+const ownHeldOut: { file: string; label: string }[] = [];
 
 /** Waits for `condition` in the page; on timeout, fails with what the page's error line says. */
 async function until(condition: () => boolean, timeout = 120_000): Promise<void> {
@@ -57,6 +63,15 @@ describe.skipIf(MISSING !== undefined)('the playground, used in Chromium', () =>
         pictures.push({ file, label: FASHION_MNIST_CLASSES[label]! });
       }
     }
+    const own = fashionMnist({ split: 'train', limitPerClass: 42 });
+    for (const [name, label] of Object.entries(OWN_CLASSES)) {
+      mkdirSync(join(work, 'my-images', name), { recursive: true });
+      for (let i = 0; i < 42; i++) {
+        const file = i < 40 ? join(work, 'my-images', name, `${String(i).padStart(2, '0')}.png`) : join(work, `${name}-${i}.png`);
+        writeFileSync(file, await encodePng(own.example(label * 42 + i).image, 28, 28, 1));
+        if (i >= 40) ownHeldOut.push({ file, label: name });
+      }
+    }
     mkdirSync(DOCS, { recursive: true });
   });
 
@@ -66,10 +81,18 @@ describe.skipIf(MISSING !== undefined)('the playground, used in Chromium', () =>
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('is cross-origin isolated on a plain static server, so wasm runs threads', async () => {
+  it('is cross-origin isolated on a plain static server, so wasm runs the threads asked for', async () => {
     await page.goto(`${server.url}?backend=wasm`);
     await ready(page);
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    // No count asked: tfjs's own choice, half the logical cores (1 on a 2-core machine).
+    const auto = await page.evaluate(() => Math.min(8, Math.max(1, Math.floor(navigator.hardwareConcurrency / 2))));
+    expect(await page.getAttribute('#backend-info', 'data-threads')).toBe(String(auto));
+    const threaded = await page.context().newPage();
+    await threaded.goto(`${server.url}?backend=wasm&threads=2`);
+    await ready(threaded);
+    expect(await threaded.getAttribute('#backend-info', 'data-threads')).toBe('2'); // tfjs alone caps it at the half of the cores
+    await threaded.close();
   });
 
   it('trains efficientnetv2-28-lite on the Fashion-MNIST subset far above chance, then saves and downloads it', async () => {
@@ -122,6 +145,53 @@ describe.skipIf(MISSING !== undefined)('the playground, used in Chromium', () =>
     await page.setInputFiles('#images', pictures.map((p) => p.file));
     await until(() => document.getElementById('predictions')!.dataset['top1'] !== undefined);
     expect(await page.getAttribute('#predictions', 'data-top1')).toBe(before);
+  });
+
+  it("trains on the person's own images, one folder per class, paused and resumed where it stopped", async () => {
+    await page.click('#tab-train');
+    await page.check('input[name=data][value=folder]');
+    await page.setInputFiles('#data-folder', join(work, 'my-images'));
+    await page.selectOption('#channels', '1');
+    await page.selectOption('#preset', 'efficientnetv2-28-lite');
+    await page.uncheck('#init');
+    await page.fill('#steps', '120');
+    await page.evaluate(() => ['step', 'accuracy'].forEach((key) => delete document.getElementById('train-status')!.dataset[key])); // the first run's
+    await page.click('#start');
+    await until(() => Number(document.getElementById('train-status')!.dataset['step'] ?? 0) >= 30);
+    await page.click('#pause');
+    await until(() => document.getElementById('train-status')!.dataset['state'] === 'paused');
+    const pausedAt = Number(await page.getAttribute('#train-status', 'data-step'));
+    expect(pausedAt).toBeGreaterThanOrEqual(30);
+    expect(pausedAt).toBeLessThan(120);
+    expect(await page.textContent('#train-status')).toContain(`paused at step ${pausedAt} of 120`);
+    // Pausing wrote a checkpoint of that step to IndexedDB.
+    const saved = await page.evaluate(() => new Promise<string[]>((resolve, reject) => {
+      const open = indexedDB.open('effnet-playground-checkpoints');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const request = open.result.transaction('checkpoints').objectStore('checkpoints').getAllKeys();
+        request.onsuccess = () => resolve(request.result.map(String));
+      };
+    }));
+    expect(saved.some((key) => key.endsWith(`/step-${pausedAt}`))).toBe(true);
+    await page.click('#resume');
+    await until(() => document.getElementById('train-status')!.dataset['state'] === 'finished', 600_000);
+    console.log(`playground, own images: paused at step ${pausedAt}; ${await page.textContent('#train-status')}`);
+    // One logged step per step: the run went on from the pause, it did not start again.
+    expect(await page.getAttribute('#train-status', 'data-logged-steps')).toBe('120');
+    expect(await page.textContent('#train-status')).toContain('finished at step 120 of 120');
+    const accuracy = Number(await page.getAttribute('#train-status', 'data-accuracy'));
+    expect(accuracy).toBeGreaterThan(0.7); // 24 held-out images of 3 classes: chance is 1/3
+    await page.screenshot({ path: join(DOCS, 'playground-train-folders.png') });
+    // The trained model names the folders; it classifies held-out pictures of them.
+    await page.click('#tab-classify');
+    await page.click('#use-trained');
+    await page.evaluate(() => delete document.getElementById('predictions')!.dataset['top1']);
+    await page.setInputFiles('#images', []);
+    await page.setInputFiles('#images', ownHeldOut.map((p) => p.file));
+    await until(() => document.getElementById('predictions')!.dataset['top1'] !== undefined);
+    const top1 = (await page.getAttribute('#predictions', 'data-top1'))!.split('|');
+    expect(top1.filter((name, i) => name === ownHeldOut[i]!.label).length).toBeGreaterThanOrEqual(4); // of 6
   });
 
   it('says what is wrong with a folder that holds no model', async () => {

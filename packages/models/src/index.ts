@@ -12,6 +12,7 @@ export { EffnetModelError, EffnetWeightsError } from './errors.js';
 export * from './detection/index.js';
 export { saveWeights, loadWeights, loadModel, type WeightsLocation, type SaveWeightsOptions } from './weights-io.js';
 export { fileHandler, parseModelJson, artifactsFromDirectory, type DirectoryReader } from './file-handler.js';
+export { modelMetaJson, parseModelMeta, MODEL_META_FILE, MODEL_META_FORMAT, type ModelMeta } from './model-meta.js';
 export { WEIGHTS_FORMAT, WEIGHTS_FORMAT_VERSION, parseManifest, checkWeightSpecs, checkWeightPath, type WeightsManifest, type CheckedWeight, type StoredQuantization } from './weights-manifest.js';
 export { inferenceForm, runInferenceForm, type InferenceFormOptions, type InferenceForm, type NodeBase, type FormNode, type FormConstant, type ConvNode, type ActivationNode, type BinaryNode, type ScaleNode, type NormalizeNode, type MeanNode, type LinearNode, type MaxPoolNode, type ResizeNode, type AnchorRowsNode, type ConcatNode } from './inference/index.js';
 export { quantize, dequantize, checkQuantization, floatToHalf, halfToFloat, type WeightQuantization, type QuantizedTensor } from './quantize.js';

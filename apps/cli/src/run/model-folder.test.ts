@@ -1,13 +1,13 @@
 // The CLI's model folder is @effnet/models' format plus model-meta.json: what saveModel writes,
-// @effnet/models' loadModel('file://…') reads with the same weights; a missing or mismatched
-// model-meta.json is a one-line EffnetDataError naming the file.
+// @effnet/models' loadModel('file://…') reads with the same weights; a missing model-meta.json is
+// a one-line EffnetDataError naming the file, a mismatched one @effnet/models' EffnetModelError.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { efficientnet, loadModel as loadPublishedModel } from '@effnet/models';
+import { EffnetModelError, efficientnet, loadModel as loadPublishedModel } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { EffnetDataError } from '@effnet/train';
 import { loadModel, saveModel } from './model-folder.js';
@@ -46,7 +46,9 @@ describe('model folder', () => {
     const metaPath = join(run, 'model', META_FILE);
     writeFileSync(metaPath, JSON.stringify({ format: 'effnet-model-meta', version: 1, ...meta, spec: undefined, classNames: ['only one'] }));
     const before = tf.memory().numTensors;
-    await expect(loadModel(run)).rejects.toThrow(new RegExp(`^${metaPath}: is not an effnet-model-meta file for this 4-class model`));
+    const mismatched = await loadModel(run).catch((e: unknown) => e);
+    expect(mismatched).toBeInstanceOf(EffnetModelError);
+    expect((mismatched as Error).message).toMatch(new RegExp(`^${metaPath}: is not an effnet-model-meta file for this 4-class model`));
     rmSync(metaPath);
     const error = await loadModel(run).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EffnetDataError);

@@ -28,7 +28,7 @@ export async function refreshSaved(): Promise<void> {
   select.replaceChildren(...(await savedModels()).map((name) => new Option(name, name)));
 }
 
-async function run(files: File[], backend: string, threads: number): Promise<void> {
+async function run(files: File[], backend: string, threads: number | undefined): Promise<void> {
   if (!current) {
     $('error').textContent = 'load a model first (a folder, a saved model, or train one)';
     return;
@@ -56,7 +56,7 @@ async function run(files: File[], backend: string, threads: number): Promise<voi
 }
 
 /** Wires the Classify screen; `backend()` and `threads()` are the header's choices. */
-export function setUpClassify(backend: () => string, threads: () => number): void {
+export function setUpClassify(backend: () => string, threads: () => number | undefined): void {
   $<HTMLInputElement>('model-folder').addEventListener('change', () => void guarded(async () => useModel(await loadFolder(filesOf($<HTMLInputElement>('model-folder'))), 'a picked folder')));
   $('load-saved').addEventListener('click', () => void guarded(async () => {
     const name = $<HTMLSelectElement>('saved-models').value;

@@ -3,11 +3,11 @@
 // predict` prepares them (0-1, resize, mean/std), softmax top-5 with class names, and the three
 // timings: the adapter's warm-up call, the first real call after it, and the median of the next ones.
 import * as tf from '@tensorflow/tfjs-core';
-import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { getAdapter, useBackend, type BackendDescription } from '@effnet/backends';
 import { standardPrepare, type TrainStage } from '@effnet/train';
 import { decodeImageFile } from './datasets.js';
 import type { LoadedModel } from './model-io.js';
+import { withWasmThreads } from './wasm-threads.js';
 
 /** One of the top predictions. */
 export interface Prediction {
@@ -28,15 +28,17 @@ let wasmThreads: number | undefined;
 
 /**
  * Activates `name`. For wasm, `threads` (when given) is passed to tfjs-backend-wasm's
- * setThreadsCount, which only counts before its first activation (and only where the page is
- * cross-origin isolated, so that SharedArrayBuffer exists).
+ * setThreadsCount (through withWasmThreads), which only counts before its first activation (and
+ * only where the page is cross-origin isolated, so that SharedArrayBuffer exists).
  */
 export async function activateBackend(name: string, threads?: number): Promise<BackendDescription> {
+  let adapter;
   if (name === 'wasm' && threads !== undefined && wasmThreads === undefined) {
-    setThreadsCount(threads);
     wasmThreads = threads;
+    adapter = await withWasmThreads(threads, () => useBackend(name));
+  } else {
+    adapter = await useBackend(name);
   }
-  const adapter = await useBackend(name);
   return adapter.describe();
 }
 

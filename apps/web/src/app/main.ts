@@ -1,6 +1,6 @@
 // The playground page (index.html): two screens, Classify and Train, and the backend picker they
 // share (webgpu, webgl, wasm, cpu through @effnet/backends' adapters). Sets `data-ready` on the
-// body once the page can be used (the browser tests wait for it). `?backend=wasm&threads=1`
+// body once the page can be used (the browser tests wait for it). `?backend=wasm&threads=2`
 // preselects a backend and the number of wasm threads (which only counts before wasm starts).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { listBackends } from '@effnet/backends';
@@ -17,7 +17,11 @@ import { setUpTrain } from './train-screen.js';
 await ensureIsolation();
 
 const backend = () => $<HTMLSelectElement>('backend').value;
-const threads = () => Math.max(1, Math.round(Number($<HTMLInputElement>('threads').value) || 1));
+/** The wasm threads asked for in the header; undefined (empty field): tfjs's own choice, half the logical cores. */
+const threads = (): number | undefined => {
+  const value = Math.round(Number($<HTMLInputElement>('threads').value));
+  return value >= 1 ? value : undefined;
+};
 
 function show(screen: 'classify' | 'train'): void {
   for (const name of ['classify', 'train'] as const) {

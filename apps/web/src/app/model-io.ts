@@ -5,9 +5,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { zipSync, strToU8 } from 'fflate';
 import { createStore, del, get, keys, set } from 'idb-keyval';
-import { artifactsFromDirectory, loadModel, saveWeights, type EfficientNet } from '@effnet/models';
+import { artifactsFromDirectory, loadModel, MODEL_META_FILE, modelMetaJson, parseModelMeta, saveWeights, type EfficientNet, type ModelMeta } from '@effnet/models';
 import { PlaygroundError } from './errors.js';
-import { metaJson, parseMeta, type ModelMeta } from './model-meta.js';
 
 /** A model with its class names and normalisation. */
 export interface LoadedModel {
@@ -27,7 +26,7 @@ export async function loadFolder(files: File[]): Promise<LoadedModel> {
   if (manifests.length === 0) throw new PlaygroundError('folder', 'holds no model.json: pick the folder written by effnet train (its run folder or model/) or effnet import');
   const dir = relative(manifests[0]!).split('/').slice(0, -1).join('/');
   const inDir = (name: string) => files.find((f) => relative(f) === (dir ? `${dir}/${name}` : name));
-  const metaFile = inDir('model-meta.json');
+  const metaFile = inDir(MODEL_META_FILE);
   if (!metaFile) throw new PlaygroundError(dir || 'folder', 'has no model-meta.json beside model.json (class names and normalisation); write it with effnet train or effnet import');
   const handler: tf.io.IOHandler = {
     load: () => artifactsFromDirectory({
@@ -42,7 +41,7 @@ export async function loadFolder(files: File[]): Promise<LoadedModel> {
   };
   const model = await loadModel(handler);
   try {
-    return { model, meta: parseMeta(await metaFile.text(), model.spec, `${dir}/model-meta.json`) };
+    return { model, meta: parseModelMeta(await metaFile.text(), model.spec, dir ? `${dir}/${MODEL_META_FILE}` : MODEL_META_FILE) };
   } catch (error) {
     model.dispose();
     throw error;
@@ -61,13 +60,13 @@ async function folderFiles(model: EfficientNet): Promise<{ json: string; weights
 /** A zip holding `<name>/model.json`, `<name>/weights.bin` and `<name>/model-meta.json`. */
 export async function modelFolderZip(loaded: LoadedModel, name = 'model'): Promise<Uint8Array> {
   const { json, weights } = await folderFiles(loaded.model);
-  return zipSync({ [name]: { 'model.json': strToU8(json), 'weights.bin': weights, 'model-meta.json': strToU8(metaJson(loaded.meta)) } });
+  return zipSync({ [name]: { 'model.json': strToU8(json), 'weights.bin': weights, [MODEL_META_FILE]: strToU8(modelMetaJson(loaded.meta)) } });
 }
 
 /** Saves the model under `name` in IndexedDB (the same three files, as bytes). */
 export async function saveToIndexedDb(name: string, loaded: LoadedModel): Promise<void> {
   const { json, weights } = await folderFiles(loaded.model);
-  await set(name, { json, weights, meta: metaJson(loaded.meta), savedAt: new Date().toISOString() }, models);
+  await set(name, { json, weights, meta: modelMetaJson(loaded.meta), savedAt: new Date().toISOString() }, models);
 }
 
 /** Names of the models saved in IndexedDB. */
@@ -79,7 +78,7 @@ export async function savedModels(): Promise<string[]> {
 export async function loadFromIndexedDb(name: string): Promise<LoadedModel> {
   const entry = await get<{ json: string; weights: Uint8Array; meta: string }>(name, models);
   if (!entry) throw new PlaygroundError(name, 'is not a model saved in this browser (IndexedDB)');
-  const files = [new File([entry.json], 'model.json'), new File([entry.weights as Uint8Array<ArrayBuffer>], 'weights.bin'), new File([entry.meta], 'model-meta.json')];
+  const files = [new File([entry.json], 'model.json'), new File([entry.weights as Uint8Array<ArrayBuffer>], 'weights.bin'), new File([entry.meta], MODEL_META_FILE)];
   return loadFolder(files);
 }
 

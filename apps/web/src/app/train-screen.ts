@@ -85,7 +85,7 @@ async function runSession(): Promise<void> {
   status(`${stopped ? 'paused' : 'finished'} at step ${run.step} of ${run.trainer.totalSteps} (${((performance.now() - started) / 1000).toFixed(0)} s); test top-1 ${top1 === undefined ? '—' : `${(top1 * 100).toFixed(1)} %`} on ${run.data.test.size} images (EMA); ${steady.toFixed(0)} images/s (median step after the first 5) on ${run.backend}; ${tensorCount()} tensors held`, stopped ? 'paused' : 'finished');
 }
 
-async function start(backend: string, threads: number): Promise<void> {
+async function start(backend: string, threads: number | undefined): Promise<void> {
   await activateBackend(backend, threads);
   status('loading data…', 'loading');
   const data = await loadData();
@@ -99,6 +99,7 @@ async function start(backend: string, threads: number): Promise<void> {
     speeds.push(info.imagesPerSecond);
     status(`step ${info.step}/${info.totalSteps}, stage ${info.stage + 1} at ${info.imageSize} px, loss ${info.loss.toFixed(3)}, ${info.imagesPerSecond.toFixed(0)} images/s`, 'running');
     $('train-status').dataset['step'] = String(info.step);
+    $('train-status').dataset['loggedSteps'] = String(loss.length); // equals the step when a resume goes on where it stopped
     if (info.step % 10 === 0) redraw(info.totalSteps);
     if (stageEnds.has(info.step) && info.step < info.totalSteps) return evaluateNow(info.step);
   });
@@ -107,7 +108,7 @@ async function start(backend: string, threads: number): Promise<void> {
 }
 
 /** Wires the Train screen; `backend()` and `threads()` are the header's choices. */
-export function setUpTrain(backend: () => string, threads: () => number): void {
+export function setUpTrain(backend: () => string, threads: () => number | undefined): void {
   $<HTMLSelectElement>('preset').replaceChildren(...TRAIN_PRESETS.map((name) => new Option(name, name)));
   $('start').addEventListener('click', () => void guarded(() => start(backend(), threads())));
   $('pause').addEventListener('click', () => void guarded(async () => session?.pause()));
