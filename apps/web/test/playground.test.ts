@@ -7,7 +7,8 @@
 // classifies dropped PNGs (top-5 with class names), then loads the downloaded folder through the
 // folder input and gets the same answers. Then trains on a person's own images (one folder per
 // class, picked with the folder input), paused and resumed, far above chance, and classifies with
-// that model. Screenshots of the screens go to docs/.
+// that model; fine-tunes the downloaded 10-class model on those 3 classes (a new classifier, the
+// backbone frozen). Screenshots of the screens go to docs/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -192,6 +193,33 @@ describe.skipIf(MISSING !== undefined)('the playground, used in Chromium', () =>
     await until(() => document.getElementById('predictions')!.dataset['top1'] !== undefined);
     const top1 = (await page.getAttribute('#predictions', 'data-top1'))!.split('|');
     expect(top1.filter((name, i) => name === ownHeldOut[i]!.label).length).toBeGreaterThanOrEqual(4); // of 6
+  });
+
+  it('fine-tunes the downloaded 10-class model on the own images: a new 3-class classifier, the backbone frozen', async () => {
+    await page.setInputFiles('#model-folder', join(work, 'fashion-e2e'));
+    await until(() => document.getElementById('model-info')!.textContent!.includes('a picked folder'));
+    await page.click('#tab-train');
+    await page.check('#init');
+    await page.selectOption('#freeze', 'backbone');
+    await page.fill('#steps', '60');
+    await page.click('#start');
+    await until(() => document.getElementById('train-status')!.dataset['state'] === 'running');
+    await until(() => document.getElementById('train-status')!.dataset['state'] === 'finished', 600_000);
+    const line = (await page.textContent('#train-status'))!;
+    console.log(`playground, fine-tuned: ${line}`);
+    expect(await page.getAttribute('#train-status', 'data-origin')).toBe('new classifier');
+    expect(line).toContain('finished (the loaded model with a new classifier) at step 60 of 60');
+    expect(Number(await page.getAttribute('#train-status', 'data-accuracy'))).toBeGreaterThan(0.7); // chance 1/3
+    await page.click('#tab-classify');
+    await page.click('#use-trained');
+    await until(() => document.getElementById('model-info')!.textContent!.includes('training on this page'));
+    expect(await page.textContent('#model-info')).toMatch(/with a new classifier .*backbone frozen/);
+    await page.evaluate(() => delete document.getElementById('predictions')!.dataset['top1']);
+    await page.setInputFiles('#images', []);
+    await page.setInputFiles('#images', ownHeldOut.map((p) => p.file));
+    await until(() => document.getElementById('predictions')!.dataset['top1'] !== undefined);
+    const top1 = (await page.getAttribute('#predictions', 'data-top1'))!.split('|');
+    expect(top1.filter((name, i) => name === ownHeldOut[i]!.label).length).toBeGreaterThanOrEqual(4); // of 6, names of the folders
   });
 
   it('says what is wrong with a folder that holds no model', async () => {

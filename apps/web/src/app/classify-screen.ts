@@ -18,7 +18,7 @@ export function useModel(loaded: LoadedModel, from: string, own = true): void {
   current = loaded;
   owned = own;
   const { spec } = loaded.model;
-  $('model-info').textContent = `${spec.name} from ${from}: ${loaded.meta.classNames.length} classes (${loaded.meta.classNames.slice(0, 10).join(', ')}${loaded.meta.classNames.length > 10 ? ', …' : ''}), ${loaded.meta.imageSize} px, ${spec.inChannels} channel(s)`;
+  $('model-info').textContent = `${spec.name} from ${from}: ${loaded.meta.classNames.length} classes (${loaded.meta.classNames.slice(0, 10).join(', ')}${loaded.meta.classNames.length > 10 ? ', …' : ''}), ${loaded.meta.imageSize} px, ${spec.inChannels} channel(s)${loaded.meta.source ? `; ${loaded.meta.source}` : ''}`;
   $('model-info').dataset['loaded'] = spec.name;
 }
 

@@ -6,6 +6,8 @@ import { fashionSubset, folderData, type PlaygroundData } from './datasets.js';
 import { currentModel, refreshSaved, useModel } from './classify-screen.js';
 import { activateBackend } from './classify.js';
 import { modelFolderZip, saveToIndexedDb, type LoadedModel } from './model-io.js';
+import type { FreezeMode } from '@effnet/train';
+import { PlaygroundError } from './errors.js';
 import { drawPlot } from './plot.js';
 import { TRAIN_PRESETS, TrainSession, tensorCount, type TrainSettings } from './train-session.js';
 
@@ -20,6 +22,9 @@ export function trainedModel(): LoadedModel | undefined {
   return trained;
 }
 
+/** What the status line says of where the run's model came from. */
+const ORIGIN: Record<TrainSession['origin'], string> = { preset: '', continued: ' (the loaded model, going on)', 'new classifier': ' (the loaded model with a new classifier)' };
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -31,9 +36,11 @@ function number(id: string): number {
 
 function settings(): TrainSettings {
   const init = $<HTMLInputElement>('init').checked ? currentModel() : undefined;
+  if ($<HTMLInputElement>('init').checked && !init) throw new PlaygroundError('start from', 'no model is loaded on Classify: load one there first, or uncheck "start from the model loaded on Classify"');
   return {
     preset: $<HTMLSelectElement>('preset').value, steps: number('steps'), batchSize: number('batch'), stages: number('stages'),
     imageSize: number('size'), lr: number('lr'), emaDecay: number('ema'), seed: number('seed'), init,
+    freeze: $<HTMLSelectElement>('freeze').value as FreezeMode,
   };
 }
 
@@ -71,7 +78,7 @@ async function evaluateNow(step: number): Promise<void> {
 async function runSession(): Promise<void> {
   const run = session!;
   buttons(true);
-  status(`training ${run.spec.name}…`, 'running');
+  status(`training ${run.spec.name}${ORIGIN[run.origin]}…`, 'running');
   const started = performance.now();
   const { stopped } = await run.run().finally(() => buttons(false));
   if (!stopped && accuracy.at(-1)?.[0] !== run.step) await evaluateNow(run.step);
@@ -82,7 +89,8 @@ async function runSession(): Promise<void> {
   const top1 = accuracy.at(-1)?.[1];
   const steady = median(speeds.slice(5)); // the first steps compile kernels and shaders
   $('train-status').dataset['imagesPerSecond'] = String(steady);
-  status(`${stopped ? 'paused' : 'finished'} at step ${run.step} of ${run.trainer.totalSteps} (${((performance.now() - started) / 1000).toFixed(0)} s); test top-1 ${top1 === undefined ? '—' : `${(top1 * 100).toFixed(1)} %`} on ${run.data.test.size} images (EMA); ${steady.toFixed(0)} images/s (median step after the first 5) on ${run.backend}; ${tensorCount()} tensors held`, stopped ? 'paused' : 'finished');
+  $('train-status').dataset['origin'] = run.origin;
+  status(`${stopped ? 'paused' : 'finished'}${ORIGIN[run.origin]} at step ${run.step} of ${run.trainer.totalSteps} (${((performance.now() - started) / 1000).toFixed(0)} s); test top-1 ${top1 === undefined ? '—' : `${(top1 * 100).toFixed(1)} %`} on ${run.data.test.size} images (EMA); ${steady.toFixed(0)} images/s (median step after the first 5) on ${run.backend}; ${tensorCount()} tensors held`, stopped ? 'paused' : 'finished');
 }
 
 async function start(backend: string, threads: number | undefined): Promise<void> {

@@ -1,13 +1,15 @@
-// One training run in the page with @effnet/train's Trainer: a preset of @effnet/scaling (or the
-// model loaded on the Classify screen, to go on training it), a progressive plan (image size and
-// dropout grow stage by stage, EfficientNetV2's Algorithm 1), warm-up + cosine learning rate,
-// weight EMA, checkpoints in IndexedDB. `pause()` stops after the step in progress (writing a
-// checkpoint); `run()` again goes on from there. Evaluation uses the EMA weights.
+// One training run in the page with @effnet/train's Trainer: a preset of @effnet/scaling, or the
+// model loaded on the Classify screen (its classes: go on training it; other classes: a new
+// classifier, as `effnet train --init` fine-tunes, with batch norm or the whole backbone frozen if
+// asked), a progressive plan (image size and dropout grow stage by stage, EfficientNetV2's
+// Algorithm 1), warm-up + cosine learning rate, weight EMA, checkpoints in IndexedDB. `pause()`
+// stops after the step in progress (writing a checkpoint); `run()` again goes on from there.
+// Evaluation uses the EMA weights.
 import * as tf from '@tensorflow/tfjs-core';
-import { efficientnet, type EfficientNet } from '@effnet/models';
+import { efficientnet, resetClassifier, type EfficientNet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { cosineLr, progressiveStages, toStepStages, warmup } from '@effnet/schedules';
-import { Trainer, standardPrepare, type Evaluation, type StepInfo, type TrainStage } from '@effnet/train';
+import { Trainer, standardPrepare, type Evaluation, type FreezeMode, type StepInfo, type TrainStage } from '@effnet/train';
 import type { PlaygroundData } from './datasets.js';
 import { PlaygroundError } from './errors.js';
 import { indexedDbCheckpointStore } from './idb-checkpoint-store.js';
@@ -27,8 +29,15 @@ export interface TrainSettings {
   lr: number;
   emaDecay: number;
   seed: number;
-  /** Go on training this model (same classes and channels) instead of a fresh one. */
+  /** Start from this model instead of a fresh one: the same channels; other classes get a new classifier. */
   init?: LoadedModel;
+  /** What fine-tuning freezes (@effnet/train's `fineTune.freeze`); 'none' trains everything. */
+  freeze: FreezeMode;
+}
+
+/** Whether `a` and `b` name the same classes in the same order. */
+function sameClasses(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 /** A run: the model, its trainer and what to do with them. */
@@ -39,31 +48,51 @@ export class TrainSession {
   readonly spec: ModelSpec;
   /** The tfjs backend the run started on. */
   readonly backend = tf.getBackend();
+  /** Mean and std the run normalises with (the loaded model's, or the data's). */
+  readonly normalisation: { mean: number[]; std: number[] };
+  /** How the run began: a fresh preset, the loaded model, or the loaded model with a new classifier. */
+  readonly origin: 'preset' | 'continued' | 'new classifier';
   private running: Promise<{ steps: number; stopped: boolean }> | null = null;
 
   constructor(readonly data: PlaygroundData, readonly settings: TrainSettings, onStep: (info: StepInfo) => void) {
     const { train } = data;
     const [, , channels] = train.imageShape;
     if (settings.init) {
-      const { spec } = settings.init.model;
-      if (spec.numClasses !== train.classNames.length || spec.inChannels !== channels) {
-        throw new PlaygroundError('start from', `the loaded model has ${spec.numClasses} classes and ${spec.inChannels} channel(s), the data ${train.classNames.length} and ${channels}; a new head for other classes needs --init fine-tuning, which the Trainer does not have yet`);
+      const { model, meta } = settings.init;
+      if (model.spec.inChannels !== channels) {
+        throw new PlaygroundError('start from', `the loaded model takes ${model.spec.inChannels} channel(s), the data has ${channels}: pick the other 'my images' channels setting, or another model`);
       }
-      this.model = settings.init.model;
+      const continued = sameClasses(meta.classNames, train.classNames);
+      this.model = continued ? model : resetClassifier(model, train.classNames.length, { seed: settings.seed });
+      this.origin = continued ? 'continued' : 'new classifier';
     } else {
+      this.origin = 'preset';
       this.model = efficientnet(preset(settings.preset, { numClasses: train.classNames.length, inChannels: channels }) as ModelSpec, { seed: settings.seed });
     }
     this.spec = this.model.spec;
-    const to = { imageSize: settings.imageSize, dropout: this.spec.dropout };
-    const from = { imageSize: settings.stages === 1 ? settings.imageSize : Math.max(8, Math.round(settings.imageSize / 2)), dropout: settings.stages === 1 ? to.dropout : 0 };
-    this.plan = toStepStages(progressiveStages({ stages: settings.stages, totalSteps: settings.steps, from, to, sizeMultiple: 2 }));
+    // A loaded model keeps the normalisation its features were learned with.
+    this.normalisation = settings.init ? { mean: settings.init.meta.mean, std: settings.init.meta.std } : { mean: data.mean, std: data.std };
+    try {
+      const to = { imageSize: settings.imageSize, dropout: this.spec.dropout };
+      const from = { imageSize: settings.stages === 1 ? settings.imageSize : Math.max(8, Math.round(settings.imageSize / 2)), dropout: settings.stages === 1 ? to.dropout : 0 };
+      this.plan = toStepStages(progressiveStages({ stages: settings.stages, totalSteps: settings.steps, from, to, sizeMultiple: 2 }));
+      this.trainer = this.makeTrainer(onStep);
+    } catch (error) {
+      if (this.model !== settings.init?.model) this.model.dispose();
+      throw error;
+    }
+  }
+
+  private makeTrainer(onStep: (info: StepInfo) => void): Trainer {
+    const { settings, data: { train } } = this;
     const warm = Math.floor(settings.steps / 10);
-    this.trainer = new Trainer({
+    return new Trainer({
       model: this.model, train, numClasses: train.classNames.length, batchSize: settings.batchSize, plan: this.plan, seed: settings.seed,
       lr: warmup(cosineLr({ base: settings.lr, steps: Math.max(1, settings.steps - warm) }), { steps: warm }),
       optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true }, weightDecay: 5e-5, ema: { decay: settings.emaDecay },
-      prepare: standardPrepare({ numClasses: train.classNames.length, mean: data.mean, std: data.std, labelSmoothing: 0.1 }),
+      prepare: standardPrepare({ numClasses: train.classNames.length, ...this.normalisation, labelSmoothing: 0.1 }),
       checkpoints: { store: indexedDbCheckpointStore(`run-${Date.now()}`), every: 100, keep: 2 },
+      ...(settings.freeze === 'none' ? {} : { fineTune: { freeze: settings.freeze } }),
       callbacks: { onStep },
     });
   }
@@ -103,15 +132,16 @@ export class TrainSession {
       for (const [name, variable] of Object.entries(clone.namedVariables())) variable.assign(from[name]!);
       return clone;
     });
-    const { train, mean, std } = this.data;
-    const source = `effnet playground: ${this.spec.name} on ${train.name}, ${this.step} steps, EMA weights`;
-    return { model: copy, meta: { classNames: [...train.classNames], mean, std, imageSize: this.plan.at(-1)!.imageSize, source } };
+    const { train } = this.data;
+    const from = this.origin === 'preset' ? '' : ` from ${this.settings.init!.meta.source || 'a loaded model'}${this.origin === 'new classifier' ? ' with a new classifier' : ''}`;
+    const source = `effnet playground: ${this.spec.name}${from} on ${train.name}, ${this.step} steps${this.settings.freeze === 'none' ? '' : `, ${this.settings.freeze} frozen`}, EMA weights`;
+    return { model: copy, meta: { classNames: [...train.classNames], ...this.normalisation, imageSize: this.plan.at(-1)!.imageSize, source } };
   }
 
-  /** Frees the trainer's state and the model (unless it came from elsewhere). */
+  /** Frees the trainer's state and the model (unless it is the loaded one, which the Classify screen holds). */
   dispose(): void {
     this.trainer.dispose();
-    if (!this.settings.init) this.model.dispose();
+    if (this.model !== this.settings.init?.model) this.model.dispose();
   }
 }
 
