@@ -222,6 +222,25 @@ describe.skipIf(MISSING !== undefined)('the playground, used in Chromium', () =>
     expect(top1.filter((name, i) => name === ownHeldOut[i]!.label).length).toBeGreaterThanOrEqual(4); // of 6, names of the folders
   });
 
+  it('says what is wrong with a folder of one class, and with a model of other channels to start from', async () => {
+    mkdirSync(join(work, 'one-class', 'trouser'), { recursive: true });
+    for (const i of [0, 1, 2]) writeFileSync(join(work, 'one-class', 'trouser', `${i}.png`), readFileSync(join(work, 'my-images', 'trouser', `0${i}.png`)));
+    await page.click('#tab-train');
+    await page.uncheck('#init');
+    await page.setInputFiles('#data-folder', join(work, 'one-class'));
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '', undefined, { timeout: 60_000 });
+    expect(await page.textContent('#error')).toBe('folder: found 1 class folder(s) with images; pick a folder holding one sub-folder per class (at least two)');
+    await page.setInputFiles('#data-folder', join(work, 'my-images'));
+    await page.check('#init'); // the grey model trained here is loaded on Classify
+    await page.selectOption('#channels', '3');
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '', undefined, { timeout: 60_000 });
+    expect(await page.textContent('#error')).toMatch(/^start from: the loaded model takes 1 channel\(s\), the data has 3/);
+    expect(await page.getAttribute('#train-status', 'data-state')).toBe('finished'); // the last run's, untouched
+    await page.click('#tab-classify');
+  });
+
   it('says what is wrong with a folder that holds no model', async () => {
     mkdirSync(join(work, 'not-a-model'), { recursive: true });
     writeFileSync(join(work, 'not-a-model', 'notes.txt'), 'hello');

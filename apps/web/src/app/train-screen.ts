@@ -6,7 +6,7 @@ import { fashionSubset, folderData, type PlaygroundData } from './datasets.js';
 import { currentModel, refreshSaved, useModel } from './classify-screen.js';
 import { activateBackend } from './classify.js';
 import { modelFolderZip, saveToIndexedDb, type LoadedModel } from './model-io.js';
-import type { FreezeMode } from '@effnet/train';
+import type { FreezeMode, StepInfo } from '@effnet/train';
 import { PlaygroundError } from './errors.js';
 import { drawPlot } from './plot.js';
 import { TRAIN_PRESETS, TrainSession, tensorCount, type TrainSettings } from './train-session.js';
@@ -95,14 +95,22 @@ async function runSession(): Promise<void> {
 
 async function start(backend: string, threads: number | undefined): Promise<void> {
   await activateBackend(backend, threads);
+  const before = { text: $('train-status').textContent ?? '', state: $('train-status').dataset['state'] ?? '' };
   status('loading data…', 'loading');
-  const data = await loadData();
+  const stageEnds = new Set<number>();
+  let next: TrainSession;
+  try {
+    next = new TrainSession(await loadData(), settings(), onStep);
+  } catch (error) {
+    status(before.text, before.state); // bad data or settings: the last run stays as it was
+    throw error;
+  }
   session?.dispose();
+  session = next;
   loss.length = 0;
   accuracy.length = 0;
   speeds.length = 0;
-  const stageEnds = new Set<number>();
-  session = new TrainSession(data, settings(), (info) => {
+  function onStep(info: StepInfo): Promise<void> | void {
     loss.push([info.step, info.loss]);
     speeds.push(info.imagesPerSecond);
     status(`step ${info.step}/${info.totalSteps}, stage ${info.stage + 1} at ${info.imageSize} px, loss ${info.loss.toFixed(3)}, ${info.imagesPerSecond.toFixed(0)} images/s`, 'running');
@@ -110,7 +118,7 @@ async function start(backend: string, threads: number | undefined): Promise<void
     $('train-status').dataset['loggedSteps'] = String(loss.length); // equals the step when a resume goes on where it stopped
     if (info.step % 10 === 0) redraw(info.totalSteps);
     if (stageEnds.has(info.step) && info.step < info.totalSteps) return evaluateNow(info.step);
-  });
+  }
   for (const stage of session.plan) stageEnds.add(stage.startStep + stage.steps);
   await runSession();
 }
