@@ -22,6 +22,8 @@ const depConstraints = [
     sourceTag: 'scope:train',
     onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks', 'scope:models', 'scope:schedules', 'scope:backends'],
   },
+  // search trains candidates with train's Trainer on models built from scaling's specs; it never imports data.
+  { sourceTag: 'scope:search', onlyDependOnLibsWithTags: ['scope:scaling', 'scope:blocks', 'scope:models', 'scope:schedules', 'scope:train'] },
   // data implements train's Dataset contract; train never imports data (it runs in browsers).
   { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:train', 'scope:schedules', 'scope:scaling'] },
 ];

@@ -12,6 +12,7 @@ import { trainCommand } from './commands/train.js';
 import { infoCommand } from './commands/info.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
+import { searchCommand } from './commands/search.js';
 import { errorLine } from './error-line.js';
 import { PROCESS_IO, type Io } from './io.js';
 
@@ -29,6 +30,7 @@ export function createProgram(io: Io = PROCESS_IO): Command {
   program.addCommand(backendsCommand(io));
   program.addCommand(detectCommand(io));
   program.addCommand(trainCommand(io));
+  program.addCommand(searchCommand(io));
   program.addCommand(evalCommand(io));
   program.addCommand(predictCommand(io));
   program.addCommand(importCommand(io));

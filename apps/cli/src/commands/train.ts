@@ -59,6 +59,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
   return new Command('train')
     .description('train a classifier with progressive learning; writes model, checkpoints, metrics.jsonl and report.html to --out')
     .option('--preset <name>', 'preset to train (efficientnetv2-28 suits 28×28 images)', 'efficientnetv2-28')
+    .option('--spec <file.json>', 'train this ModelSpec instead of --preset (e.g. the best.json of effnet search)')
     .option('--data <name|folder>', 'fashion-mnist, mnist, or a folder with train/ and test/ image folders', 'fashion-mnist')
     .requiredOption('--out <folder>', 'run folder')
     .option('--backend <name>', 'backend (see effnet backends), or auto', d.backend)
@@ -85,7 +86,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (o: Record<string, unknown>) => {
       const options: TrainRunOptions = {
-        ...d, preset: o['preset'] as string, data: o['data'] as string, out: o['out'] as string, backend: o['backend'] as string,
+        ...d, preset: o['preset'] as string, spec: o['spec'] as string | undefined, data: o['data'] as string, out: o['out'] as string, backend: o['backend'] as string,
         seed: o['seed'] as number, epochs: o['epochs'] as number, batchSize: o['batch'] as number, stages: o['stages'] as number,
         fromSize: o['fromSize'] as number | undefined, toSize: o['toSize'] as number | undefined, dropout: o['dropout'] as [number, number],
         optimizer: o['optimizer'] as TrainRunOptions['optimizer'], lr: o['lr'] as number, warmupSteps: o['warmup'] as number,

@@ -34,7 +34,7 @@ export interface ReportOptions {
 const require = createRequire(import.meta.url);
 
 /** The text of a bundled browser script of an installed package (e.g. vega's `build/vega.min.js`). */
-function bundledScript(pkg: string, file: string): string {
+export function bundledScript(pkg: string, file: string): string {
   for (const dir of require.resolve.paths(pkg) ?? []) {
     const path = join(dir, pkg, file);
     if (existsSync(path)) return readFileSync(path, 'utf8');
@@ -42,7 +42,8 @@ function bundledScript(pkg: string, file: string): string {
   throw new Error(`cannot find ${pkg}/${file}: is ${pkg} installed?`);
 }
 
-function escapeHtml(text: string): string {
+/** Text made safe inside HTML. */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -108,6 +109,13 @@ export function reportSpecs(records: MetricsRecord[], classNames: readonly strin
   };
 }
 
+/** The vega, vega-lite and vega-embed bundles as inline script tags (the page opens offline). */
+export function vegaScripts(): string {
+  return [bundledScript('vega', 'build/vega.min.js'), bundledScript('vega-lite', 'build/vega-lite.min.js'), bundledScript('vega-embed', 'build/vega-embed.min.js')]
+    .map((code) => `<script>${code.replace(/<\/script/gi, '<\\/script')}</script>`)
+    .join('\n');
+}
+
 /** Renders the whole report page. */
 export function renderReport(records: MetricsRecord[], options: ReportOptions): string {
   const specs = reportSpecs(records, options.classNames);
@@ -118,9 +126,7 @@ export function renderReport(records: MetricsRecord[], options: ReportOptions): 
       return `<figure class="${ok ? 'ok' : 'bad'}"><img src="${src}" alt="${escapeHtml(s.truth)}"><figcaption>${escapeHtml(s.predicted)} ${(s.confidence * 100).toFixed(0)}%<br><small>true: ${escapeHtml(s.truth)}</small></figcaption></figure>`;
     })
     .join('\n');
-  const scripts = [bundledScript('vega', 'build/vega.min.js'), bundledScript('vega-lite', 'build/vega-lite.min.js'), bundledScript('vega-embed', 'build/vega-embed.min.js')]
-    .map((code) => `<script>${code.replace(/<\/script/gi, '<\\/script')}</script>`)
-    .join('\n');
+  const scripts = vegaScripts();
   const embeds = Object.keys(specs)
     .map((id) => `vegaEmbed('#${id}', SPECS[${JSON.stringify(id)}], { actions: false, renderer: 'svg' });`)
     .join('\n');

@@ -17,7 +17,7 @@ export const RUN_ENTRIES = [RUN_FILE, 'model', 'checkpoints', 'metrics.jsonl', '
 
 /** Settings that change what a run computes, with the flag that sets each. */
 const SETTINGS: [keyof TrainRunOptions, string][] = [
-  ['preset', '--preset'], ['data', '--data'], ['seed', '--seed'], ['epochs', '--epochs'], ['batchSize', '--batch'], ['stages', '--stages'],
+  ['preset', '--preset'], ['spec', '--spec'], ['data', '--data'], ['seed', '--seed'], ['epochs', '--epochs'], ['batchSize', '--batch'], ['stages', '--stages'],
   ['fromSize', '--from-size'], ['toSize', '--to-size'], ['dropout', '--dropout'], ['optimizer', '--optimizer'], ['lr', '--lr'],
   ['warmupSteps', '--warmup'], ['weightDecay', '--weight-decay'], ['labelSmoothing', '--label-smoothing'], ['emaDecay', '--ema'],
   ['limitPerClass', '--limit-per-class'],

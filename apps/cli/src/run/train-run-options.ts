@@ -6,6 +6,8 @@ import type { Evaluation, TrainStage } from '@effnet/train';
 export interface TrainRunOptions {
   /** Preset name (see `effnet list`). */
   preset: string;
+  /** A ModelSpec file to train instead of the preset (e.g. `effnet search`'s best.json). */
+  spec?: string;
   /** `fashion-mnist`, `mnist`, or a folder with `train/` and `test/` image folders. */
   data: string;
   /** The run folder. */

@@ -17,6 +17,7 @@ import { MetricsLog, fileCheckpointStore, readMetrics } from '@effnet/train/node
 import { renderReport } from '../report/render-report.js';
 import { loadAnyDataset } from './datasets.js';
 import { saveModel } from './model-folder.js';
+import { readSpecFile } from './spec-file.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
 import { reportSamples } from './report-samples.js';
 import { checkFolder, prepareRunFolder } from './run-folder.js';
@@ -63,7 +64,7 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
   const tensorsAtStart = tf.memory().numTensors;
   const { train, test, mean, std } = await loadAnyDataset(options.data, { limitPerClass: options.limitPerClass, size: options.toSize ?? 64 });
   const [height, , channels] = train.imageShape;
-  const spec = preset(options.preset, { numClasses: train.classNames.length, inChannels: channels }) as ModelSpec;
+  const spec = options.spec ? readSpecFile(options.spec, train.classNames.length, channels) : (preset(options.preset, { numClasses: train.classNames.length, inChannels: channels }) as ModelSpec);
   const finalSize = options.toSize ?? (spec.resolution.train > height * 2 ? height : spec.resolution.train);
   const stepsPerEpoch = Math.floor(train.size / options.batchSize);
   if (stepsPerEpoch < 1) throw new EffnetTrainError('batchSize', `${options.batchSize} is larger than the ${train.size} training images`);
