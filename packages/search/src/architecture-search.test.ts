@@ -78,6 +78,12 @@ describe('architectureSearch strategies', () => {
     expect(whole.best.reward).toBe(Math.max(...whole.results.map((r) => r.reward)));
   });
 
+  it('gives different seeds different candidate sequences (no shifted overlap)', async () => {
+    const bySeed = await Promise.all([1, 2, 3].map(async (seed) => genomes((await architectureSearch({ space, training, evaluate: costProxy, strategy: { kind: 'random' }, seed, budget: { candidates: 6 } })).results)));
+    const all = bySeed.flat();
+    expect(new Set(all).size).toBe(all.length);
+  });
+
   it('stops on the seconds budget, counting stored results', async () => {
     const store = memorySearchStore<SearchResult>();
     const first = await architectureSearch({ space, training, evaluate: costProxy, budget: { seconds: 3 }, store });

@@ -42,6 +42,9 @@ export interface Proposal {
   parent?: number;
 }
 
+/** Separates the proposal stream from the other uses of the search's seed. */
+const SEED_SALT = 0x5ea6c4;
+
 /** Tries at drawing a genome not seen before, before a repeat is accepted. */
 const FRESH_TRIES = 20;
 
@@ -80,7 +83,9 @@ export function checkStrategy(strategy: Strategy): Required<EvolutionStrategy> |
  */
 export function propose(strategy: Strategy, slots: readonly ChoiceSlot[], seed: number, history: readonly Evaluated[]): Proposal {
   const checked = checkStrategy(strategy);
-  const random = new SeededRandom(stepSeed(seed, history.length));
+  // Hash the seed before mixing in the index: stepSeed mixes seed and step by XOR first, so
+  // stepSeed(1, 2) equals stepSeed(2, 1) and two seeds would share shifted candidate sequences.
+  const random = new SeededRandom(stepSeed(stepSeed(seed, SEED_SALT), history.length));
   const seen = new Set(history.map((h) => h.genome.join(',')));
   const fresh = (draw: () => Proposal): Proposal => {
     let proposal = draw();
