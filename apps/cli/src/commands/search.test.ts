@@ -6,20 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cost, type ModelSpec } from '@effnet/scaling';
 import type { SearchResult } from '@effnet/search';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { runCli as run } from '../../test/cli-runner.js';
 import { searchReportSpecs } from '../report/search-report.js';
 import type { SearchRunSummary } from '../run/search-run.js';
 import type { TrainRunSummary } from '../run/training-run.js';
 import { parseDuration } from './search.js';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
 
 const TINY = ['--backend', 'wasm', '--steps', '2', '--batch', '8', '--train-per-class', '2', '--val-per-class', '1', '--seed', '5'];
 let dir: string;
@@ -81,6 +72,18 @@ describe('effnet search', () => {
     }
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });
+
+  it('--compound trains grid points at φ = 1 and writes the family of the best coefficients', async () => {
+    const out = join(dir, 'compound');
+    const result = await run('search', '--compound', '--grid-step', '0.1', '--budget', '1s', '--out', out, ...TINY, '--json');
+    expect(result.code).toBe(0);
+    const compound = (JSON.parse(result.out) as SearchRunSummary).compound!;
+    // The first grid point in scaling's α, β, γ order with step 0.1: α = β = 1, γ = 1.4 (α·β²·γ² = 1.96).
+    expect([compound.alpha, compound.beta, compound.gamma]).toEqual([1, 1, 1.4]);
+    expect(compound.family.map((m) => [m.name, m.resolution])).toEqual([1, 2, 3, 4, 5, 6, 7].map((phi) => [`efficientnetv2-28-lite-b${phi}`, Math.round(28 * 1.4 ** phi)]));
+    const family = JSON.parse(readFileSync(join(out, 'family.json'), 'utf8')) as ModelSpec[];
+    expect(family.map((spec) => cost(spec).params)).toEqual(compound.family.map((m) => m.params));
+  }, 300_000);
 
   it('parses durations in seconds, minutes and hours', () => {
     expect([parseDuration('20m'), parseDuration('90s'), parseDuration('1.5h'), parseDuration('300')]).toEqual([1200, 90, 5400, 300]);
