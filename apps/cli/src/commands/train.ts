@@ -91,7 +91,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
   return new Command('train')
     .description('train a classifier with progressive learning; writes model, checkpoints, metrics.jsonl and report.html to --out')
     .option('--preset <name>', 'preset to train (default efficientnetv2-28, which suits 28×28 images; with --init <folder>, the folder\'s)')
-    .option('--data <name|folder>', 'fashion-mnist, mnist, or a folder with train/ and test/ image folders', 'fashion-mnist')
+    .option('--data <name|folder>', 'fashion-mnist, mnist, fashion-mnist-64 (enlarged on a 64 px canvas), or a folder with train/ and test/ image folders', 'fashion-mnist')
     .requiredOption('--out <folder>', 'run folder')
     .option('--backend <name>', 'backend (see effnet backends), or auto', d.backend)
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger, d.seed)
