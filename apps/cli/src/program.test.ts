@@ -87,7 +87,7 @@ describe('effnet plan', () => {
     const { code, out } = await run('plan', 'efficientnetv2-s');
     expect(code).toBe(0);
     expect(out).toContain('efficientnetv2-s: 4-stage plan over 350 epochs');
-    expect(out).toContain('4      263-349   300      0.3          0           15      0       0');
+    expect(out).toContain('4      263-349   300      0.3        0.2           15      0       0');
   });
 
   it('derives a plan for other presets and honours --stages, --steps and sizes', async () => {

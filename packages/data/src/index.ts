@@ -15,3 +15,4 @@ export {
 export { parseCocoAnnotations, readCocoAnnotations, toCocoJson, type CocoAnnotations, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco-annotations.js';
 export { toCocoResults, cocoResultsJson, writeCocoResults, parseCocoResults, readCocoResults, type CocoResult, type IndexedDetection } from './coco-results.js';
 export { cocoFolder, findInstancesFile, type CocoFolder } from './coco-folder.js';
+export { placeOnCanvas, fashionMnistCanvas, FASHION_MNIST_CANVAS_STATS, type CanvasOptions } from './canvas-placement.js';

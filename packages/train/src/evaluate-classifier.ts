@@ -52,7 +52,7 @@ export async function evaluateClassifier(model: TrainableModel, data: BatchSourc
   const labels: number[] = [];
   for await (const batch of data.batches({ batchSize: options.batchSize ?? 256 })) {
     const [logits, losses] = tf.tidy(() => {
-      const { images, targets } = prepare(batch, { stage, step: 0, seed: 0, augmentSeed: 0, training: false });
+      const { images, targets } = prepare(batch, { stage, step: 0, seed: 0, training: false });
       const out = model.forward(images, { training: false });
       return [out, tf.losses.softmaxCrossEntropy(targets, out, undefined, undefined, tf.Reduction.NONE)] as const;
     });

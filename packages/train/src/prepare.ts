@@ -42,7 +42,7 @@ export function standardPrepare(options: StandardPrepareOptions): PrepareBatch {
   if (!Number.isInteger(randAugmentOps) || randAugmentOps < 0 || randAugmentOps > 64) {
     throw new EffnetTrainError('randAugmentOps', `must be an integer in [0, 64], got ${String(randAugmentOps)}`);
   }
-  return (batch, { stage, seed, augmentSeed, training }) => {
+  return (batch, { stage, seed, augmentSeed = seed, training }) => {
     const [h, w, c] = batch.imageShape;
     let images = tf.div(tf.tensor4d(batch.images, [batch.count, h, w, c], 'float32'), 255) as tf.Tensor4D;
     if (h !== stage.imageSize || w !== stage.imageSize) images = tf.image.resizeBilinear(images, [stage.imageSize, stage.imageSize], false, true);

@@ -58,9 +58,9 @@ export interface PrepareContext {
   seed: number;
   /**
    * Seed of this step's augmentation (RandAugment ops, Mixup/CutMix λ and box), drawn from the
-   * trainer's augmentation stream, whose position checkpoints save (0 when evaluating).
+   * trainer's augmentation stream, whose position checkpoints save (default: `seed`).
    */
-  augmentSeed: number;
+  augmentSeed?: number;
   /** Training (augment) or evaluation (don't). */
   training: boolean;
 }

@@ -1,42 +1,29 @@
-// `effnet plan <preset>`: the progressive-learning plan a training run of the preset uses. The
-// EfficientNetV2-S/M/L presets take the paper's ImageNet plans; any other preset grows from half
-// its train size (rounded to 8) to its train size, with dropout and RandAugment magnitude growing
-// from a third of their final values (the paper's V2-S ratio: 0.1 → 0.3, 5 → 15).
+// `effnet plan <preset>`: the progressive-learning plan (EfficientNetV2, Algorithm 1) a training
+// run of the preset uses: the same function `effnet train` builds its plan with (run/run-plan.ts),
+// so the table is what training applies. The EfficientNetV2-S/M/L presets take the paper's
+// ImageNet plans; the regularisation flags are those of `effnet train`.
 import { Command } from 'commander';
 import { EffnetConfigError, preset } from '@effnet/scaling';
-import { formatPlanTable, PAPER_PLANS, progressiveStages, type ProgressivePlan, type StageSettings } from '@effnet/schedules';
+import { formatPlanTable, type ProgressivePlan } from '@effnet/schedules';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson } from '../output.js';
+import { parseCutmix, parseDropPath, parseDropout, parseMixup, parseRandAugment, presetPlan, type PlanFlags } from '../run/run-plan.js';
 
 /** Options of {@link planFor}. */
-export interface PlanOptions {
-  /** Number of stages. */
-  stages: number;
+export interface PlanOptions extends PlanFlags {
   /** Total epochs (default 350 as the paper). */
   epochs?: number;
   /** Total optimiser steps, instead of epochs. */
   steps?: number;
-  /** First-stage image size (overrides the default). */
-  fromSize?: number;
-  /** Last-stage image size (overrides the default). */
-  toSize?: number;
 }
 
-/** The plan of a preset (see the file comment for the defaults). */
+/** The plan of a preset at its train size (or `toSize`), as `effnet train` would run it. */
 export function planFor(name: string, options: PlanOptions): ProgressivePlan {
   const spec = preset(name);
   if (spec.family === 'efficientdet') throw new EffnetConfigError('preset', `'${name}' is a detector; progressive plans are for classifiers`);
-  const paper = PAPER_PLANS[name as keyof typeof PAPER_PLANS];
-  const final = spec.resolution.train;
-  const ends: { from: StageSettings; to: StageSettings } = paper ?? {
-    from: { imageSize: Math.max(8, Math.round(final / 2 / 8) * 8), dropout: spec.dropout / 3, randAugmentMagnitude: 5, dropPath: spec.dropPath },
-    to: { imageSize: final, dropout: spec.dropout, randAugmentMagnitude: 15, dropPath: spec.dropPath },
-  };
-  const from = { ...ends.from, ...(options.fromSize ? { imageSize: options.fromSize } : {}) };
-  const to = { ...ends.to, ...(options.toSize ? { imageSize: options.toSize } : {}) };
   const total = options.steps ? { totalSteps: options.steps } : { totalEpochs: options.epochs ?? 350 };
-  return progressiveStages({ stages: options.stages, ...total, from, to });
+  return presetPlan(spec, options, spec.resolution.train, total);
 }
 
 /** Builds the `plan` command. */
@@ -48,10 +35,15 @@ export function planCommand(io: Io): Command {
     .option('--epochs <n>', 'total epochs', positiveInteger)
     .option('--steps <n>', 'total optimiser steps instead of epochs', positiveInteger)
     .option('--from-size <pixels>', 'first-stage image size', positiveInteger)
-    .option('--to-size <pixels>', 'last-stage image size', positiveInteger)
+    .option('--to-size <pixels>', 'last-stage image size (default: the preset\'s train size)', positiveInteger)
+    .option('--dropout <from:to>', 'dropout of the first and last stage', parseDropout)
+    .option('--drop-path <from:to>', 'largest drop-path rate of the first and last stage', parseDropPath)
+    .option('--randaugment <from:to>', 'RandAugment magnitude (0-30) of the first and last stage', parseRandAugment)
+    .option('--mixup <from:to>', 'Mixup α of the first and last stage', parseMixup)
+    .option('--cutmix <from:to>', 'CutMix α of the first and last stage', parseCutmix)
     .option('--json', 'print JSON instead of a table')
-    .action((name: string, options: PlanOptions & { json?: boolean }) => {
-      const plan = planFor(name, options);
+    .action((name: string, options: PlanOptions & { json?: boolean; randaugment?: PlanFlags['randAugment'] }) => {
+      const plan = planFor(name, { ...options, randAugment: options.randaugment });
       if (options.json) return printJson(plan, io.out);
       io.out(`${name}: ${plan.stages.length}-stage plan over ${plan.total} ${plan.unit}s\n${formatPlanTable(plan)}\n`);
     });

@@ -126,5 +126,8 @@ describe('effnet train --spec', () => {
       expect(result.err).toMatch(message);
       expect(result.err.trim().split('\n')).toHaveLength(1);
     }
+    const both = await run('train', '--spec', join(searchDir, 'best.json'), '--preset', 'efficientnetv2-28', '--out', join(dir, 'run-both'), '--backend', 'cpu', '--limit-per-class', '2');
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--spec: cannot be combined with --preset/);
   });
 });

@@ -5,6 +5,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { printJson } from '../output.js';
+import { FREEZE_MODES, type FreezeMode } from '@effnet/train';
+import { EffnetOptionError } from '../option-error.js';
+import { parseCutmix, parseDropPath, parseDropout, parseMixup, parseRandAugment, type Range } from '../run/run-plan.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
 import { TRAIN_DEFAULTS, trainRun, type TrainRunOptions, type TrainRunSummary } from '../run/training-run.js';
 import '../register-backends.js';
@@ -34,11 +37,40 @@ function nonNegativeInteger(value: string): number {
   return value.trim() === '0' ? 0 : positiveInteger(value);
 }
 
-function dropoutRange(value: string): [number, number] {
-  const parts = value.split(':').map((part) => fraction(part));
-  if (parts.length === 1) return [parts[0]!, parts[0]!];
-  if (parts.length !== 2) throw new InvalidArgumentError(`expected FROM:TO such as 0.05:0.2, got '${value}'.`);
-  return [parts[0]!, parts[1]!];
+function freezeMode(value: string): FreezeMode {
+  if (!(FREEZE_MODES as readonly string[]).includes(value)) throw new EffnetOptionError('--freeze', `expected one of ${FREEZE_MODES.join(', ')}, got '${value}'`);
+  return value as FreezeMode;
+}
+
+function headLr(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0) || !Number.isFinite(n) || n > 100) throw new EffnetOptionError('--head-lr', `expected a learning rate in [0, 100], got '${value}'`);
+  return n;
+}
+
+function classCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 2 || n > 100_000) throw new EffnetOptionError('--num-classes', `expected an integer from 2 to 100000, got '${value}'`);
+  return n;
+}
+
+function randAugmentOps(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 14) throw new EffnetOptionError('--randaugment-ops', `expected an integer from 0 to 14 (operations per image), got '${value}'`);
+  return n;
+}
+
+/** `--classes 0-4`, `--classes 5,7,9` or `--classes Sandal,Bag`: class indices (ranges allowed) or names, in order. */
+export function classList(value: string): string[] {
+  const items = value.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new EffnetOptionError('--classes', `expected class indices, ranges (0-4) or names separated by commas, got '${value}'`);
+  return items.flatMap((item) => {
+    const range = /^(\d+)-(\d+)$/.exec(item);
+    if (!range) return [item];
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    if (from > to || to - from > 100_000) throw new EffnetOptionError('--classes', `range '${item}' must go up, as 0-4`);
+    return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+  });
 }
 
 /** The one-paragraph summary printed at the end of a run. */
@@ -58,9 +90,9 @@ export function trainCommand(io: Io, progress?: Progress): Command {
   const d = TRAIN_DEFAULTS;
   return new Command('train')
     .description('train a classifier with progressive learning; writes model, checkpoints, metrics.jsonl and report.html to --out')
-    .option('--preset <name>', 'preset to train (efficientnetv2-28 suits 28×28 images)', 'efficientnetv2-28')
+    .option('--preset <name>', 'preset to train (default efficientnetv2-28, which suits 28×28 images; with --init <folder>, the folder\'s)')
     .option('--spec <file.json>', 'train this ModelSpec instead of --preset (e.g. the best.json of effnet search)')
-    .option('--data <name|folder>', 'fashion-mnist, mnist, or a folder with train/ and test/ image folders', 'fashion-mnist')
+    .option('--data <name|folder>', 'fashion-mnist, mnist, fashion-mnist-64 (enlarged on a 64 px canvas), or a folder with train/ and test/ image folders', 'fashion-mnist')
     .requiredOption('--out <folder>', 'run folder')
     .option('--backend <name>', 'backend (see effnet backends), or auto', d.backend)
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger, d.seed)
@@ -69,7 +101,17 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--stages <n>', 'progressive stages (1 = fixed size)', positiveInteger, d.stages)
     .option('--from-size <pixels>', 'first-stage image size', imageSize)
     .option('--to-size <pixels>', 'last-stage image size', imageSize)
-    .option('--dropout <from:to>', 'dropout of the first and last stage', dropoutRange, d.dropout)
+    .option('--dropout <from:to>', 'dropout of the first and last stage (default: the paper plan\'s, else 0.05:0.2)', parseDropout)
+    .option('--drop-path <from:to>', 'largest drop-path rate of the first and last stage (default: the preset\'s)', parseDropPath)
+    .option('--randaugment <from:to>', 'RandAugment magnitude 0-30 of the first and last stage (default: the paper plan\'s, else 0 = off)', parseRandAugment)
+    .option('--randaugment-ops <n>', 'RandAugment operations per image', randAugmentOps, d.randAugmentOps)
+    .option('--mixup <from:to>', 'Mixup α of the first and last stage (default: the paper plan\'s, else 0 = off)', parseMixup)
+    .option('--cutmix <from:to>', 'CutMix α of the first and last stage (default 0 = off)', parseCutmix)
+    .option('--init <model>', 'fine-tune: start from a model folder (effnet train/import) or a torchvision/timm .safetensors of --preset')
+    .option('--num-classes <n>', 'classes of the new classifier (must match the data; the imported one is replaced)', classCount)
+    .option('--freeze <mode>', `fine-tune: freeze nothing, batch norm, or all but the classifier (${FREEZE_MODES.join('|')})`, freezeMode, d.freeze)
+    .option('--head-lr <rate>', 'fine-tune: peak learning rate of the classifier (default: --lr)', headLr)
+    .option('--classes <list>', 'train and test on these classes only, by index, range or name (0-4, or Sandal,Bag), relabelled in order', classList)
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'rmsprop', 'adamw']).default(d.optimizer))
     .option('--lr <rate>', 'peak learning rate (warm-up, then cosine)', positiveNumber, d.lr)
     .option('--warmup <steps>', 'warm-up steps', nonNegativeInteger, d.warmupSteps)
@@ -86,9 +128,13 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (o: Record<string, unknown>) => {
       const options: TrainRunOptions = {
-        ...d, preset: o['preset'] as string, spec: o['spec'] as string | undefined, data: o['data'] as string, out: o['out'] as string, backend: o['backend'] as string,
+        ...d, preset: o['preset'] as string | undefined, spec: o['spec'] as string | undefined, data: o['data'] as string, out: o['out'] as string, backend: o['backend'] as string,
         seed: o['seed'] as number, epochs: o['epochs'] as number, batchSize: o['batch'] as number, stages: o['stages'] as number,
-        fromSize: o['fromSize'] as number | undefined, toSize: o['toSize'] as number | undefined, dropout: o['dropout'] as [number, number],
+        fromSize: o['fromSize'] as number | undefined, toSize: o['toSize'] as number | undefined, dropout: o['dropout'] as Range | undefined,
+        dropPath: o['dropPath'] as Range | undefined, randAugment: o['randaugment'] as Range | undefined, randAugmentOps: o['randaugmentOps'] as number,
+        mixup: o['mixup'] as Range | undefined, cutmix: o['cutmix'] as Range | undefined, init: o['init'] as string | undefined,
+        numClasses: o['numClasses'] as number | undefined, freeze: o['freeze'] as FreezeMode, headLr: o['headLr'] as number | undefined,
+        classes: o['classes'] as string[] | undefined,
         optimizer: o['optimizer'] as TrainRunOptions['optimizer'], lr: o['lr'] as number, warmupSteps: o['warmup'] as number,
         weightDecay: o['weightDecay'] as number, labelSmoothing: o['labelSmoothing'] as number, emaDecay: o['ema'] as number,
         checkpointEvery: o['checkpointEvery'] as number, keep: o['keep'] as number, limitPerClass: o['limitPerClass'] as number | undefined,

@@ -1,9 +1,10 @@
 // The data sets the CLI knows by name, with the normalisation each trains with: `fashion-mnist`
-// and `mnist` (fixed, documented splits from @effnet/data), or a folder holding `train/` and
+// and `mnist` (fixed, documented splits from @effnet/data), `fashion-mnist-64` (the same images
+// enlarged and placed at random on a 64×64 canvas, where resolution matters), or a folder holding `train/` and
 // `test/` image folders (one sub-folder per class; ImageNet mean and std).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FASHION_MNIST_STATS, MNIST_STATS, fashionMnist, imageFolder, mnist } from '@effnet/data';
+import { FASHION_MNIST_CANVAS_STATS, FASHION_MNIST_STATS, MNIST_STATS, fashionMnist, fashionMnistCanvas, imageFolder, mnist } from '@effnet/data';
 import { EffnetDataError, InMemoryDataset, type Dataset } from '@effnet/train';
 
 /** A train/test pair with the per-channel mean and std (0-1 scale) to normalise with. */
@@ -22,7 +23,7 @@ export interface LoadedData {
 export const IMAGENET_STATS = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
 /** Names accepted by `--data` besides folders. */
-export const DATASET_NAMES = ['fashion-mnist', 'mnist'] as const;
+export const DATASET_NAMES = ['fashion-mnist', 'mnist', 'fashion-mnist-64'] as const;
 
 /** Reads every batch of a dataset into memory (image folders are small in CLI use). */
 async function materialise(data: Dataset): Promise<InMemoryDataset> {
@@ -42,6 +43,7 @@ async function materialise(data: Dataset): Promise<InMemoryDataset> {
 export function loadDataset(name: string, options: { limitPerClass?: number; size?: number } = {}): LoadedData {
   const { limitPerClass } = options;
   if (name === 'fashion-mnist') return { train: fashionMnist({ split: 'train', limitPerClass }), test: fashionMnist({ split: 'test', limitPerClass }), ...FASHION_MNIST_STATS };
+  if (name === 'fashion-mnist-64') return { train: fashionMnistCanvas({ split: 'train', limitPerClass }), test: fashionMnistCanvas({ split: 'test', limitPerClass }), ...FASHION_MNIST_CANVAS_STATS };
   if (name === 'mnist') return { train: mnist({ split: 'train', limitPerClass }), test: mnist({ split: 'test', limitPerClass }), ...MNIST_STATS };
   throw new EffnetDataError(name, `unknown data set; use ${DATASET_NAMES.join(' or ')}, or a folder with train/ and test/ image folders`);
 }

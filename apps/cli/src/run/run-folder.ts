@@ -20,7 +20,9 @@ const SETTINGS: [keyof TrainRunOptions, string][] = [
   ['preset', '--preset'], ['spec', '--spec'], ['data', '--data'], ['seed', '--seed'], ['epochs', '--epochs'], ['batchSize', '--batch'], ['stages', '--stages'],
   ['fromSize', '--from-size'], ['toSize', '--to-size'], ['dropout', '--dropout'], ['optimizer', '--optimizer'], ['lr', '--lr'],
   ['warmupSteps', '--warmup'], ['weightDecay', '--weight-decay'], ['labelSmoothing', '--label-smoothing'], ['emaDecay', '--ema'],
-  ['limitPerClass', '--limit-per-class'],
+  ['limitPerClass', '--limit-per-class'], ['dropPath', '--drop-path'], ['randAugment', '--randaugment'], ['randAugmentOps', '--randaugment-ops'],
+  ['mixup', '--mixup'], ['cutmix', '--cutmix'], ['init', '--init'], ['numClasses', '--num-classes'], ['freeze', '--freeze'], ['headLr', '--head-lr'],
+  ['classes', '--classes'],
 ];
 
 function settingsOf(options: TrainRunOptions): Record<string, unknown> {
@@ -96,7 +98,8 @@ export function prepareRunFolder(options: TrainRunOptions & { overwrite?: boolea
     if (saved.format !== RUN_FORMAT || typeof saved.settings !== 'object' || saved.settings === null) {
       throw new EffnetDataError(runFile, `is not an ${RUN_FORMAT} file: start afresh with --overwrite`);
     }
-    const changed = SETTINGS.filter(([key]) => JSON.stringify(saved.settings![key] ?? null) !== JSON.stringify(settings[key]));
+    // A setting the run did not record (added to effnet after it started) is not compared.
+    const changed = SETTINGS.filter(([key]) => saved.settings![key] !== undefined && JSON.stringify(saved.settings![key]) !== JSON.stringify(settings[key]));
     if (changed.length > 0) {
       const list = changed.map(([key, flag]) => `${flag} was ${describe(saved.settings![key] ?? null)}, now ${describe(settings[key])}`).join('; ');
       throw new EffnetTrainError('resume', `${list}: resume with the run's settings, or start a new run with --overwrite or another --out`);

@@ -1,12 +1,13 @@
 // What `effnet train` and `npm run demo` can tell a training run, its defaults, and what the run
 // reports at the end (summary.json).
-import type { Evaluation, TrainStage } from '@effnet/train';
+import type { Evaluation, FreezeMode, TrainStage } from '@effnet/train';
+import type { Range } from './run-plan.js';
 
 /** Everything a training run can be told. */
 export interface TrainRunOptions {
-  /** Preset name (see `effnet list`). */
-  preset: string;
-  /** A ModelSpec file to train instead of the preset (e.g. `effnet search`'s best.json). */
+  /** Preset name (see `effnet list`; default efficientnetv2-28, or the `init` model folder's). */
+  preset?: string;
+  /** A ModelSpec file to train instead of a preset (e.g. `effnet search`'s best.json). */
   spec?: string;
   /** `fashion-mnist`, `mnist`, or a folder with `train/` and `test/` image folders. */
   data: string;
@@ -26,8 +27,28 @@ export interface TrainRunOptions {
   fromSize?: number;
   /** Last-stage image size (default: the preset's train size). */
   toSize?: number;
-  /** Dropout of the first and last stage. */
-  dropout: [number, number];
+  /** Dropout of the first and last stage (default: the preset's paper plan, else 0.05 → 0.2). */
+  dropout?: Range;
+  /** Largest drop-path rate of the first and last stage (default: the preset's). */
+  dropPath?: Range;
+  /** RandAugment magnitude of the first and last stage (default: the paper plan's, else off). */
+  randAugment?: Range;
+  /** RandAugment operations per image when on. */
+  randAugmentOps: number;
+  /** Mixup α of the first and last stage (default: the paper plan's, else off). */
+  mixup?: Range;
+  /** CutMix α of the first and last stage (default off). */
+  cutmix?: Range;
+  /** Start from this model: a model folder, or a torchvision/timm `.safetensors` file for `preset`. */
+  init?: string;
+  /** Classes the classifier gets (must equal the data's; with `init`, the classifier is replaced when it differs). */
+  numClasses?: number;
+  /** What fine-tuning freezes. */
+  freeze: FreezeMode;
+  /** Peak learning rate of the classifier (default: `lr`). */
+  headLr?: number;
+  /** Train (and test) on these classes of the data only, by index or name, relabelled in this order. */
+  classes?: string[];
   /** Peak learning rate (after warm-up, then cosine decay to 0). */
   lr: number;
   /** Warm-up steps. */
@@ -59,8 +80,8 @@ export interface TrainRunOptions {
 }
 
 /** Defaults of every option but `preset`, `data` and `out`. */
-export const TRAIN_DEFAULTS: Omit<TrainRunOptions, 'preset' | 'data' | 'out'> = {
-  backend: 'auto', seed: 0, epochs: 1, batchSize: 64, stages: 3, dropout: [0.05, 0.2], lr: 0.004, warmupSteps: 50,
+export const TRAIN_DEFAULTS: Omit<TrainRunOptions, 'data' | 'out'> = {
+  backend: 'auto', seed: 0, epochs: 1, batchSize: 64, stages: 3, randAugmentOps: 2, freeze: 'none', lr: 0.004, warmupSteps: 50,
   optimizer: 'adamw', weightDecay: 0.02, labelSmoothing: 0.1, emaDecay: 0.99, checkpointEvery: 200, keep: 3,
   stageEvalImages: 2000, reportSamples: 24, resume: false,
 };

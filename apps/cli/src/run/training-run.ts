@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
 import { useBackend } from '@effnet/backends';
-import { efficientnet } from '@effnet/models';
-import { preset, type ModelSpec } from '@effnet/scaling';
 import { cosineLr, warmup } from '@effnet/schedules';
-import { EffnetTrainError, Trainer, standardPrepare, type OptimizerConfig, type TrainerOptions } from '@effnet/train';
+import type { EfficientNet } from '@effnet/models';
+import { EffnetTrainError, Trainer, standardPrepare, type InMemoryDataset, type OptimizerConfig, type TrainStage } from '@effnet/train';
 import { MetricsLog, fileCheckpointStore, readMetrics } from '@effnet/train/node';
 import { renderReport } from '../report/render-report.js';
 import { loadAnyDataset } from './datasets.js';
+import { initialModel } from './init-model.js';
+import { classIndices, selectClasses } from './select-classes.js';
 import { saveModel } from './model-folder.js';
-import { readSpecFile } from './spec-file.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
 import { reportSamples } from './report-samples.js';
 import { checkFolder, prepareRunFolder } from './run-folder.js';
@@ -26,16 +26,6 @@ import { runPlan } from './run-plan.js';
 import type { TrainRunOptions, TrainRunSummary } from './train-run-options.js';
 
 export { TRAIN_DEFAULTS, type TrainRunOptions, type TrainRunSummary } from './train-run-options.js';
-
-/** A Trainer for `model`, which is disposed if the options are refused. */
-function newTrainer(model: { dispose(): void }, options: TrainerOptions): Trainer {
-  try {
-    return new Trainer(options);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-}
 
 /** Most steps a run may plan (a typo such as --epochs 1e15 would otherwise run for ever). */
 const MAX_STEPS = 100_000_000;
@@ -62,9 +52,32 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
   const started = performance.now();
   const backend = (await useBackend(options.backend)).name;
   const tensorsAtStart = tf.memory().numTensors;
-  const { train, test, mean, std } = await loadAnyDataset(options.data, { limitPerClass: options.limitPerClass, size: options.toSize ?? 64 });
+  const loaded = await loadAnyDataset(options.data, { limitPerClass: options.limitPerClass, size: options.toSize ?? 64 });
+  const { mean, std } = loaded;
+  const chosen = options.classes ? classIndices(options.classes, loaded.train.classNames) : null;
+  const [train, test] = chosen ? [selectClasses(loaded.train, chosen), selectClasses(loaded.test, chosen)] : [loaded.train, loaded.test];
   const [height, , channels] = train.imageShape;
-  const spec = options.spec ? readSpecFile(options.spec, train.classNames.length, channels) : (preset(options.preset, { numClasses: train.classNames.length, inChannels: channels }) as ModelSpec);
+  const initial = await initialModel(options, { classes: train.classNames.length, channels, name: train.name });
+  const model = initial.model;
+  try {
+    return await trainModel(model, initial.source, { train, test, mean, std, height }, options, log, progress, started, backend);
+  } finally {
+    model.dispose();
+    const after = tf.memory().numTensors;
+    if (after !== tensorsAtStart && existsSync(options.out)) {
+      log(`warning: ${after - tensorsAtStart} tensors still held after the run`);
+    }
+  }
+}
+
+/** The data of a run, its normalisation and its image height. */
+interface RunData { train: InMemoryDataset; test: InMemoryDataset; mean: number[]; std: number[]; height: number }
+
+async function trainModel(
+  model: EfficientNet, source: string, { train, test, mean, std, height }: RunData, options: TrainRunOptions, log: (line: string) => void,
+  progress: Progress, started: number, backend: string,
+): Promise<TrainRunSummary> {
+  const spec = model.spec;
   const finalSize = options.toSize ?? (spec.resolution.train > height * 2 ? height : spec.resolution.train);
   const stepsPerEpoch = Math.floor(train.size / options.batchSize);
   if (stepsPerEpoch < 1) throw new EffnetTrainError('batchSize', `${options.batchSize} is larger than the ${train.size} training images`);
@@ -72,13 +85,13 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
   if (asked > MAX_STEPS) throw new EffnetTrainError('epochs', `${options.epochs} epochs are ${asked.toLocaleString('en')} steps, more than ${MAX_STEPS.toLocaleString('en')}: ask for fewer epochs`);
   if (options.stages > Math.max(1, asked)) throw new EffnetTrainError('stages', `${options.stages} stages need at least as many steps, and ${options.epochs} epochs of ${options.batchSize} images are ${asked} steps: use fewer stages, more epochs or a smaller --batch`);
   const totalSteps = Math.max(1, asked);
-  const plan = runPlan(options, totalSteps, finalSize);
+  const plan = runPlan(spec, options, totalSteps, finalSize);
   prepareRunFolder(options);
-  const model = efficientnet(spec, { seed: options.seed });
   const params = model.countParams();
-  const prepare = standardPrepare({ numClasses: train.classNames.length, mean, std, labelSmoothing: options.labelSmoothing });
-  const optimizer: OptimizerConfig = options.optimizer === 'adamw' ? { kind: 'adamw', weightDecay: options.weightDecay } : options.optimizer === 'rmsprop' ? { kind: 'rmsprop' } : { kind: 'sgd', momentum: 0.9, nesterov: true };
+  const prepare = standardPrepare({ numClasses: train.classNames.length, mean, std, labelSmoothing: options.labelSmoothing, randAugmentOps: options.randAugmentOps });
+  const schedule = (base: number) => warmup(cosineLr({ base, steps: Math.max(1, totalSteps - warm) }), { steps: warm });
   const warm = Math.min(options.warmupSteps, Math.floor(totalSteps / 4));
+  const optimizer: OptimizerConfig = options.optimizer === 'adamw' ? { kind: 'adamw', weightDecay: options.weightDecay } : options.optimizer === 'rmsprop' ? { kind: 'rmsprop' } : { kind: 'sgd', momentum: 0.9, nesterov: true };
   const metricsPath = join(options.out, 'metrics.jsonl');
   const metrics = new MetricsLog(metricsPath);
   const checkpointDir = join(options.out, 'checkpoints');
@@ -88,15 +101,18 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
   let tensorsAfterFirstStep = -1;
   let tensorsAfterLastStep = -1;
   let firstStep = -1;
-  const trainer: Trainer = newTrainer(model, {
+  const trainer: Trainer = new Trainer({
     model, train, numClasses: train.classNames.length, batchSize: options.batchSize, plan, seed: options.seed,
-    lr: warmup(cosineLr({ base: options.lr, steps: Math.max(1, totalSteps - warm) }), { steps: warm }),
+    lr: schedule(options.lr),
+    ...(options.freeze !== 'none' || options.headLr !== undefined ? { fineTune: { freeze: options.freeze, ...(options.headLr !== undefined ? { headLr: schedule(options.headLr) } : {}) } } : {}),
     optimizer, weightDecay: options.optimizer === 'adamw' ? 0 : options.weightDecay, ema: { decay: options.emaDecay }, prepare,
     checkpoints: { store: fileCheckpointStore(checkpointDir), every: options.checkpointEvery, keep: options.keep },
     callbacks: {
       onStageStart: (stage, index) => {
-        metrics.write({ type: 'stage', index, startStep: stage.startStep, steps: stage.steps, imageSize: stage.imageSize, dropout: stage.dropout, dropPath: stage.dropPath, randAugmentMagnitude: stage.randAugmentMagnitude, mixupAlpha: stage.mixupAlpha });
+        const { startStep, steps, imageSize, dropout, dropPath, randAugmentMagnitude, mixupAlpha, cutmixAlpha } = stage;
+        metrics.write({ type: 'stage', index, startStep, steps, imageSize, dropout, dropPath, randAugmentMagnitude, mixupAlpha, cutmixAlpha, randAugmentOps: options.randAugmentOps });
       },
+      onStageEnd: (stage, index, applied) => metrics.write({ type: 'stage-end', index, step: stage.startStep + stage.steps, ...applied }),
       onStep: async (info) => {
         metrics.write({ type: 'step', step: info.step, epoch: info.epoch, stage: info.stage, imageSize: info.imageSize, loss: info.loss, lr: info.lr, imagesPerSecond: info.imagesPerSecond, elapsed: (performance.now() - started) / 1000 });
         bar.update(info.step, { stage: `${info.stage + 1}/${plan.length}`, size: info.imageSize, loss: info.loss.toFixed(3), ips: info.imagesPerSecond.toFixed(0) });
@@ -129,7 +145,8 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
       log(step === undefined ? `no checkpoint in ${checkpointDir}: starting from step 0` : `resumed from step ${step} of ${totalSteps}`);
     }
     log(`${spec.name}: ${params.toLocaleString('en')} parameters, ${train.name} (${train.size} images) → ${test.name} (${test.size}), backend ${backend}`);
-    log(`plan: ${plan.map((s, i) => `stage ${i + 1}: ${s.steps} steps at ${s.imageSize}px, dropout ${s.dropout.toFixed(2)}`).join('; ')}`);
+    log(`plan: ${plan.map((s, i) => `stage ${i + 1}: ${s.steps} steps at ${s.imageSize}px, ${describeStage(s)}`).join('; ')}`);
+    if (options.init) log(`${source}${options.freeze !== 'none' ? `, freezing ${options.freeze === 'bn' ? 'batch norm' : 'all but the classifier'}` : ''}${options.headLr !== undefined ? `, classifier lr ${options.headLr}` : ''}`);
     if (options.handleSigint ?? true) process.on('SIGINT', onSigint);
     bar = progress.bar('train', totalSteps, 'steps', barFormat, { value: trainer.step, values: {} });
     const fitStarted = performance.now();
@@ -154,7 +171,7 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
     const evaluation = await trainer.evaluate(test, { useEma: true, imageSize: last.imageSize, onProgress: (n) => evalBar.update(n) }).finally(() => evalBar.stop());
     metrics.write({ type: 'eval', step: result.steps, ema: true, loss: evaluation.loss, top1: evaluation.top1, top5: evaluation.top5, count: evaluation.count, confusion: evaluation.confusion });
     const samples = await trainer.withAveragedWeights(async () => {
-      await saveModel(options.out, model, { spec, classNames: [...train.classNames], mean, std, imageSize: last.imageSize, source: `effnet train ${spec.name} on ${train.name}, ${result.steps} steps, EMA weights` });
+      await saveModel(options.out, model, { spec, classNames: [...train.classNames], mean, std, imageSize: last.imageSize, source: `effnet train ${spec.name} on ${train.name}, ${result.steps} steps, EMA weights, ${source}` });
       return reportSamples(model, test, options.reportSamples, prepare, last);
     });
     const totalSeconds = (performance.now() - started) / 1000;
@@ -173,10 +190,15 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
     process.off('SIGINT', onSigint);
     bar.stop();
     trainer.dispose();
-    model.dispose();
-    const after = tf.memory().numTensors;
-    if (after !== tensorsAtStart && existsSync(options.out)) {
-      log(`warning: ${after - tensorsAtStart} tensors still held after the run`);
-    }
   }
+}
+
+/** A stage's regularisation in words, for the log. */
+function describeStage(s: TrainStage): string {
+  const parts = [`dropout ${s.dropout.toFixed(2)}`];
+  if (s.dropPath > 0) parts.push(`drop path ${s.dropPath.toFixed(2)}`);
+  if (s.randAugmentMagnitude > 0) parts.push(`RandAugment ${Number(s.randAugmentMagnitude.toFixed(2))}`);
+  if (s.mixupAlpha > 0) parts.push(`Mixup ${Number(s.mixupAlpha.toFixed(3))}`);
+  if (s.cutmixAlpha > 0) parts.push(`CutMix ${Number(s.cutmixAlpha.toFixed(3))}`);
+  return parts.join(', ');
 }
