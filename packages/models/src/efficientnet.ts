@@ -11,6 +11,8 @@ import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, ty
 import { preset, type ModelSpec, type PresetOverrides } from '@effnet/scaling';
 import { EffnetModelError } from './errors.js';
 import { normalizeInside } from './preprocessing.js';
+import { classifierForm } from './inference/classifier-form.js';
+import { FusedInference } from './inference/fused-inference.js';
 
 /** Options of a forward pass. */
 export interface ForwardOptions {
@@ -24,6 +26,16 @@ export interface ForwardOptions {
   seed?: number;
   /** Batch norm on its moving statistics, left unchanged, even in training (fine-tuning with frozen batch norm). */
   frozenBatchNorm?: boolean;
+}
+
+/** Options of {@link EfficientNet.predict}. */
+export interface PredictOptions {
+  /**
+   * Run the inference form with fused kernels (default true): batch norm folded, conv + bias +
+   * activation in one kernel, constants kept between calls (one folded copy of the weights, freed
+   * by `dispose()`, rebuilt after any weight change). `false` runs the modules as `forward` does.
+   */
+  fused?: boolean;
 }
 
 /** Options of {@link EfficientNet.features}. */
@@ -93,6 +105,10 @@ export class EfficientNet {
   private readonly dropout: Dropout | null;
   private readonly classifier: Linear | null;
   private readonly levels: FeatureInfo[];
+  private readonly fusedInference = new FusedInference(
+    (size) => classifierForm(this, size),
+    () => this.entries().flatMap((entry) => (entry.variable ? [entry.variable] : [])),
+  );
 
   /**
    * @param spec - Any resolved classifier spec.
@@ -172,9 +188,17 @@ export class EfficientNet {
     });
   }
 
-  /** Evaluation-mode logits. */
-  predict(images: tf.Tensor4D): tf.Tensor2D {
-    return this.forward(images, { training: false });
+  /**
+   * Evaluation-mode logits (features without a classifier), by default through the fused inference
+   * form; equal to `forward(images, { training: false })` within float32 rounding.
+   *
+   * @param images - NHWC images [batch, height, width, channels] of any size.
+   * @param options - `{ fused: false }` to run the modules instead of the fused form.
+   * @throws EffnetModelError for a featuresOnly backbone or a bad image shape.
+   */
+  predict(images: tf.Tensor4D, options: PredictOptions = {}): tf.Tensor2D {
+    if (options.fused === false || !this.head) return this.forward(images, { training: false });
+    return this.fusedInference.run(this.checkImages(images))[0] as tf.Tensor2D;
   }
 
   /**
@@ -233,6 +257,7 @@ export class EfficientNet {
    */
   dispose(): void {
     if (!this.owned) throw new EffnetModelError('dispose', `'${this.spec.name}' was built inside another network's store (scope '${this.root.prefix}'); dispose that network instead`);
+    this.fusedInference.dispose();
     this.store.dispose();
   }
 }
