@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { preset, scale, type Activation, type ModelSpec } from '@effnet/scaling';
 import { TEST_BACKENDS, useBackend } from '../../test/detection-backends.js';
 import { randomiseBatchNorms } from '../../test/randomise-state.js';
+import { tinyDetectorSpec } from '../../test/tiny-detector.js';
+import { EfficientDet } from '../detection/efficientdet.js';
 import { EfficientNet } from '../efficientnet.js';
 
 /** max |a − b| / max |b|. */
@@ -114,6 +116,33 @@ describe.each(TEST_BACKENDS)('fused predict on %s', (backend) => {
     expect([...kernels].filter((k) => /BatchNorm|^Conv2D$|^DepthwiseConv2dNative$/.test(k))).toEqual([]);
     tf.dispose([x, logits, again, plain, profile.result as tf.Tensor]);
     m.dispose();
+  });
+});
+
+describe.each(TEST_BACKENDS)('fused EfficientDet predict on %s', (backend) => {
+  it('gives the raw outputs of the modules within 1e-5, and the same detections', async () => {
+    await useBackend(backend);
+    const before = tf.memory().numTensors;
+    const detector = new EfficientDet(tinyDetectorSpec({ numClasses: 3, resolution: 64 }), { seed: 3 });
+    randomiseBatchNorms(detector.store, 6);
+    const x = tf.randomUniform([2, 64, 96, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const fused = detector.predict(x);
+    const plain = detector.predict(x, { fused: false });
+    expect(fused.classLogits.shape).toEqual(plain.classLogits.shape);
+    expect(fused.boxDeltas.shape).toEqual(plain.boxDeltas.shape);
+    expect(relativeError(fused.classLogits, plain.classLogits)).toBeLessThan(1e-5);
+    expect(relativeError(fused.boxDeltas, plain.boxDeltas)).toBeLessThan(1e-5);
+    const pixels = tf.randomUniform([1, 64, 64, 3], 0, 255, 'float32', 8) as tf.Tensor4D;
+    const options = { scoreThreshold: 0 };
+    const [withFused, withPlain] = [await detector.detect(pixels, options), await detector.detect(pixels, { ...options, fused: false })];
+    expect(withFused[0]!.length).toBeGreaterThan(0);
+    expect(withFused[0]!.map((d) => d.classId)).toEqual(withPlain[0]!.map((d) => d.classId));
+    withFused[0]!.forEach((d, i) => expect(Math.abs(d.score - withPlain[0]![i]!.score)).toBeLessThan(1e-5));
+    const bad = tf.zeros([1, 60, 64, 3]) as tf.Tensor4D;
+    expect(() => detector.predict(bad)).toThrow(/multiples of 32/);
+    tf.dispose([bad, x, pixels, fused.classLogits, fused.boxDeltas, plain.classLogits, plain.boxDeltas]);
+    detector.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

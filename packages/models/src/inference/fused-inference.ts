@@ -85,7 +85,11 @@ function applyStep(step: Step, values: Map<string, tf.Tensor>, constant: (name: 
     case 'mul': return tf.mul(x, values.get(node.inputs[1]!)!);
     case 'scale': return tf.mul(x, constant(node.factor));
     case 'normalize': return tf.div(tf.sub(x, constant(node.mean)), constant(node.std));
-    case 'global-mean': return tf.mean(x, [1, 2], node.keepDims);
+    case 'global-mean': {
+      // Average pooling over the whole map: NHWC-native (XNNPACK on wasm), where Mean over [1, 2] transposes first.
+      const pooled = tf.avgPool(x as tf.Tensor4D, [x.shape[1]!, x.shape[2]!], 1, 'valid');
+      return node.keepDims ? pooled : tf.reshape(pooled, [x.shape[0], x.shape[3]!]);
+    }
     case 'linear': return tf.fused.matMul({ a: x as tf.Tensor2D, b: constant(node.kernel) as tf.Tensor2D, bias: constant(node.bias) });
     case 'max-pool': return tf.maxPool(x as tf.Tensor4D, node.size, node.stride, node.padding === 'same' ? 'same' : node.pads[0]);
     case 'resize-nearest': return tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [node.shape[0]!, node.shape[1]!]);
