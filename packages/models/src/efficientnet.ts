@@ -30,11 +30,7 @@ export interface ForwardOptions {
 
 /** Options of {@link EfficientNet.predict}. */
 export interface PredictOptions {
-  /**
-   * Run the inference form with fused kernels (default true): batch norm folded, conv + bias +
-   * activation in one kernel, constants kept between calls (one folded copy of the weights, freed
-   * by `dispose()`, rebuilt after any weight change). `false` runs the modules as `forward` does.
-   */
+  /** Fused inference form (default true): batch norm folded, conv + bias + activation in one kernel, constants kept (freed by `dispose()`, rebuilt after a weight change); `false` runs the modules. */
   fused?: boolean;
 }
 
@@ -197,8 +193,13 @@ export class EfficientNet {
    * @throws EffnetModelError for a featuresOnly backbone or a bad image shape.
    */
   predict(images: tf.Tensor4D, options: PredictOptions = {}): tf.Tensor2D {
-    if (options.fused === false || !this.head) return this.forward(images, { training: false });
-    return this.fusedInference.run(this.checkImages(images))[0] as tf.Tensor2D;
+    const fused = options.fused === false || !this.head ? null : this.fusedInference.run(this.checkImages(images));
+    return (fused?.[0] as tf.Tensor2D | undefined) ?? this.forward(images, { training: false });
+  }
+
+  /** Reads the weights asynchronously so that the next fused predict needs no synchronous read (webgpu's first predict otherwise runs the modules). */
+  prepareInference(): Promise<void> {
+    return this.fusedInference.prepare();
   }
 
   /**

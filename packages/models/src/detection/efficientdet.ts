@@ -188,8 +188,9 @@ export class EfficientDet {
     if (options.fused === false || !(images instanceof tf.Tensor) || images.rank !== 4 || images.shape[3] !== this.spec.backbone.inChannels) {
       return this.forward(images, { training: false }); // forward names a bad image shape
     }
-    const [classLogits, boxDeltas] = this.fusedInference.run(images);
-    return { classLogits: classLogits as tf.Tensor3D, boxDeltas: boxDeltas as tf.Tensor3D };
+    const outputs = this.fusedInference.run(images);
+    if (!outputs) return this.forward(images, { training: false }); // webgpu, until the weights were read asynchronously
+    return { classLogits: outputs[0] as tf.Tensor3D, boxDeltas: outputs[1] as tf.Tensor3D };
   }
 
   /**

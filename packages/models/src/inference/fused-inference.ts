@@ -6,7 +6,8 @@
 // freed after its last reader, so peak memory is a few activations rather than all of them.
 // The cache is rebuilt when any variable of the model was written (tf.Variable.assign gives it a
 // new dataId: loadWeights, importWeights, optimisers, EMA and batch-norm updates all assign) or
-// when the active backend changed.
+// when the active backend changed. On webgpu the weights are first read asynchronously (its
+// synchronous reads are slow, and lose the device on SwiftShader): until then predict runs the modules.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetModelError } from '../errors.js';
 import type { ActivationNode, ConvNode, FormNode, InferenceForm } from './inference-form.js';
@@ -24,6 +25,9 @@ interface Plan {
 
 /** How many different input sizes keep a plan (the constants are shared by all of them). */
 const MAX_PLANS = 8;
+
+/** Backends whose synchronous reads are slow or unreliable (tfjs-webgpu: SwiftShader loses the device): weights are read asynchronously first. */
+const ASYNC_READ_BACKENDS = new Set(['webgpu']);
 
 /** Activations tf.fused kernels apply themselves. */
 const FUSABLE = new Set(['relu', 'relu6', 'sigmoid']);
@@ -99,6 +103,15 @@ function applyStep(step: Step, values: Map<string, tf.Tensor>, constant: (name: 
   throw new EffnetModelError('inference form', `unknown op '${(node as { op: string }).op}'`);
 }
 
+/** A tensor's data handle: tf.Variable.assign replaces it, so a changed handle means changed values. */
+function dataIdOf(v: tf.Variable): object {
+  return (v as unknown as { dataId: object }).dataId;
+}
+
+function sameIds(a: object[], b: object[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 /**
  * A model's inference form, compiled once per weights and input size and run with fused kernels.
  * The owner gives it a way to build the form at a size and the model's variables; `dispose()`
@@ -109,6 +122,8 @@ export class FusedInference {
   private readonly plans = new Map<string, Plan>();
   private dataIds: object[] = [];
   private backend = '';
+  /** The variables' dataIds when their values were last read asynchronously (see prepare). */
+  private prefetched: object[] = [];
 
   constructor(
     private readonly buildForm: (size: [number, number]) => InferenceForm,
@@ -123,9 +138,10 @@ export class FusedInference {
   /**
    * Runs the form on NHWC images of any size (cast to float32) (a plan per size, built on first use).
    *
-   * @returns The form's outputs in order; the caller disposes them.
+   * @returns The form's outputs in order (the caller disposes them), or null when the weights must
+   *   first be read asynchronously on this backend: the read is started, the caller runs its plain path.
    */
-  run(images: tf.Tensor4D): tf.Tensor[] {
+  run(images: tf.Tensor4D): tf.Tensor[] | null {
     if (images.dtype !== 'float32') {
       const cast = tf.cast(images, 'float32');
       try {
@@ -137,6 +153,10 @@ export class FusedInference {
     this.invalidateIfStale();
     const key = `${images.shape[1]}x${images.shape[2]}`;
     let plan = this.plans.get(key);
+    if (!plan && ASYNC_READ_BACKENDS.has(this.backend) && !sameIds(this.prefetched, this.dataIds)) {
+      void this.prepare().catch(() => undefined); // a failed read leaves the plain path in use; predict reports real errors
+      return null;
+    }
     if (!plan) plan = this.compile(key, [images.shape[1], images.shape[2]]);
     const constant = (name: string) => this.constants.get(name)!;
     const values = new Map<string, tf.Tensor>([[plan.inputName, images]]);
@@ -155,6 +175,14 @@ export class FusedInference {
     }
   }
 
+  /** Reads every variable asynchronously (the backend keeps the values on the CPU), so that the next run builds its plan without synchronous reads. */
+  async prepare(): Promise<void> {
+    const variables = this.variables();
+    const ids = variables.map(dataIdOf);
+    await Promise.all(variables.map((v) => v.data()));
+    this.prefetched = ids;
+  }
+
   /** Frees the kept constants and plans (a later run rebuilds them). */
   dispose(): void {
     for (const t of this.constants.values()) t.dispose();
@@ -165,9 +193,8 @@ export class FusedInference {
 
   /** Drops everything when a variable was assigned since the last run or the backend changed. */
   private invalidateIfStale(): void {
-    const ids = this.variables().map((v) => (v as unknown as { dataId: object }).dataId);
-    const same = this.backend === tf.getBackend() && ids.length === this.dataIds.length && ids.every((id, i) => id === this.dataIds[i]);
-    if (same) return;
+    const ids = this.variables().map(dataIdOf);
+    if (this.backend === tf.getBackend() && sameIds(ids, this.dataIds)) return;
     this.dispose();
     this.dataIds = ids;
     this.backend = tf.getBackend();
