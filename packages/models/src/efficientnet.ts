@@ -101,10 +101,7 @@ export class EfficientNet {
   private readonly dropout: Dropout | null;
   private readonly classifier: Linear | null;
   private readonly levels: FeatureInfo[];
-  private readonly fusedInference = new FusedInference(
-    (size) => classifierForm(this, size),
-    () => this.entries().flatMap((entry) => (entry.variable ? [entry.variable] : [])),
-  );
+  private readonly fusedInference = new FusedInference((size) => classifierForm(this, size), () => this.entries().flatMap((e) => (e.variable ? [e.variable] : [])));
 
   /**
    * @param spec - Any resolved classifier spec.
