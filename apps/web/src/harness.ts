@@ -11,6 +11,7 @@ import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
 import { augmentationOutputs, type AugmentationWorkloadOptions, type BatchShape } from './augment-workload.js';
 import { exportHarness } from './export-harness.js';
+import { fusedHarness } from './fused-harness.js';
 import { NETWORKS } from './specs.js';
 import { disposeNetwork, labelsFor, leakLoop, loadNetwork, predictLogits, snapshot, trainStep, type LeakReport } from './workloads.js';
 
@@ -89,6 +90,7 @@ function median(values: number[]): number {
 /** The functions on `window.effnet`. */
 export const harness = {
   ...exportHarness,
+  ...fusedHarness,
 
   /** listBackends() of @effnet/backends with every browser plugin imported. */
   listBackends(): Promise<BackendListing[]> {

@@ -11,6 +11,8 @@ import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, ty
 import { preset, type ModelSpec, type PresetOverrides } from '@effnet/scaling';
 import { EffnetModelError } from './errors.js';
 import { normalizeInside } from './preprocessing.js';
+import { classifierForm } from './inference/classifier-form.js';
+import { FusedInference } from './inference/fused-inference.js';
 
 /** Options of a forward pass. */
 export interface ForwardOptions {
@@ -24,6 +26,12 @@ export interface ForwardOptions {
   seed?: number;
   /** Batch norm on its moving statistics, left unchanged, even in training (fine-tuning with frozen batch norm). */
   frozenBatchNorm?: boolean;
+}
+
+/** Options of {@link EfficientNet.predict}. */
+export interface PredictOptions {
+  /** Fused inference form (default true): batch norm folded, conv + bias + activation in one kernel, constants kept (freed by `dispose()`, rebuilt after a weight change); `false` runs the modules. */
+  fused?: boolean;
 }
 
 /** Options of {@link EfficientNet.features}. */
@@ -93,6 +101,7 @@ export class EfficientNet {
   private readonly dropout: Dropout | null;
   private readonly classifier: Linear | null;
   private readonly levels: FeatureInfo[];
+  private readonly fusedInference = new FusedInference((size) => classifierForm(this, size), () => this.entries().flatMap((e) => (e.variable ? [e.variable] : [])));
 
   /**
    * @param spec - Any resolved classifier spec.
@@ -172,9 +181,22 @@ export class EfficientNet {
     });
   }
 
-  /** Evaluation-mode logits. */
-  predict(images: tf.Tensor4D): tf.Tensor2D {
-    return this.forward(images, { training: false });
+  /**
+   * Evaluation-mode logits (features without a classifier), by default through the fused inference
+   * form; equal to `forward(images, { training: false })` within float32 rounding.
+   *
+   * @param images - NHWC images [batch, height, width, channels] of any size.
+   * @param options - `{ fused: false }` to run the modules instead of the fused form.
+   * @throws EffnetModelError for a featuresOnly backbone or a bad image shape.
+   */
+  predict(images: tf.Tensor4D, options: PredictOptions = {}): tf.Tensor2D {
+    const fused = options.fused === false || !this.head ? null : this.fusedInference.run(this.checkImages(images));
+    return (fused?.[0] as tf.Tensor2D | undefined) ?? this.forward(images, { training: false });
+  }
+
+  /** Reads the weights asynchronously so that the next fused predict needs no synchronous read (webgpu's first predict otherwise runs the modules). */
+  prepareInference(): Promise<void> {
+    return this.fusedInference.prepare();
   }
 
   /**
@@ -233,6 +255,7 @@ export class EfficientNet {
    */
   dispose(): void {
     if (!this.owned) throw new EffnetModelError('dispose', `'${this.spec.name}' was built inside another network's store (scope '${this.root.prefix}'); dispose that network instead`);
+    this.fusedInference.dispose();
     this.store.dispose();
   }
 }

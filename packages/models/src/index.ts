@@ -1,5 +1,5 @@
 // @effnet/models: the public surface.
-export { EfficientNet, efficientnet, type EfficientNetOptions, type EfficientNetBuildOptions, type ForwardOptions, type FeatureOptions, type FeatureInfo } from './efficientnet.js';
+export { EfficientNet, efficientnet, type EfficientNetOptions, type EfficientNetBuildOptions, type ForwardOptions, type PredictOptions, type FeatureOptions, type FeatureInfo } from './efficientnet.js';
 export { resetClassifier, type ResetClassifierOptions } from './reset-classifier.js';
 export { preprocess } from './preprocessing.js';
 export { importWeights, importTorchvision, type ImportOptions } from './import-weights.js';

@@ -97,15 +97,27 @@ async function effnetOn(backend: 'wasm' | 'cpu') {
   const model = new EfficientNet(preset('efficientnet-b0', {}));
   importTorchvision(model, bytes, { ignore });
   const image = tf.tidy(() => tf.transpose(tf.tensor4d(imageNchw, [1, 3, 224, 224]), [0, 2, 3, 1])) as tf.Tensor4D;
-  const predict = async () => {
-    const logits = model.predict(image);
+  // predict() runs the fused inference form by default; `{ fused: false }` runs the plain modules.
+  const predictWith = (fused: boolean) => async () => {
+    const logits = model.predict(image, { fused });
     const values = await logits.data();
     logits.dispose();
     return values;
   };
+  const predict = predictWith(true);
+  const predictPlain = predictWith(false);
   checks[`effnet ${backend} vs PyTorch`] = maxAbsDiff(await predict(), expected);
+  checks[`effnet ${backend} plain modules vs PyTorch`] = maxAbsDiff(await predictPlain(), expected);
   const warmupMs = await adapter.warmup(model, [1, 224, 224, 3]);
-  return { adapter, info: await adapter.describe(), model, image, predict, warmupMs };
+  return { adapter, info: await adapter.describe(), model, image, predict, predictPlain, warmupMs };
+}
+
+/** Peak tensor bytes during one B0 predict on the active backend: all tensors alive, and above those alive before the call. */
+async function peakMemory(model: EfficientNet, image: tf.Tensor4D, fused: boolean): Promise<{ peakMiB: number; aboveMiB: number }> {
+  const before = tf.memory().numBytes;
+  const profile = await tf.profile(() => model.predict(image, { fused }));
+  (profile.result as tf.Tensor).dispose();
+  return { peakMiB: profile.peakBytes / 2 ** 20, aboveMiB: (profile.peakBytes - before) / 2 ** 20 };
 }
 
 // --only onnx: onnxruntime-node on torchvision's file against effnet's exports and the adapter, alone.
@@ -137,16 +149,18 @@ const blas = torchInfo.blas.some((l) => l.includes('openblas')) ? 'OpenBLAS' : '
 const wasm = await effnetOn('wasm');
 const onnx = await effnetOnnxContenders(wasm.model, wasm.image, expected, options.threads, checks);
 
-const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), ...onnx.contenders.map((c) => c.run)];
+const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), ...onnx.contenders.map((c) => c.run), () => once(wasm.predictPlain)];
 await interleave(contenders, options.warmups);
-const [ortTimes, wasmTimes, torchTimes, rawTimes, torchLayoutTimes, adapterTimes] = await interleave(contenders, options.runs);
+const [ortTimes, wasmTimes, torchTimes, rawTimes, torchLayoutTimes, adapterTimes, plainTimes] = await interleave(contenders, options.runs);
 const rows: BenchRow[] = [
   { runtime: `onnxruntime-node ${ortVersion} (CPU EP)`, threads: options.threads, times: ortTimes! },
-  { runtime: `effnet on tfjs-backend-wasm ${wasm.info.versions['tfjs-backend-wasm']} (SIMD ${wasm.info.simd ? 'on' : 'off'})`, threads: wasm.info.threads ?? 1, times: wasmTimes! },
+  { runtime: `effnet on tfjs-backend-wasm ${wasm.info.versions['tfjs-backend-wasm']} (SIMD ${wasm.info.simd ? 'on' : 'off'}), predict(): fused inference form`, threads: wasm.info.threads ?? 1, times: wasmTimes! },
+  { runtime: 'effnet on tfjs-backend-wasm, predict(x, { fused: false }): plain modules', threads: wasm.info.threads ?? 1, times: plainTimes! },
   { runtime: `PyTorch ${torchInfo.torch} CPU, ${blas}`, threads: torchInfo.threads, times: torchTimes! },
   ...[rawTimes, torchLayoutTimes, adapterTimes].map((times, i) => ({ runtime: onnx.contenders[i]!.runtime, threads: options.threads, times: times! })),
 ];
 const adapterRatio = median(adapterTimes!) / median(rawTimes!);
+const memory = { fused: await peakMemory(wasm.model, wasm.image, true), plain: await peakMemory(wasm.model, wasm.image, false) };
 await session.release();
 await onnx.release();
 
@@ -203,6 +217,9 @@ console.log(`PyTorch BLAS: ${torchInfo.blas.join(', ') || 'none mapped'}; 1024³
 console.log(`first-call (warm-up) ms: wasm ${wasm.warmupMs.toFixed(0)}, cpu ${cpu.warmupMs.toFixed(0)}\n`);
 const table = formatTable(rows, 'onnxruntime-node');
 console.log(table);
+const mib = (m: { peakMiB: number; aboveMiB: number }) => `${m.peakMiB.toFixed(1)} MiB (${m.aboveMiB.toFixed(1)} MiB above the tensors alive before the call)`;
+console.log(`\nwasm fused / plain modules, medians of the same interleaved rounds: ${(median(wasmTimes!) / median(plainTimes!)).toFixed(3)}×`);
+console.log(`peak tensor memory of one B0 224 predict on wasm: fused ${mib(memory.fused)}; plain ${mib(memory.plain)}`);
 console.log(`\n@effnet/backend-onnx / raw onnxruntime-node on the same export, medians of the same interleaved rounds: ${adapterRatio.toFixed(3)}×`);
 if (trainTable !== '') {
   console.log(`\nEfficientNet-B0 128, batch 16, one SGD training step (forward, backward, update), 1 untimed round, then ${options.trainRuns} rounds alternating:\n`);
@@ -210,7 +227,7 @@ if (trainTable !== '') {
 }
 console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
 
-const results = { date: new Date().toISOString(), machine, options, checks, rows, adapterRatio, inference: table, training: trainTable, pytorch: torchInfo };
+const results = { date: new Date().toISOString(), machine, options, checks, rows, adapterRatio, memory, inference: table, training: trainTable, pytorch: torchInfo };
 const file = join(OUT, 'results.json');
 writeFileAtomic.sync(file, JSON.stringify(results, null, 2));
 console.log(`\nresults written to ${file}`);

@@ -9,7 +9,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BiFpnLayer, ParamStore, ResampleFeature, applyContext } from '@effnet/blocks';
 import { detectorPreset, type DetectorSpec, type PresetOverrides } from '@effnet/scaling';
-import { EfficientNet } from '../efficientnet.js';
+import { EfficientNet, type PredictOptions } from '../efficientnet.js';
+import { detectorForm } from '../inference/detector-form.js';
+import { FusedInference } from '../inference/fused-inference.js';
 import { EffnetModelError } from '../errors.js';
 import { preprocess } from '../preprocessing.js';
 import { anchorConfig, generateAnchors, type Anchors } from './anchors.js';
@@ -58,6 +60,10 @@ export class EfficientDet {
   private readonly classNet: HeadNet;
   private readonly boxNet: HeadNet;
   private readonly anchorCache = new Map<string, Anchors>();
+  private readonly fusedInference = new FusedInference(
+    (size) => detectorForm(this, size),
+    () => this.store.list().flatMap((entry) => (entry.variable ? [entry.variable] : [])),
+  );
 
   /**
    * @param spec - A resolved detector (`detectorPreset('efficientdet-d0')`, or a custom one).
@@ -171,19 +177,37 @@ export class EfficientDet {
   }
 
   /**
-   * Detects objects in 0-255 RGB images: forward pass in evaluation mode, then per-level top-k,
+   * Evaluation-mode raw outputs, by default through the fused inference form (see
+   * {@link EfficientNet.predict}); equal to `forward(images, { training: false })` within float32 rounding.
+   *
+   * @param images - NHWC images as the backbone takes them; sides multiples of 2^maxLevel.
+   * @param options - `{ fused: false }` to run the modules instead.
+   * @throws EffnetModelError for a bad image shape.
+   */
+  predict(images: tf.Tensor4D, options: PredictOptions = {}): DetectorOutputs {
+    if (options.fused === false || !(images instanceof tf.Tensor) || images.rank !== 4 || images.shape[3] !== this.spec.backbone.inChannels) {
+      return this.forward(images, { training: false }); // forward names a bad image shape
+    }
+    const outputs = this.fusedInference.run(images);
+    if (!outputs) return this.forward(images, { training: false }); // webgpu, until the weights were read asynchronously
+    return { classLogits: outputs[0] as tf.Tensor3D, boxDeltas: outputs[1] as tf.Tensor3D };
+  }
+
+  /**
+   * Detects objects in 0-255 RGB images: {@link EfficientDet.predict}, then per-level top-k,
    * class-wise NMS and at most `maxDetections` (100) per image.
    *
    * @param pixels - NHWC RGB pixels in 0-255; sides multiples of 2^maxLevel.
-   * @param options - Post-processing settings.
+   * @param options - Post-processing settings, and `fused: false` to run the modules.
    * @returns Per image, its detections in input pixels, best first.
    */
-  async detect(pixels: tf.Tensor4D, options: PostprocessOptions = {}): Promise<Detection[][]> {
+  async detect(pixels: tf.Tensor4D, options: PostprocessOptions & PredictOptions = {}): Promise<Detection[][]> {
+    const { fused, ...postprocess } = options;
     const input = preprocess(pixels, this.spec.backbone);
     let outputs: DetectorOutputs | null = null;
     try {
-      outputs = this.forward(input, { training: false });
-      return await postprocessDetections(outputs.classLogits, outputs.boxDeltas, this.anchors(pixels.shape[1], pixels.shape[2]), options);
+      outputs = this.predict(input, { fused });
+      return await postprocessDetections(outputs.classLogits, outputs.boxDeltas, this.anchors(pixels.shape[1], pixels.shape[2]), postprocess);
     } finally {
       input.dispose();
       if (outputs) tf.dispose([outputs.classLogits, outputs.boxDeltas]);
@@ -250,8 +274,9 @@ export class EfficientDet {
     return this.store.variables();
   }
 
-  /** Frees every variable. */
+  /** Frees every variable and the fused form's kept constants. */
   dispose(): void {
+    this.fusedInference.dispose();
     this.store.dispose();
   }
 }

@@ -2,9 +2,14 @@
 // ModelSpec and its variables by stable name, block by block as efficientnet.ts and the block
 // factories of @effnet/blocks apply them in evaluation mode (dropout and drop path are identities).
 import type { ModelSpec } from '@effnet/scaling';
-import type { EfficientNet } from '../efficientnet.js';
 import { EffnetModelError } from '../errors.js';
 import { FormBuilder, type InferenceForm, type VariableReader } from './inference-form.js';
+
+/** What a classifier's form is read from (an EfficientNet; structural, so that efficientnet.ts can build its own form without an import cycle). */
+export interface FormSource {
+  readonly spec: ModelSpec;
+  namedVariables(): Record<string, { shape: number[]; dataSync(): ArrayLike<number> | Uint8Array[] }>;
+}
 
 /** Reads variables of a model by name, failing clearly when it was built shape-only or disposed. */
 export function variableReader(variables: Record<string, { shape: number[]; dataSync(): ArrayLike<number> | Uint8Array[] }>): VariableReader {
@@ -59,7 +64,7 @@ export function addBackbone(b: FormBuilder, spec: ModelSpec, input: string, pref
  * @param model - The classifier (not featuresOnly).
  * @param size - Input [height, width].
  */
-export function classifierForm(model: EfficientNet, size: [number, number]): InferenceForm {
+export function classifierForm(model: FormSource, size: [number, number]): InferenceForm {
   const spec = model.spec;
   const input = { name: 'images', shape: [size[0], size[1], spec.inChannels] as [number, number, number] };
   const b = new FormBuilder(variableReader(model.namedVariables()), spec.padding, input);

@@ -5,10 +5,15 @@
 // outputs `classLogits` [anchors, classes] and `boxDeltas` [anchors, 4] of EfficientDet.forward.
 import { FUSION_EPSILON } from '@effnet/blocks';
 import { bifpnNodes, type DetectorSpec, type FusionMode } from '@effnet/scaling';
-import type { EfficientDet } from '../detection/efficientdet.js';
 import { EffnetModelError } from '../errors.js';
 import { addBackbone, variableReader } from './classifier-form.js';
 import { FormBuilder, type InferenceForm } from './inference-form.js';
+
+/** What a detector's form is read from (an EfficientDet; structural, so that efficientdet.ts can build its own form without an import cycle). */
+export interface DetectorFormSource {
+  readonly spec: DetectorSpec;
+  readonly store: { list(): { name: string; variable?: { shape: number[]; dataSync(): ArrayLike<number> | Uint8Array[] } }[] };
+}
 
 /** The fusion weights as WeightedFusion.normalisedWeights computes them, in float32. */
 function normalisedWeights(raw: Float32Array, mode: FusionMode): number[] {
@@ -31,7 +36,7 @@ function normalisedWeights(raw: Float32Array, mode: FusionMode): number[] {
  * @param size - Input [height, width], multiples of 2^maxLevel.
  * @throws EffnetModelError for a size that is not a multiple of 2^maxLevel.
  */
-export function detectorForm(detector: EfficientDet, size: [number, number]): InferenceForm {
+export function detectorForm(detector: DetectorFormSource, size: [number, number]): InferenceForm {
   const spec: DetectorSpec = detector.spec;
   const stride = 2 ** spec.maxLevel;
   if (size[0] % stride !== 0 || size[1] % stride !== 0) throw new EffnetModelError('size', `height and width must be multiples of ${stride} (P${spec.maxLevel}), got ${size[0]}×${size[1]}`);
