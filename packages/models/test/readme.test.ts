@@ -55,8 +55,8 @@ afterAll(() => {
 });
 
 describe('README.md examples', () => {
-  it('has the examples the issues ask for: build and predict, features, save and load, import, detection', () => {
-    expect(examples.map((e) => e.title)).toEqual(['Build and predict', 'Extract features', 'Save and load', 'Import a torchvision or timm checkpoint', 'Detect objects (EfficientDet)']);
+  it('has the examples the issues ask for: build and predict, features, save and load, import, fine-tuning, detection', () => {
+    expect(examples.map((e) => e.title)).toEqual(['Build and predict', 'Extract features', 'Save and load', 'Import a torchvision or timm checkpoint', 'Fine-tune on new classes', 'Detect objects (EfficientDet)']);
   });
 
   it.each(examples.map((e, i) => [e.title, i] as const))('“%s” runs and prints what its comments say', async (_title, i) => {
