@@ -12,7 +12,7 @@ import type { SearchRunSummary } from '../run/search-run.js';
 import type { TrainRunSummary } from '../run/training-run.js';
 import { parseDuration } from './search.js';
 
-const TINY = ['--backend', 'wasm', '--steps', '2', '--batch', '8', '--train-per-class', '2', '--val-per-class', '1', '--seed', '5'];
+const TINY = ['--candidates', '1', '--backend', 'wasm', '--steps', '2', '--batch', '8', '--train-per-class', '2', '--val-per-class', '1', '--seed', '5'];
 let dir: string;
 let searchDir: string;
 let summary: SearchRunSummary;
@@ -20,8 +20,8 @@ let summary: SearchRunSummary;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'effnet-search-cli-'));
   searchDir = join(dir, 'search');
-  // A 1 s budget runs one candidate (the budget is checked before each).
-  const result = await run('search', '--budget', '1s', '--out', searchDir, ...TINY, '--json');
+  // One candidate (--candidates 1 in TINY), however fast this machine is.
+  const result = await run('search', '--budget', '10m', '--out', searchDir, ...TINY, '--json');
   expect(result.err).not.toMatch(/error/);
   expect(result.code).toBe(0);
   summary = JSON.parse(result.out) as SearchRunSummary;
@@ -62,6 +62,7 @@ describe('effnet search', () => {
       [['--budget', 'abc'], /--budget: expected a duration such as 20m, 90s or 1h, got 'abc'/],
       [['--strategy', 'annealing'], /--strategy: unknown strategy 'annealing': use random or evolution/],
       [['--steps', '1'], /--steps: expected an integer ≥ 2, got '1'/],
+      [['--candidates', '0'], /--candidates: expected an integer ≥ 1, got '0'/],
       [['--population', '3', '--sample-size', '4'], /--sample-size: 4 is larger than --population 3/],
       [['--data', 'cifar'], /--data: .*fashion-mnist or mnist/],
     ] as [string[], RegExp][]) {
@@ -75,7 +76,7 @@ describe('effnet search', () => {
 
   it('--compound trains grid points at φ = 1 and writes the family of the best coefficients', async () => {
     const out = join(dir, 'compound');
-    const result = await run('search', '--compound', '--grid-step', '0.1', '--budget', '1s', '--out', out, ...TINY, '--json');
+    const result = await run('search', '--compound', '--grid-step', '0.1', '--budget', '10m', '--out', out, ...TINY, '--json');
     expect(result.code).toBe(0);
     const compound = (JSON.parse(result.out) as SearchRunSummary).compound!;
     // The first grid point in scaling's α, β, γ order with step 0.1: α = β = 1, γ = 1.4 (α·β²·γ² = 1.96).

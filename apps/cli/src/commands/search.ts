@@ -46,6 +46,7 @@ export function searchCommand(io: Io, progress?: Progress): Command {
   return new Command('search')
     .description('architecture search on a Fashion-MNIST/MNIST proxy task: each candidate trained briefly and timed; writes results.jsonl, report.html, best.json and best.txt to --out')
     .option('--budget <duration>', 'wall-clock budget of candidate training, e.g. 20m, 90s, 1h', '20m')
+    .option('--candidates <n>', 'stop after this many candidates (with --budget: whichever comes first)')
     .requiredOption('--out <folder>', 'search folder')
     .option('--backend <name>', 'backend the step time is measured on (see effnet backends), or auto', 'auto')
     .option('--strategy <name>', 'random or evolution (regularised evolution)', 'evolution')
@@ -69,7 +70,7 @@ export function searchCommand(io: Io, progress?: Progress): Command {
       if (strategy !== 'random' && strategy !== 'evolution') throw new EffnetSearchError('--strategy', `unknown strategy '${strategy}': use random or evolution`);
       if (o['data'] !== 'fashion-mnist' && o['data'] !== 'mnist') throw new EffnetSearchError('--data', `the search's proxy task is fashion-mnist or mnist, got '${String(o['data'])}'`);
       const options: SearchRunOptions = {
-        budgetSeconds: parseDuration(o['budget'] as string), backend: o['backend'] as string, out: o['out'] as string, strategy,
+        budgetSeconds: parseDuration(o['budget'] as string), ...(o['candidates'] === undefined ? {} : { maxCandidates: integer('--candidates', o['candidates'], 1) }), backend: o['backend'] as string, out: o['out'] as string, strategy,
         seed: integer('--seed', o['seed'], 0), compound: Boolean(o['compound']), base: o['base'] as string, data: o['data'] as string,
         steps: integer('--steps', o['steps'], 2), batchSize: integer('--batch', o['batch'], 1),
         trainPerClass: integer('--train-per-class', o['trainPerClass'], 1), valPerClass: integer('--val-per-class', o['valPerClass'], 1),

@@ -24,6 +24,8 @@ import { lockRunFolder } from './run-lock.js';
 export interface SearchRunOptions {
   /** Seconds of candidate training in all (resumed runs count what they had). */
   budgetSeconds: number;
+  /** Most candidates in all (resumed runs count what they had); the search stops at whichever limit comes first. */
+  maxCandidates?: number;
   /** Backend name or `auto`. */
   backend: string;
   /** The search folder. */
@@ -116,7 +118,7 @@ export async function searchRun(options: SearchRunOptions, log: (line: string) =
     const frame = { ...PROXY_28_FRAME, numClasses: task.numClasses, inChannels: task.inChannels };
     const training = { steps: options.steps, batchSize: options.batchSize, seed: 0 };
     const reward = { kind: 'v2' as const, w: options.w, v: options.v };
-    const budget = { seconds: options.budgetSeconds };
+    const budget = { seconds: options.budgetSeconds, ...(options.maxCandidates ? { candidates: options.maxCandidates } : {}) };
     log(`proxy task: ${task.train.size} training and ${task.validation.size} validation images of ${task.name}; ${options.steps} steps of ${options.batchSize} per candidate on ${backend}`);
     const bar = progress.bar('search', Math.round(options.budgetSeconds), 's', 'candidates {n} | best acc {acc} | {ms} ms/step');
     const shouldStop = () => stopped;
