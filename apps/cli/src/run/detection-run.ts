@@ -16,6 +16,7 @@ import { EffnetTrainError, Trainer, type StepRecord } from '@effnet/train';
 import { MetricsLog, fileCheckpointStore, readMetrics } from '@effnet/train/node';
 import writeFileAtomic from 'write-file-atomic';
 import { renderDetectionReport } from '../report/detection-report.js';
+import { onFirstCtrlC, resumeAndLog } from './ctrl-c.js';
 import { classCategories, drawnImages, evaluateDetector } from './detection-eval.js';
 import { saveDetector } from './detector-folder.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
@@ -143,20 +144,11 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
       },
     },
   });
-  let stopped = false;
-  const onSigint = (): void => {
-    if (stopped) return;
-    stopped = true;
-    log('\nCtrl-C: stopping after this step and writing a checkpoint…');
-    trainer.stop();
-  };
+  let stopListening: (() => void) | undefined;
   try {
-    if (options.resume) {
-      const step = await trainer.resume();
-      log(step === undefined ? `no checkpoint in ${checkpointDir}: starting from step 0` : `resumed from step ${step} of ${options.steps}`);
-    }
+    if (options.resume) await resumeAndLog(trainer, { checkpointDir, totalSteps: options.steps, metricsPath }, log);
     log(`${spec.name}: ${params.toLocaleString('en')} parameters, ${classes.length} classes; ${train.dataset.size} training images (${options.data}) → ${val.dataset.size} validation images (${options.val}) at ${options.size}×${options.size}, backend ${backend}`);
-    if (options.handleSigint ?? true) process.on('SIGINT', onSigint);
+    stopListening = onFirstCtrlC(options.handleSigint ?? true, 'stopping after this step and writing a checkpoint…', log, () => trainer.stop());
     bar = progress.bar('train', options.steps, 'steps', 'loss {loss} | {ips} img/s', { value: trainer.step, values: {} });
     const fitStarted = performance.now();
     const result = await trainer.fit();
@@ -192,7 +184,7 @@ export async function detectTrainRun(options: DetectTrainOptions, log: (line: st
     await writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening?.();
     bar.stop();
     trainer.dispose();
     model.dispose();

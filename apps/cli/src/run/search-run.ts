@@ -18,6 +18,7 @@ import { renderSearchReport, type ReportCandidate } from '../report/search-repor
 import { loadDataset } from './datasets.js';
 import { silentProgress, type Progress } from './progress.js';
 import { checkFolder } from './run-folder.js';
+import { onFirstCtrlC } from './ctrl-c.js';
 import { lockRunFolder } from './run-lock.js';
 
 /** Everything `effnet search` can be told. */
@@ -107,11 +108,7 @@ export async function searchRun(options: SearchRunOptions, log: (line: string) =
   if (used.length > 0 && !options.resume) throw new EffnetSearchError(options.out, `already holds a search (${used.join(', ')}): add --resume to continue it, or choose another --out`);
   const unlock = lockRunFolder(options.out);
   let stopped = false;
-  const onSigint = () => {
-    stopped = true;
-    log('\nCtrl-C: stopping after this candidate…');
-  };
-  if (options.handleSigint ?? true) process.on('SIGINT', onSigint);
+  const stopListening = onFirstCtrlC(options.handleSigint ?? true, 'stopping after this candidate…', log, () => (stopped = true));
   try {
     const backend = (await useBackend(options.backend)).name;
     const task = proxyTask(options);
@@ -166,7 +163,7 @@ export async function searchRun(options: SearchRunOptions, log: (line: string) =
     writeFileAtomic.sync(join(options.out, 'report.html'), renderSearchReport(candidates, { title: `effnet search: ${options.compound ? 'compound coefficients' : options.strategy} on ${options.data}`, facts, best: summary.bestBlocks }));
     return summary;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
     unlock();
   }
 }

@@ -21,6 +21,7 @@ import { saveModel } from './model-folder.js';
 import { silentProgress, type Progress, type ProgressBar } from './progress.js';
 import { reportSamples } from './report-samples.js';
 import { checkFolder, prepareRunFolder } from './run-folder.js';
+import { onFirstCtrlC, resumeAndLog } from './ctrl-c.js';
 import { lockRunFolder } from './run-lock.js';
 import { runPlan } from './run-plan.js';
 import type { TrainRunOptions, TrainRunSummary } from './train-run-options.js';
@@ -132,28 +133,19 @@ async function trainModel(
       },
     },
   });
-  let stopped = false;
-  const onSigint = () => {
-    if (stopped) return;
-    stopped = true;
-    log('\nCtrl-C: stopping after this step and writing a checkpoint…');
-    trainer.stop();
-  };
+  let stopListening: (() => void) | undefined;
   try {
-    if (options.resume) {
-      const step = await trainer.resume();
-      log(step === undefined ? `no checkpoint in ${checkpointDir}: starting from step 0` : `resumed from step ${step} of ${totalSteps}`);
-    }
+    if (options.resume) await resumeAndLog(trainer, { checkpointDir, totalSteps: totalSteps, metricsPath }, log);
     log(`${spec.name}: ${params.toLocaleString('en')} parameters, ${train.name} (${train.size} images) → ${test.name} (${test.size}), backend ${backend}`);
     log(`plan: ${plan.map((s, i) => `stage ${i + 1}: ${s.steps} steps at ${s.imageSize}px, ${describeStage(s)}`).join('; ')}`);
     if (options.init) log(`${source}${options.freeze !== 'none' ? `, freezing ${options.freeze === 'bn' ? 'batch norm' : 'all but the classifier'}` : ''}${options.headLr !== undefined ? `, classifier lr ${options.headLr}` : ''}`);
-    if (options.handleSigint ?? true) process.on('SIGINT', onSigint);
+    stopListening = onFirstCtrlC(options.handleSigint ?? true, 'stopping after this step and writing a checkpoint…', log, () => trainer.stop());
     bar = progress.bar('train', totalSteps, 'steps', barFormat, { value: trainer.step, values: {} });
     const fitStarted = performance.now();
     const result = await trainer.fit();
     const trainSeconds = (performance.now() - fitStarted) / 1000;
     bar.stop();
-    if (options.handleSigint ?? true) process.off('SIGINT', onSigint);
+    stopListening?.();
     const leaked = firstStep >= 0 && result.steps > firstStep ? (tensorsAfterLastStep - tensorsAfterFirstStep) / (result.steps - firstStep) : 0;
     if (leaked !== 0) {
       throw new EffnetTrainError('memory', `${tensorsAfterLastStep - tensorsAfterFirstStep} tensors leaked over ${result.steps - firstStep} steps (${tensorsAfterFirstStep} → ${tensorsAfterLastStep})`);
@@ -187,7 +179,7 @@ async function trainModel(
     writeFileAtomic.sync(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening?.();
     bar.stop();
     trainer.dispose();
   }
