@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Io } from './io.js';
-import { main } from './program.js';
+import { runCli } from '../test/cli-runner.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('effnet list', () => {
   it('lists every preset with exact parameter counts', async () => {

@@ -14,11 +14,8 @@ import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import { efficientnet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
-
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
-}
+import { median } from './bench-report.js';
+import { option } from './script-option.js';
 
 const PRESET = option('preset', 'efficientnet-b0');
 const BACKEND = option('backend', 'wasm');
@@ -27,12 +24,6 @@ const SIZE = Number(option('size', '224'));
 const TOP = Number(option('top', '20'));
 const RUNS = Number(option('runs', '5'));
 const PROFILED = Number(option('profiled', '3'));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 await useBackend(BACKEND);
 const model = efficientnet(preset(PRESET) as ModelSpec, { seed: 1 });

@@ -14,13 +14,12 @@
 //
 //   npm run bench:progressive -w @effnet/bench -- [--epochs 4] [--stages 3] [--from-size 12] [--to-size 28] [--data fashion-mnist]
 //     [--mixup A:B] [--randaugment A:B] [--cutmix A:B] [--no-same-time] [--backend wasm] [--out tmp/bench/progressive-vs-fixed]
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ROOT, effnetJson } from './effnet-child.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** What `effnet train --json` prints (the fields used here). */
 interface Summary {
@@ -84,22 +83,10 @@ function train(name: string, epochs: string, args: string[]): Promise<Summary> {
   const common = [
     'train', '--preset', values.preset!, '--data', values.data!, '--backend', values.backend!, '--epochs', epochs, '--seed', values.seed!,
     '--batch', values.batch!, '--optimizer', 'sgd', '--lr', '0.4', '--warmup', '100', '--weight-decay', '0.00005', '--label-smoothing', '0.1', '--ema', '0.99', '--stage-eval', '0', '--samples', '8',
-    '--out', join(values.out!, name), '--json',
+    '--out', join(values.out!, name),
     ...(values['limit-per-class'] ? ['--limit-per-class', values['limit-per-class']] : []),
   ];
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(ROOT, 'tsconfig.base.json'), join(ROOT, 'apps/cli/src/main.ts'), ...common, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolvePromise, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`effnet train (${name}) exited with code ${code}`));
-      else resolvePromise(JSON.parse(out) as Summary);
-    });
-  });
+  return effnetJson<Summary>([...common, ...args]);
 }
 
 process.stderr.write(`progressive vs fixed: ${values.preset} on ${values.data}, ${values.epochs} epochs each, backend ${values.backend}\n`);

@@ -10,15 +10,10 @@ import { useBackend } from '@effnet/backends';
 import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import { benchNetForward, benchNetTrainStep, benchNetVariables } from './bench-net.js';
+import { median } from './bench-report.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function timeBackend(name: 'cpu' | 'wasm'): Promise<{ median: number; runs: number[]; loss: number; firstMs: number }> {
   const adapter = await useBackend(name);

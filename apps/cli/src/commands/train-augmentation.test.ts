@@ -7,16 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, readMetrics } from '@effnet/train/node';
-import type { Io } from '../io.js';
-import { main } from '../program.js';
+import { runCli } from '../../test/cli-runner.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(['node', 'effnet', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 const REGULARISATION = ['--randaugment', '5:15', '--mixup', '0:0.2', '--cutmix', '0:1', '--drop-path', '0:0.1', '--dropout', '0:0.1'];
 const TRAIN = [
