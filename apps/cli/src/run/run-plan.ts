@@ -18,19 +18,19 @@ export type Range = [from: number, to: number];
 export interface PlanFlags {
   /** Progressive stages (1 = fixed size at the last stage's settings). */
   stages: number;
-  /** First-stage image size. */
+  /** First-stage image size (default: the last size halved, at least 8). */
   fromSize?: number;
-  /** Last-stage image size. */
+  /** Last-stage image size (default: the preset's train size). */
   toSize?: number;
-  /** Dropout. */
+  /** Dropout of the first and last stage (default: the preset's paper plan, else 0.05 → 0.2). */
   dropout?: Range;
-  /** Largest drop-path rate. */
+  /** Largest drop-path rate of the first and last stage (default: the preset's). */
   dropPath?: Range;
-  /** RandAugment magnitude (0-30). */
+  /** RandAugment magnitude (0-30) of the first and last stage (default: the paper plan's, else off). */
   randAugment?: Range;
-  /** Mixup α. */
+  /** Mixup α of the first and last stage (default: the paper plan's, else off). */
   mixup?: Range;
-  /** CutMix α. */
+  /** CutMix α of the first and last stage (default off). */
   cutmix?: Range;
 }
 

@@ -1,10 +1,10 @@
 // What `effnet train` and `npm run demo` can tell a training run, its defaults, and what the run
 // reports at the end (summary.json).
 import type { Evaluation, FreezeMode, TrainStage } from '@effnet/train';
-import type { Range } from './run-plan.js';
+import type { PlanFlags } from './run-plan.js';
 
 /** Everything a training run can be told. */
-export interface TrainRunOptions {
+export interface TrainRunOptions extends PlanFlags {
   /** Preset name (see `effnet list`; default efficientnetv2-28, or the `init` model folder's). */
   preset?: string;
   /** A ModelSpec file to train instead of a preset (e.g. `effnet search`'s best.json). */
@@ -21,24 +21,8 @@ export interface TrainRunOptions {
   epochs: number;
   /** Examples per step. */
   batchSize: number;
-  /** Progressive stages (1 = fixed size). */
-  stages: number;
-  /** First-stage image size (default: the last size halved, at least 8). */
-  fromSize?: number;
-  /** Last-stage image size (default: the preset's train size). */
-  toSize?: number;
-  /** Dropout of the first and last stage (default: the preset's paper plan, else 0.05 → 0.2). */
-  dropout?: Range;
-  /** Largest drop-path rate of the first and last stage (default: the preset's). */
-  dropPath?: Range;
-  /** RandAugment magnitude of the first and last stage (default: the paper plan's, else off). */
-  randAugment?: Range;
   /** RandAugment operations per image when on. */
   randAugmentOps: number;
-  /** Mixup α of the first and last stage (default: the paper plan's, else off). */
-  mixup?: Range;
-  /** CutMix α of the first and last stage (default off). */
-  cutmix?: Range;
   /** Start from this model: a model folder, or a torchvision/timm `.safetensors` file for `preset`. */
   init?: string;
   /** Classes the classifier gets (must equal the data's; with `init`, the classifier is replaced when it differs). */
