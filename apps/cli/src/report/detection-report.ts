@@ -3,6 +3,7 @@
 // training loss when there is one, and held-out images with ground truth (white) and detections
 // (class colours) drawn in.
 import { precisionRecallCurve, type CocoEvaluation } from '@effnet/models';
+import { escapeHtml } from './report-page.js';
 
 /** An image shown in the report. */
 export interface DetectionReportImage {
@@ -26,10 +27,6 @@ export interface DetectionReportOptions {
   losses: readonly { step: number; loss: number }[];
   /** Images with boxes drawn. */
   images: DetectionReportImage[];
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const fmt = (v: number): string => (v < 0 ? 'n/a' : v.toFixed(3));

@@ -2,10 +2,8 @@
 // specs drawn by the vega, vega-lite and vega-embed bundles inlined into the page: loss and
 // accuracy over steps with the stage boundaries, image size and each regulariser over steps, the
 // confusion matrix, and a grid of test images with their predictions.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { EvalRecord, MetricsRecord, StageRecord, StepRecord } from '@effnet/train';
+import { escapeHtml, vegaPage } from './report-page.js';
 
 /** A test image shown in the report with its prediction. */
 export interface ReportSample {
@@ -29,22 +27,6 @@ export interface ReportOptions {
   samples: ReportSample[];
   /** Lines of run facts shown under the title (backend, time, accuracy…). */
   facts: string[];
-}
-
-const require = createRequire(import.meta.url);
-
-/** The text of a bundled browser script of an installed package (e.g. vega's `build/vega.min.js`). */
-export function bundledScript(pkg: string, file: string): string {
-  for (const dir of require.resolve.paths(pkg) ?? []) {
-    const path = join(dir, pkg, file);
-    if (existsSync(path)) return readFileSync(path, 'utf8');
-  }
-  throw new Error(`cannot find ${pkg}/${file}: is ${pkg} installed?`);
-}
-
-/** Text made safe inside HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Keeps at most `max` step records, evenly spaced, so long runs stay light. */
@@ -109,13 +91,6 @@ export function reportSpecs(records: MetricsRecord[], classNames: readonly strin
   };
 }
 
-/** The vega, vega-lite and vega-embed bundles as inline script tags (the page opens offline). */
-export function vegaScripts(): string {
-  return [bundledScript('vega', 'build/vega.min.js'), bundledScript('vega-lite', 'build/vega-lite.min.js'), bundledScript('vega-embed', 'build/vega-embed.min.js')]
-    .map((code) => `<script>${code.replace(/<\/script/gi, '<\\/script')}</script>`)
-    .join('\n');
-}
-
 /** Renders the whole report page. */
 export function renderReport(records: MetricsRecord[], options: ReportOptions): string {
   const specs = reportSpecs(records, options.classNames);
@@ -126,31 +101,13 @@ export function renderReport(records: MetricsRecord[], options: ReportOptions): 
       return `<figure class="${ok ? 'ok' : 'bad'}"><img src="${src}" alt="${escapeHtml(s.truth)}"><figcaption>${escapeHtml(s.predicted)} ${(s.confidence * 100).toFixed(0)}%<br><small>true: ${escapeHtml(s.truth)}</small></figcaption></figure>`;
     })
     .join('\n');
-  const scripts = vegaScripts();
-  const embeds = Object.keys(specs)
-    .map((id) => `vegaEmbed('#${id}', SPECS[${JSON.stringify(id)}], { actions: false, renderer: 'svg' });`)
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(options.title)}</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; }
-h1 { font-size: 22px; margin-bottom: 4px; } ul.facts { color: #555; padding-left: 18px; }
-.plots { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; } .plots > div { min-width: 0; }
-.samples { display: flex; flex-wrap: wrap; gap: 8px; }
+  const style = `.samples { display: flex; flex-wrap: wrap; gap: 8px; }
 figure { margin: 0; width: 96px; text-align: center; font-size: 12px; border: 2px solid; border-radius: 4px; padding: 4px; }
 figure.ok { border-color: #2ca02c; } figure.bad { border-color: #d62728; }
-figure img { width: 84px; height: 84px; image-rendering: pixelated; }
-</style>
-${scripts}
-</head><body>
-<h1>${escapeHtml(options.title)}</h1>
-<ul class="facts">${options.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>
-<div class="plots"><div id="loss"></div><div id="accuracy"></div></div>
+figure img { width: 84px; height: 84px; image-rendering: pixelated; }`;
+  const body = `<div class="plots"><div id="loss"></div><div id="accuracy"></div></div>
 <div class="plots"><div id="schedule"></div><div id="confusion"></div></div>
 <h2>Test images and predictions</h2>
-<div class="samples">${samples}</div>
-<script>const SPECS = ${JSON.stringify(specs).replace(/</g, '\\u003c')};
-${embeds}</script>
-</body></html>
-`;
+<div class="samples">${samples}</div>`;
+  return vegaPage({ title: options.title, facts: options.facts, style, body, specs });
 }

@@ -3,7 +3,7 @@
 // parameters, the Pareto front of each drawn as a line, the best candidates as a table and the
 // best architecture's block strings.
 import { paretoFront } from '@effnet/search';
-import { escapeHtml, vegaScripts } from './render-report.js';
+import { escapeHtml, vegaPage } from './report-page.js';
 
 /** What the report plots of one candidate. */
 export interface ReportCandidate {
@@ -51,27 +51,13 @@ export function renderSearchReport(candidates: readonly ReportCandidate[], optio
   const specs = searchReportSpecs(candidates);
   const top = [...candidates].sort((a, b) => b.reward - a.reward).slice(0, 10);
   const rows = top.map((c) => `<tr><td>${escapeHtml(c.label)}</td><td>${(c.accuracy * 100).toFixed(1)} %</td><td>${c.stepMs.toFixed(1)}</td><td>${c.params.toLocaleString('en')}</td><td>${c.reward.toFixed(4)}</td></tr>`).join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(options.title)}</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; }
-h1 { font-size: 22px; margin-bottom: 4px; } ul.facts { color: #555; padding-left: 18px; }
-.plots { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; } .plots > div { min-width: 0; }
-table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: right; } td:first-child, th:first-child { text-align: left; }
-pre { background: #f4f4f4; padding: 8px; }
-</style>
-${vegaScripts()}
-</head><body>
-<h1>${escapeHtml(options.title)}</h1>
-<ul class="facts">${options.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>
-<div class="plots"><div id="byStepTime"></div><div id="byParams"></div></div>
+  const body = `<div class="plots"><div id="byStepTime"></div><div id="byParams"></div></div>
 <h2>Best architecture</h2>
 <pre>${escapeHtml(options.best.join('\n'))}</pre>
 <h2>Top candidates by reward</h2>
 <table><tr><th>candidate</th><th>accuracy</th><th>step ms</th><th>params</th><th>reward</th></tr>
-${rows}</table>
-<script>const SPECS = ${JSON.stringify(specs).replace(/</g, '\\u003c')};
-${Object.keys(specs).map((id) => `vegaEmbed('#${id}', SPECS[${JSON.stringify(id)}], { actions: false, renderer: 'svg' });`).join('\n')}</script>
-</body></html>
-`;
+${rows}</table>`;
+  const style = `table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: right; } td:first-child, th:first-child { text-align: left; }
+pre { background: #f4f4f4; padding: 8px; }`;
+  return vegaPage({ title: options.title, facts: options.facts, style, body, specs });
 }
