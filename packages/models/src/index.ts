@@ -1,6 +1,7 @@
 // @effnet/models: the public surface.
 export { EfficientNet, efficientnet, type EfficientNetOptions, type EfficientNetBuildOptions, type ForwardOptions, type PredictOptions, type FeatureOptions, type FeatureInfo } from './efficientnet.js';
 export { resetClassifier, type ResetClassifierOptions } from './reset-classifier.js';
+export { adaptInputChannels } from './adapt-input-channels.js';
 export { preprocess } from './preprocessing.js';
 export { importWeights, importTorchvision, type ImportOptions } from './import-weights.js';
 export { importKeras, kerasNames, kerasOverrides, type KerasNameTable } from './import-keras.js';

@@ -5,6 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { toStateDict } from '@effnet/export';
+import { efficientnet } from '@effnet/models';
+import { preset, type ModelSpec } from '@effnet/scaling';
 import { loadCheckpoint } from '@effnet/train/node';
 import { runCli } from '../../test/cli-runner.js';
 import { loadModel } from '../run/model-folder.js';
@@ -50,6 +55,24 @@ describe('effnet train --init', () => {
     const tuned = await run('train', '--init', file, '--preset', 'efficientnetv2-28-lite', '--classes', '5-9', '--freeze', 'bn', '--out', join(dir, 'from-file'), ...TINY, '--json');
     expect(tuned.code, tuned.err).toBe(0);
     expect(tuned.err).toMatch(/fine-tuned from timm weights/);
+  }, 120_000);
+
+  it('adapts RGB weights to grey images (the stem summed over R, G and B, as timm) and says so', async () => {
+    const rgb = efficientnet(preset('efficientnetv2-28-lite', { numClasses: 10, inChannels: 3 }) as ModelSpec, { seed: 5 });
+    const file = join(dir, 'rgb.safetensors');
+    writeFileSync(file, toStateDict(rgb, 'timm'));
+    const kernel = rgb.namedVariables()['stem.conv.kernel']!;
+    const sum = tf.sum(kernel, 2);
+    const summed = Array.from(sum.dataSync());
+    sum.dispose();
+    rgb.dispose();
+    const tuned = await run('train', '--init', file, '--preset', 'efficientnetv2-28-lite', '--out', join(dir, 'from-rgb'), ...TINY, '--freeze', 'backbone', '--json');
+    expect(tuned.code, tuned.err).toBe(0);
+    expect(tuned.err).toMatch(/fine-tuned from timm weights .*rgb\.safetensors, stem adapted from 3 to 1 channels/);
+    // With the backbone frozen the stem keeps the adapted kernel: the RGB kernel summed over its channels.
+    const stem = finalWeights(join(dir, 'from-rgb'), 'step-000000010')['stem.conv.kernel']!;
+    expect(stem.length).toBe(summed.length);
+    stem.forEach((value, i) => expect(value).toBeCloseTo(summed[i]!, 6));
   }, 120_000);
 
   it.each([

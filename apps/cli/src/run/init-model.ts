@@ -2,9 +2,10 @@
 // (`--init`) a model folder written by `effnet train`/`effnet import`, or a torchvision/timm
 // `.safetensors` file imported into the preset. With `--num-classes` (or when the data has
 // another number of classes) the classifier is replaced by a fresh one, as timm's
-// `reset_classifier` does; everything else keeps its weights and batch-norm statistics.
+// `reset_classifier` does; everything else keeps its weights and batch-norm statistics. RGB
+// weights on grey data get their stem adapted as timm's `adapt_input_conv` does.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { efficientnet, importWeights, readSafetensors, resetClassifier, type EfficientNet } from '@effnet/models';
+import { adaptInputChannels, efficientnet, importWeights, readSafetensors, resetClassifier, type EfficientNet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { EffnetDataError } from '@effnet/train';
 import { EffnetOptionError } from '../option-error.js';
@@ -56,11 +57,26 @@ async function loadInit(init: string, presetName: string | undefined): Promise<{
   }
 }
 
+/** The loaded model for the data's channels: the stem adapted as timm's `adapt_input_conv` (RGB weights on grey images: the stem kernel summed over R, G and B). */
+function adaptChannels(loaded: { model: EfficientNet; source: string }, data: { channels: number; name: string }): { model: EfficientNet; source: string } {
+  const from = loaded.model.spec.inChannels;
+  if (from === data.channels) return loaded;
+  if (data.channels > 1 && from !== 3) {
+    loaded.model.dispose();
+    throw new EffnetDataError(data.name, `has ${data.channels}-channel images, but the model takes ${from} channels: only 1-channel data (any model) or RGB models (any data) can be adapted`);
+  }
+  try {
+    return { model: adaptInputChannels(loaded.model, data.channels), source: `${loaded.source}, stem adapted from ${from} to ${data.channels} channels` };
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 /**
  * The model a run starts from, with a classifier of `classes` outputs for `channels`-channel images.
  *
  * @throws EffnetOptionError for a `--num-classes` other than the data's, a preset that differs
- * from the model folder's, or an input that does not fit; EffnetWeightsError for a file that does
+ * from the model folder's, or an input that does not fit; EffnetDataError for channels that cannot be adapted; EffnetWeightsError for a file that does
  * not fit the preset.
  */
 export async function initialModel(options: { init?: string; preset?: string; spec?: string; numClasses?: number; seed: number }, data: { classes: number; channels: number; name: string }): Promise<InitialModel> {
@@ -77,11 +93,7 @@ export async function initialModel(options: { init?: string; preset?: string; sp
     const spec = preset(options.preset ?? DEFAULT_PRESET, { numClasses: data.classes, inChannels: data.channels }) as ModelSpec;
     return { model: efficientnet(spec, { seed: options.seed }), source: 'trained from scratch', newClassifier: false };
   }
-  const loaded = await loadInit(options.init, options.preset);
-  if (loaded.model.spec.inChannels !== data.channels) {
-    loaded.model.dispose();
-    throw new EffnetDataError(data.name, `has ${data.channels}-channel images, but the model from ${options.init} takes ${loaded.model.spec.inChannels} channels: fine-tune it on ${loaded.model.spec.inChannels}-channel data`);
-  }
+  const loaded = await adaptChannels(await loadInit(options.init, options.preset), data);
   if (options.numClasses === undefined && loaded.model.spec.numClasses === data.classes) return { ...loaded, newClassifier: false };
   const model = resetClassifier(loaded.model, data.classes, { seed: options.seed });
   loaded.model.dispose();
