@@ -36,9 +36,9 @@ describe('adaptInputChannels', () => {
     expect(grey.spec.inChannels).toBe(1);
     expect(grey.namedVariables()['stem.conv.kernel']!.shape).toEqual([3, 3, 1, 8]);
     const [a, b, scale] = tf.tidy(() => {
-      const image = tf.randomUniform([2, 16, 16, 1], -1, 1, 'float32', 7);
+      const image = tf.randomUniform([2, 16, 16, 1], -1, 1, 'float32', 7) as tf.Tensor4D;
       const fromGrey = grey.predict(image);
-      const fromRgb = rgb.predict(tf.concat([image, image, image], 3));
+      const fromRgb = rgb.predict(tf.concat([image, image, image], 3) as tf.Tensor4D);
       return [fromGrey.arraySync() as number[][], fromRgb.arraySync() as number[][], tf.max(tf.abs(fromRgb)).dataSync()[0]!];
     });
     expect(scale).toBeGreaterThan(1e-2);
