@@ -11,6 +11,10 @@
 // epochs: whether the small stages buy anything that fewer full-size epochs do not.
 // Each run is the real `effnet train` command in a child process (so each starts cold), one after
 // the other, and the result is its summary: training time and held-out top-1 with EMA weights.
+// The runs' wall times are as fair as the machine was steady; the time ratio that decides is
+// computed from a training step's cost at each size, timed by `effnet bench --train` in rounds
+// that interleave the sizes (so a change of load hits every size alike), and the same-time run
+// gets the epochs that ratio affords.
 //
 //   npm run bench:progressive -w @effnet/bench -- [--epochs 4] [--stages 3] [--from-size 12] [--to-size 28] [--data fashion-mnist]
 //     [--mixup A:B] [--randaugment A:B] [--cutmix A:B] [--no-same-time] [--backend wasm] [--out tmp/bench/progressive-vs-fixed]
@@ -18,6 +22,7 @@ import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from './bench-report.js';
 import { ROOT, effnetJson } from './effnet-child.js';
 
 
@@ -57,7 +62,8 @@ if (values.help) {
 
 Trains ${values.preset} with progressive learning and at the fixed final size for the same epochs
 (then at the fixed size for the progressive run's time), one run after the other, and prints
-training time and held-out top-1 (EMA) side by side. Results: <out>/results.json.
+training time and held-out top-1 (EMA) side by side; the time ratio is taken from a training
+step's cost at each size, timed in interleaved rounds. Results: <out>/results.json.
 
   --epochs <n>           epochs of each run (default 4)
   --stages <n>           progressive stages (default 3)
@@ -97,16 +103,34 @@ const progressive = await train('progressive', values.epochs!, [
 // Algorithm 1 with one stage: every step at the final size with the final regularisation.
 const FIXED_PLAN = ['--stages', '1', '--to-size', values['to-size']!, '--dropout', '0.1:0.1', ...ramps.flatMap((flag) => [`--${flag}`, values[flag]!.split(':').at(-1)!])];
 const fixed = await train('fixed', values.epochs!, FIXED_PLAN);
-const timeRatio = progressive.trainSeconds / fixed.trainSeconds;
-// Epochs the fixed-size run can afford in the progressive run's time (the fixed run's own pace).
+const wallRatio = progressive.trainSeconds / fixed.trainSeconds;
+
+/** Median ms of a training step at each size, the sizes interleaved over rounds (rotated each round). */
+async function stepCosts(sizes: number[], rounds = 3): Promise<Map<number, number>> {
+  const times = new Map(sizes.map((size) => [size, [] as number[]]));
+  for (let round = 0; round < rounds; round++) {
+    for (const size of [...sizes.slice(round % sizes.length), ...sizes.slice(0, round % sizes.length)]) {
+      const result = await effnetJson<{ training: { ms: number } }>([
+        'bench', '--preset', values.preset!, '--channels', '1', '--classes', '10', '--resolution', String(size), '--batch', values.batch!, '--runs', '3', '--warmup', '1', '--train', '--backend', values.backend!,
+      ]);
+      times.get(size)!.push(result.training.ms);
+    }
+  }
+  return new Map([...times].map(([size, ms]) => [size, median(ms)]));
+}
+process.stderr.write('timing a training step at each size (interleaved rounds)…\n');
+const costs = await stepCosts([...new Set(progressive.plan.map((stage) => stage.imageSize))]);
+const planCost = (s: Summary) => s.plan.reduce((sum, stage) => sum + stage.steps * costs.get(stage.imageSize)!, 0);
+const timeRatio = planCost(progressive) / planCost(fixed);
+// Epochs the fixed-size run can afford in the progressive run's time, at the interleaved step costs.
 const sameTimeEpochs = (Number(values.epochs) * timeRatio).toFixed(2);
 const sameTime = values['no-same-time'] ? undefined : await train('fixed-same-time', sameTimeEpochs, FIXED_PLAN);
 
 const runs = [['progressive', values.epochs!, progressive], ['fixed', values.epochs!, fixed], ...(sameTime ? [['fixed, same time', sameTimeEpochs, sameTime] as const] : [])] as const;
 const rows = [
-  ['run', 'epochs', 'plan', 'training time (s)', 'held-out top-1 (EMA)'],
+  ['run', 'epochs', 'plan', 'time at step costs (s)', 'wall-clock training time (s)', 'held-out top-1 (EMA)'],
   ...runs.map(([name, epochs, s]) => [
-    name, epochs, s.plan.map((stage) => `${stage.steps}×${stage.imageSize}px`).join(' → '), s.trainSeconds.toFixed(1), `${(s.evaluation.top1 * 100).toFixed(2)} %`,
+    name, epochs, s.plan.map((stage) => `${stage.steps}×${stage.imageSize}px`).join(' → '), (planCost(s) / 1000).toFixed(1), s.trainSeconds.toFixed(1), `${(s.evaluation.top1 * 100).toFixed(2)} %`,
   ]),
 ];
 const points = (a: Summary, b: Summary) => {
@@ -120,12 +144,13 @@ const table = [
   ...rows.slice(1).map((row) => `| ${row.join(' | ')} |`),
 ].join('\n');
 const verdict = [
-  `progressive / fixed training time: ${timeRatio.toFixed(2)}×; top-1: progressive ${points(progressive, fixed)} against fixed ` +
+  `training step at ${[...costs].map(([size, ms]) => `${size} px: ${ms.toFixed(0)} ms`).join(', ')} (interleaved); ` +
+    `progressive / fixed time at these costs: ${timeRatio.toFixed(2)}× (wall clock: ${wallRatio.toFixed(2)}×); top-1: progressive ${points(progressive, fixed)} against fixed ` +
     `(goal: ≤ 0.65× the time within 0.3 points: ${timeRatio <= 0.65 && accuracyGap >= -0.3 ? 'met' : 'not met'})`,
   ...(sameTime ? [`in the same time (${sameTimeEpochs} epochs at the final size): progressive ${points(progressive, sameTime)} against fixed`] : []),
 ].join('\n');
 process.stdout.write(`\n${table}\n\n${verdict}\n`);
 mkdirSync(values.out!, { recursive: true });
 const resultsPath = join(values.out!, 'results.json');
-writeFileAtomic.sync(resultsPath, `${JSON.stringify({ options: values, progressive, fixed, sameTime, sameTimeEpochs, timeRatio, accuracyGap, finishedAt: new Date().toISOString() }, null, 2)}\n`);
+writeFileAtomic.sync(resultsPath, `${JSON.stringify({ options: values, progressive, fixed, sameTime, sameTimeEpochs, stepMs: Object.fromEntries(costs), timeRatio, wallRatio, accuracyGap, finishedAt: new Date().toISOString() }, null, 2)}\n`);
 process.stdout.write(`results: ${resultsPath}\n`);
