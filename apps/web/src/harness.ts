@@ -9,6 +9,7 @@ import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
+import { coldStartHarness } from './cold-start-harness.js';
 import { augmentationOutputs, type AugmentationWorkloadOptions, type BatchShape } from './augment-workload.js';
 import { exportHarness } from './export-harness.js';
 import { fusedHarness } from './fused-harness.js';
@@ -91,6 +92,7 @@ function median(values: number[]): number {
 export const harness = {
   ...exportHarness,
   ...fusedHarness,
+  ...coldStartHarness,
 
   /** listBackends() of @effnet/backends with every browser plugin imported. */
   listBackends(): Promise<BackendListing[]> {

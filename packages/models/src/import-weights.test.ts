@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientNet } from './efficientnet.js';
 import { EffnetWeightsError } from './errors.js';
-import { importWeights } from './import-weights.js';
+import { importWeights, permuteAxes } from './import-weights.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { FIXTURE_SPECS, FIXTURES, referenceKeys } from '../test/parity.js';
 import { timmNames, torchvisionNames } from './weight-names.js';
@@ -94,5 +94,17 @@ describe('safetensors dtypes', () => {
     const round = readSafetensors(writeSafetensors(new Map([['w', { shape: [2, 2], values: [1, -2, 3.5, 1e-8] }]])));
     expect(round.get('w')!.shape).toEqual([2, 2]);
     expect(Array.from(round.get('w')!.values)).toEqual([1, -2, 3.5, Math.fround(1e-8)]);
+  });
+});
+
+describe('permuteAxes (the layout conversion, done in JavaScript)', () => {
+  it('equals tf.transpose for the conv, depthwise and linear permutations and a rank-3 one', () => {
+    const cases: [number[], number[]][] = [[[4, 3, 2, 5], [2, 3, 1, 0]], [[6, 1, 3, 3], [2, 3, 0, 1]], [[7, 5], [1, 0]], [[2, 3, 4], [0, 2, 1]]];
+    for (const [shape, perm] of cases) {
+      const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 1.5 - 3);
+      const expected = tf.tidy(() => tf.transpose(tf.tensor(values, shape), perm).dataSync());
+      expect(Array.from(permuteAxes(values, shape, perm))).toEqual(Array.from(expected));
+    }
+    expect(Array.from(permuteAxes(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], [1, 0]))).toEqual([1, 4, 2, 5, 3, 6]);
   });
 });

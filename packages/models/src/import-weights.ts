@@ -37,12 +37,37 @@ const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 
 const PERMUTATION: Record<TorchLayout, number[] | null> = { conv: [2, 3, 1, 0], depthwise: [2, 3, 0, 1], linear: [1, 0], vector: null };
 
+/** `values` of a row-major tensor of `shape`, with its axes permuted by `perm` (output axis i is input axis perm[i]). */
+export function permuteAxes(values: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+  const rank = shape.length;
+  const inStrides = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+  const outShape = perm.map((axis) => shape[axis]!);
+  const stepOf = perm.map((axis) => inStrides[axis]!); // input stride of each output axis
+  const out = new Float32Array(values.length);
+  const index = new Array<number>(rank).fill(0);
+  let from = 0;
+  for (let to = 0; to < out.length; to++) {
+    out[to] = values[from]!;
+    // Odometer over the output's axes, last fastest, tracking the input offset.
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      if (++index[axis]! < outShape[axis]!) {
+        from += stepOf[axis]!;
+        break;
+      }
+      from -= stepOf[axis]! * (outShape[axis]! - 1);
+      index[axis] = 0;
+    }
+  }
+  return out;
+}
+
+// The layout is converted in JavaScript, not with tf.transpose: on webgl a transpose compiles a
+// shader per weight shape and leaves the weights on the GPU, where the fused inference form must
+// read them back; values made here stay on the CPU until a kernel first needs them.
 function convert(t: SafeTensor, layout: TorchLayout): tf.Tensor {
-  return tf.tidy(() => {
-    const x = tf.tensor(t.values, t.shape, 'float32');
-    const perm = PERMUTATION[layout];
-    return perm ? tf.transpose(x, perm) : x;
-  });
+  const perm = PERMUTATION[layout];
+  if (!perm) return tf.tensor(t.values, t.shape, 'float32');
+  return tf.tensor(permuteAxes(t.values, t.shape, perm), perm.map((axis) => t.shape[axis]!), 'float32');
 }
 
 /**

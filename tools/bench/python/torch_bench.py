@@ -14,6 +14,7 @@ line on stdin, `infer` or `train`, with one JSON line {"ms": ...} timing one cal
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -21,7 +22,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torchvision_b0 import load_b0  # noqa: E402
+from torchvision_b0 import BUILDERS, load_b0  # noqa: E402
 
 
 def timed(fn, runs, warmups):
@@ -47,6 +48,12 @@ def blas():
     return sorted(libs), 2 * 1024**3 / (statistics.median(times) / 1000) / 1e9
 
 
+def build_blas():
+    """The BLAS torch was built with (BLAS_INFO of torch.__config__.show(): 'mkl' for PyPI's wheels, linked in statically)."""
+    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return found.group(1) if found else "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default="fixtures-full/efficientnet_b0.safetensors")
@@ -54,13 +61,15 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--train-runs", type=int, default=5)
+    parser.add_argument("--builder", choices=BUILDERS, default="torchvision",
+                        help="torchvision's efficientnet_b0, or the same network in torch.nn alone (standalone_b0.py)")
     parser.add_argument("--serve", action="store_true", help="answer `infer` / `train` lines on stdin")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     libs, gflops = blas()
 
-    model, images, logits = load_b0(args.weights)
+    model, images, logits = load_b0(args.weights, args.builder)
     x = images[:1].contiguous()
     with torch.no_grad():
         check = (model(images) - logits).abs().max().item()
@@ -79,7 +88,7 @@ def main():
 
     if args.serve:
         print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "matmulGflops": round(gflops, 1),
-                          "fixtureMaxAbsDiff": check}), flush=True)
+                          "fixtureMaxAbsDiff": check, "builder": args.builder, "buildBlas": build_blas()}), flush=True)
         for line in sys.stdin:
             command = line.strip()
             if command == "infer":
@@ -98,7 +107,7 @@ def main():
     train = timed(step, args.train_runs, 1)
     print(json.dumps({
         "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libs, "matmulGflops": round(gflops, 1),
-        "fixtureMaxAbsDiff": check,
+        "fixtureMaxAbsDiff": check, "builder": args.builder, "buildBlas": build_blas(),
         "inferenceMs": infer, "inferenceMedianMs": statistics.median(infer),
         "trainStepMs": train, "trainStepMedianMs": statistics.median(train),
     }))

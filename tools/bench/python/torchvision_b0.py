@@ -1,11 +1,12 @@
 """Shared by the benchmark scripts: torchvision's efficientnet_b0 with the seeded weights of the
 full-size fixture (fixtures-full/efficientnet_b0.safetensors, written by `npm run fixtures`), so
-that PyTorch, onnxruntime-node and effnet all run the same network with the same weights."""
+that PyTorch, onnxruntime-node and effnet all run the same network with the same weights. The
+`standalone` builder is the same network written with torch.nn alone (standalone_b0.py), for a
+PyTorch whose torchvision cannot load."""
 import json
 import struct
 
 import torch
-from torchvision.models import efficientnet_b0
 
 
 def read_safetensors(path):
@@ -25,10 +26,20 @@ def read_safetensors(path):
     return tensors
 
 
-def load_b0(path):
+BUILDERS = ("torchvision", "standalone")
+
+
+def load_b0(path, builder="torchvision"):
     """efficientnet_b0 in eval mode with the fixture's state dict; returns (model, input NCHW, torchvision's logits)."""
     tensors = read_safetensors(path)
-    model = efficientnet_b0(weights=None)
+    if builder == "torchvision":
+        from torchvision.models import efficientnet_b0
+        model = efficientnet_b0(weights=None)
+    elif builder == "standalone":
+        from standalone_b0 import EfficientNetB0
+        model = EfficientNetB0()
+    else:
+        raise ValueError(f"unknown builder {builder!r}; known: {', '.join(BUILDERS)}")
     state = {k: v for k, v in tensors.items() if k not in ("input", "logits") and not k.startswith("feature.")}
     missing, unexpected = model.load_state_dict(state, strict=False)
     missing = [k for k in missing if not k.endswith("num_batches_tracked")]

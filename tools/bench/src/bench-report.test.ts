@@ -1,7 +1,7 @@
 // The pure helpers of `npm run bench`: option parsing (and its errors), medians, differences
 // and the table's ratios.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BENCH_OPTIONS, formatTable, maxAbsDiff, median, parseBenchArgs } from './bench-report.js';
+import { DEFAULT_BENCH_OPTIONS, formatTable, maxAbsDiff, median, parseBenchArgs, torchRatios } from './bench-report.js';
 
 describe('bench helpers', () => {
   it('parses the options and refuses unknown or bad ones', () => {
@@ -41,5 +41,13 @@ describe('bench helpers', () => {
       '| effnet wasm | 1 | 3 | 50.0 | 4.55 |',
       '| tfjs-cpu | 1 | 2 | 1600 | 145.45 |',
     ]);
+  });
+
+  it('compares wasm with two PyTorch versions from the medians of the same rounds', () => {
+    const line = torchRatios('training step', [300, 500, 400], [
+      { torch: '1.13.0a0', times: [100, 300, 200] },
+      { torch: '2.13.0+cpu', times: [160, 150, 140] },
+    ]);
+    expect(line).toBe('training step, effnet wasm / PyTorch 1.13.0a0: 2.00×; / PyTorch 2.13.0+cpu: 2.67× (PyTorch 2.13.0+cpu / 1.13.0a0: 0.75×)');
   });
 });

@@ -112,3 +112,21 @@ export function formatTable(rows: readonly BenchRow[], baseline: string): string
   }
   return lines.join('\n');
 }
+
+/**
+ * One line comparing effnet on wasm with two PyTorch versions timed in the same rounds:
+ * `what, effnet wasm / PyTorch A: r×; / PyTorch B: r× (PyTorch B / A: r×)`, from medians.
+ */
+export function torchRatios(what: string, wasmTimes: readonly number[], [first, second]: readonly [TorchTimes, TorchTimes]): string {
+  const ratio = (a: readonly number[], b: readonly number[]) => `${(median(a) / median(b)).toFixed(2)}×`;
+  return `${what}, effnet wasm / PyTorch ${first.torch}: ${ratio(wasmTimes, first.times)}; / PyTorch ${second.torch}: ${ratio(wasmTimes, second.times)}` +
+    ` (PyTorch ${second.torch} / ${first.torch}: ${ratio(second.times, first.times)})`;
+}
+
+/** One PyTorch version's timed runs. */
+export interface TorchTimes {
+  /** torch.__version__. */
+  readonly torch: string;
+  /** Timed runs, in ms. */
+  readonly times: readonly number[];
+}

@@ -25,9 +25,9 @@ import '@effnet/backend-cpu';
 import '@effnet/backend-wasm';
 import { EfficientNet, importTorchvision, readSafetensors } from '@effnet/models';
 import { preset } from '@effnet/scaling';
-import { BENCH_USAGE, formatTable, maxAbsDiff, median, parseBenchArgs, type BenchRow } from './bench-report.js';
+import { BENCH_USAGE, formatTable, maxAbsDiff, median, parseBenchArgs, torchRatios, type BenchRow } from './bench-report.js';
 import { effnetOnnxContenders, sessionOptions } from './onnx-bench.js';
-import { TorchWorker } from './torch-worker.js';
+import { startTorch2, torchRuntime, TorchWorker } from './torch-worker.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const WEIGHTS = join(ROOT, 'fixtures-full', 'efficientnet_b0.safetensors');
@@ -144,19 +144,27 @@ const { worker: torch, info: torchInfo } = await TorchWorker.start(
   PYTHON, join(SCRIPTS, 'torch_bench.py'), ['--weights', WEIGHTS, '--threads', threads, '--runs', '1', '--train-runs', '1'], pythonEnv, ROOT,
 );
 checks['PyTorch vs fixture'] = torchInfo.fixtureMaxAbsDiff;
-const blas = torchInfo.blas.some((l) => l.includes('openblas')) ? 'OpenBLAS' : 'reference BLAS (slow: select OpenBLAS, see BENCHMARKS.md)';
+// A current PyTorch 2.x beside Debian's 1.13, in the same rounds, where its venv exists.
+const torch2 = await startTorch2(ROOT, join(SCRIPTS, 'torch_bench.py'), ['--weights', WEIGHTS, '--threads', threads, '--runs', '1', '--train-runs', '1'], pythonEnv);
+if ('skipped' in torch2) console.log(`PyTorch 2.x: skipped (${torch2.skipped})`);
+else checks[`PyTorch ${torch2.info.torch} (B0 in torch.nn alone) vs fixture`] = torch2.info.fixtureMaxAbsDiff;
+const torch2Calls = 'skipped' in torch2 ? [] : [(command: 'infer' | 'train') => torch2.worker.call(command)];
 
 const wasm = await effnetOn('wasm');
 const onnx = await effnetOnnxContenders(wasm.model, wasm.image, expected, options.threads, checks);
 
-const contenders = [() => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), ...onnx.contenders.map((c) => c.run), () => once(wasm.predictPlain)];
+const contenders = [
+  () => once(() => session.run(feeds)), () => once(wasm.predict), () => torch.call('infer'), ...onnx.contenders.map((c) => c.run), () => once(wasm.predictPlain),
+  ...torch2Calls.map((call) => () => call('infer')),
+];
 await interleave(contenders, options.warmups);
-const [ortTimes, wasmTimes, torchTimes, rawTimes, torchLayoutTimes, adapterTimes, plainTimes] = await interleave(contenders, options.runs);
+const [ortTimes, wasmTimes, torchTimes, rawTimes, torchLayoutTimes, adapterTimes, plainTimes, torch2Times] = await interleave(contenders, options.runs);
 const rows: BenchRow[] = [
   { runtime: `onnxruntime-node ${ortVersion} (CPU EP)`, threads: options.threads, times: ortTimes! },
   { runtime: `effnet on tfjs-backend-wasm ${wasm.info.versions['tfjs-backend-wasm']} (SIMD ${wasm.info.simd ? 'on' : 'off'}), predict(): fused inference form`, threads: wasm.info.threads ?? 1, times: wasmTimes! },
   { runtime: 'effnet on tfjs-backend-wasm, predict(x, { fused: false }): plain modules', threads: wasm.info.threads ?? 1, times: plainTimes! },
-  { runtime: `PyTorch ${torchInfo.torch} CPU, ${blas}`, threads: torchInfo.threads, times: torchTimes! },
+  { runtime: torchRuntime(torchInfo), threads: torchInfo.threads, times: torchTimes! },
+  ...('skipped' in torch2 ? [] : [{ runtime: torchRuntime(torch2.info), threads: torch2.info.threads, times: torch2Times! }]),
   ...[rawTimes, torchLayoutTimes, adapterTimes].map((times, i) => ({ runtime: onnx.contenders[i]!.runtime, threads: options.threads, times: times! })),
 ];
 const adapterRatio = median(adapterTimes!) / median(rawTimes!);
@@ -185,19 +193,22 @@ if (!options.skipTrain) {
     await loss.data();
     loss.dispose();
   };
-  const trainers = [() => torch.call('train'), () => once(step)];
+  const trainers = [() => torch.call('train'), () => once(step), ...torch2Calls.map((call) => () => call('train'))];
   await interleave(trainers, 1);
-  const [torchTrain, wasmTrain] = await interleave(trainers, options.trainRuns);
+  const [torchTrain, wasmTrain, torch2Train] = await interleave(trainers, options.trainRuns);
   tf.dispose([images, labels]);
   trainTable = formatTable(
     [
-      { runtime: `PyTorch ${torchInfo.torch} CPU, ${blas}`, threads: torchInfo.threads, times: torchTrain! },
+      { runtime: torchRuntime(torchInfo), threads: torchInfo.threads, times: torchTrain! },
       { runtime: 'effnet on tfjs-backend-wasm (effnet gradient kernels)', threads: 1, times: wasmTrain! },
+      ...('skipped' in torch2 ? [] : [{ runtime: torchRuntime(torch2.info), threads: torch2.info.threads, times: torch2Train! }]),
     ],
-    'PyTorch',
+    `PyTorch ${torchInfo.torch}`,
   );
+  if (!('skipped' in torch2)) trainTable += `\n\n${torchRatios('training step', wasmTrain!, [{ torch: torchInfo.torch, times: torchTrain! }, { torch: torch2.info.torch, times: torch2Train! }])}`;
 }
 torch.close();
+if (!('skipped' in torch2)) torch2.worker.close();
 tf.dispose(wasm.image);
 wasm.model.dispose();
 
@@ -218,6 +229,7 @@ console.log(`first-call (warm-up) ms: wasm ${wasm.warmupMs.toFixed(0)}, cpu ${cp
 const table = formatTable(rows, 'onnxruntime-node');
 console.log(table);
 const mib = (m: { peakMiB: number; aboveMiB: number }) => `${m.peakMiB.toFixed(1)} MiB (${m.aboveMiB.toFixed(1)} MiB above the tensors alive before the call)`;
+if (!('skipped' in torch2)) console.log(`\n${torchRatios('B0 224 predict', wasmTimes!, [{ torch: torchInfo.torch, times: torchTimes! }, { torch: torch2.info.torch, times: torch2Times! }])}`);
 console.log(`\nwasm fused / plain modules, medians of the same interleaved rounds: ${(median(wasmTimes!) / median(plainTimes!)).toFixed(3)}×`);
 console.log(`peak tensor memory of one B0 224 predict on wasm: fused ${mib(memory.fused)}; plain ${mib(memory.plain)}`);
 console.log(`\n@effnet/backend-onnx / raw onnxruntime-node on the same export, medians of the same interleaved rounds: ${adapterRatio.toFixed(3)}×`);
@@ -227,7 +239,8 @@ if (trainTable !== '') {
 }
 console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
 
-const results = { date: new Date().toISOString(), machine, options, checks, rows, adapterRatio, memory, inference: table, training: trainTable, pytorch: torchInfo };
+const pytorch2 = 'skipped' in torch2 ? { skipped: torch2.skipped } : torch2.info;
+const results = { date: new Date().toISOString(), machine, options, checks, rows, adapterRatio, memory, inference: table, training: trainTable, pytorch: torchInfo, pytorch2 };
 const file = join(OUT, 'results.json');
 writeFileAtomic.sync(file, JSON.stringify(results, null, 2));
 console.log(`\nresults written to ${file}`);

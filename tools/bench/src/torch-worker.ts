@@ -1,7 +1,11 @@
 // A PyTorch process (tools/bench/python/torch_bench.py --serve) that `npm run bench` asks for one
 // timed inference call or training step at a time, so that PyTorch runs interleaved with the
 // other runtimes under the same machine load. Each answer is the milliseconds Python measured.
+// Beside Debian's PyTorch 1.13, a current PyTorch 2.x runs from the venv .venv-ref/torch2 where
+// tools/fixtures/reference-env.sh made one.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** What the worker reports when it is ready. */
@@ -16,6 +20,10 @@ export interface TorchInfo {
   readonly matmulGflops: number;
   /** Max |PyTorch − fixture logits| for the fixture's input batch. */
   readonly fixtureMaxAbsDiff: number;
+  /** How B0 was built: torchvision's `efficientnet_b0`, or the same network in torch.nn alone (`standalone`). */
+  readonly builder: 'torchvision' | 'standalone';
+  /** The BLAS torch was built with (`BLAS_INFO`; `mkl` for PyPI's wheels, linked in statically so not seen among the mapped libraries). */
+  readonly buildBlas: string;
 }
 
 /** The running worker. */
@@ -56,4 +64,26 @@ export class TorchWorker {
   close(): void {
     this.child.stdin.end();
   }
+}
+
+/** The PyTorch 2.x venv's interpreter, relative to the repository root. */
+export const TORCH2_PYTHON = join('.venv-ref', 'torch2', 'bin', 'python');
+
+/**
+ * Starts the PyTorch 2.x worker from `root/.venv-ref/torch2`, building B0 with torch.nn alone
+ * (the store's torchvision for torch 2.x is a CUDA build that cannot load there); resolves to the
+ * reason it was skipped where that venv does not exist.
+ */
+export async function startTorch2(root: string, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ worker: TorchWorker; info: TorchInfo } | { skipped: string }> {
+  const python = join(root, TORCH2_PYTHON);
+  if (!existsSync(python)) {
+    return { skipped: `${TORCH2_PYTHON} does not exist; tools/fixtures/reference-env.sh makes it where the wheel store (/opt/wheels) holds torch 2.13.0+cpu` };
+  }
+  return TorchWorker.start(python, script, [...args, '--builder', 'standalone'], env, root);
+}
+
+/** A PyTorch row's name: version, BLAS in use and how B0 was built. */
+export function torchRuntime(info: TorchInfo): string {
+  const blas = info.blas.some((l) => l.includes('openblas')) ? 'OpenBLAS' : info.buildBlas === 'mkl' ? 'MKL (linked in)' : info.blas.length > 0 ? 'reference BLAS (slow: select OpenBLAS, see docs/benchmarks.md)' : `BLAS ${info.buildBlas}`;
+  return `PyTorch ${info.torch} CPU, ${blas}${info.builder === 'standalone' ? ', B0 in torch.nn alone' : ''}`;
 }
