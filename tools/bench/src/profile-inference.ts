@@ -15,6 +15,7 @@ import '@effnet/backend-wasm';
 import { efficientnet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { median } from './bench-report.js';
+import { kernelProfile } from './kernel-profile.js';
 import { option } from './script-option.js';
 
 const PRESET = option('preset', 'efficientnet-b0');
@@ -41,36 +42,14 @@ for (let i = 0; i < 2; i++) for (const fused of paths) await call(fused);
 const times = new Map(paths.map((fused) => [fused, [] as number[]]));
 for (let i = 0; i < RUNS; i++) for (const fused of i % 2 ? [...paths].reverse() : paths) times.get(fused)!.push(await call(fused));
 
-/** Kernel name → mean ms and calls per predict; the total ms and calls; the peak bytes. */
-async function profileOf(fused: boolean) {
-  const byName = new Map<string, { ms: number; calls: number }>();
-  let total = 0;
-  let calls = 0;
-  let peak = 0;
-  for (let p = 0; p < PROFILED; p++) {
-    const info = await tf.profile(() => model.predict(x, { fused }));
-    (info.result as tf.Tensor).dispose();
-    calls = info.kernels.filter((k) => !k.name.endsWith('__op')).length;
-    peak = info.peakBytes;
-    for (const k of info.kernels) {
-      if (k.name.endsWith('__op')) continue; // an op's wrapper (tf.customGrad), whose kernels are listed too
-      const ms = (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0) / PROFILED;
-      const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
-      entry.ms += ms;
-      entry.calls += 1 / PROFILED;
-      byName.set(k.name, entry);
-      total += ms;
-    }
-  }
-  return { byName, total, calls, peak };
-}
+const profileOf = (fused: boolean) => kernelProfile(() => model.predict(x, { fused }), PROFILED);
 
 const fusedProfile = await profileOf(true);
 const plainProfile = await profileOf(false);
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 console.log(`${PRESET}, batch ${BATCH}, ${SIZE} px, backend ${tf.getBackend()}, ${RUNS} calls per path alternating, then ${PROFILED} profiled:`);
 for (const [label, fused, profile] of [['fused form', true, fusedProfile], ['plain modules', false, plainProfile]] as const) {
-  console.log(`  ${label.padEnd(14)} median ${median(times.get(fused)!).toFixed(1)} ms; ${profile.calls} kernel calls, ${profile.total.toFixed(1)} ms in kernels; peak ${mib(profile.peak)} MiB of tensors`);
+  console.log(`  ${label.padEnd(14)} median ${median(times.get(fused)!).toFixed(1)} ms; ${profile.calls} kernel calls, ${profile.total.toFixed(1)} ms in kernels; peak ${mib(profile.peakBytes)} MiB of tensors`);
 }
 console.log(`\n| kernel | fused: calls | fused: ms | plain: calls | plain: ms |\n|---|---|---|---|---|`);
 const names = new Set([...fusedProfile.byName.keys(), ...plainProfile.byName.keys()]);

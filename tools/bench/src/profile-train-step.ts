@@ -15,6 +15,7 @@ import '@effnet/backend-wasm';
 import { efficientnet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { median } from './bench-report.js';
+import { kernelProfile } from './kernel-profile.js';
 import { option } from './script-option.js';
 
 const PRESET = option('preset', 'efficientnetv2-28-lite');
@@ -50,26 +51,10 @@ for (let i = 0; i < RUNS; i++) {
   times.push(performance.now() - started);
 }
 
-// Kernel times summed by name, averaged over PROFILED profiled steps (one step's are noisy).
-const byName = new Map<string, { ms: number; calls: number }>();
-let total = 0;
-let kernelCalls = 0;
-for (let p = 0; p < PROFILED; p++) {
-  const info = await tf.profile(() => step());
-  (info.result as tf.Tensor).dispose();
-  kernelCalls = info.kernels.length;
-  for (const k of info.kernels) {
-    const ms = (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0) / PROFILED;
-    const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
-    entry.ms += ms;
-    entry.calls += 1 / PROFILED;
-    byName.set(k.name, entry);
-    total += ms;
-  }
-}
+const { byName, total, calls: kernelCalls } = await kernelProfile(step, PROFILED);
 
 console.log(
-  `efficientnetv2-28, batch ${BATCH}, ${SIZE} px, backend ${tf.getBackend()}: step median ${median(times).toFixed(1)} ms over ${RUNS} ` +
+  `${PRESET}, batch ${BATCH}, ${SIZE} px, backend ${tf.getBackend()}: step median ${median(times).toFixed(1)} ms over ${RUNS} ` +
     `(${times.map((t) => t.toFixed(0)).join(', ')}); profiled (mean of ${PROFILED} steps): ${kernelCalls} kernel calls, ${total.toFixed(1)} ms in kernels`,
 );
 console.log('kernel                                   ms   share  calls');
