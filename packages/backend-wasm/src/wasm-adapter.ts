@@ -7,6 +7,7 @@ import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 import { browserWasmFiles, isNode, nodeWasmDir } from './wasm-paths.js';
 import { replaceStockKernels } from './register-kernels.js';
+import { withRequestedThreads } from './wasm-threads.js';
 
 const INSTALL = 'npm install @effnet/backend-wasm @tensorflow/tfjs-backend-wasm';
 
@@ -45,7 +46,7 @@ export const wasmAdapter: BackendAdapter = {
     // Node: the installed package's dist/; browsers: the bundler-emitted URLs (or setWasmFiles).
     const dir = await nodeWasmDir();
     wasm.setWasmPaths(dir ?? (browserWasmFiles() as Parameters<WasmModule['setWasmPaths']>[0]));
-    const ok = await tf.setBackend('wasm');
+    const ok = await withRequestedThreads(wasm.setThreadsCount, () => tf.setBackend('wasm'));
     if (!ok) throw new EffnetBackendError('wasm', 'tfjs-backend-wasm failed to initialise (see the console); check that its .wasm files are served');
     await tf.ready();
   },

@@ -4,10 +4,10 @@
 // timings: the adapter's warm-up call, the first real call after it, and the median of the next ones.
 import * as tf from '@tensorflow/tfjs-core';
 import { getAdapter, useBackend, type BackendDescription } from '@effnet/backends';
+import { setWasmThreads } from '@effnet/backend-wasm';
 import { standardPrepare, type TrainStage } from '@effnet/train';
 import { decodeImageFile } from './datasets.js';
 import type { LoadedModel } from './model-io.js';
-import { withWasmThreads } from './wasm-threads.js';
 
 /** One of the top predictions. */
 export interface Prediction {
@@ -28,14 +28,15 @@ let wasmThreads: number | undefined;
 
 /**
  * Activates `name`. For wasm, `threads` (when given) is passed to tfjs-backend-wasm's
- * setThreadsCount (through withWasmThreads), which only counts before its first activation (and
+ * thread pool (through @effnet/backend-wasm's setWasmThreads), which only counts before its first activation (and
  * only where the page is cross-origin isolated, so that SharedArrayBuffer exists).
  */
 export async function activateBackend(name: string, threads?: number): Promise<BackendDescription> {
   let adapter;
   if (name === 'wasm' && threads !== undefined && wasmThreads === undefined) {
     wasmThreads = threads;
-    adapter = await withWasmThreads(threads, () => useBackend(name));
+    setWasmThreads(threads);
+    adapter = await useBackend(name);
   } else {
     adapter = await useBackend(name);
   }
