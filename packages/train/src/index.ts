@@ -19,3 +19,6 @@ export { topK, topKHits, confusionMatrix } from './metrics.js';
 export type { MetricsRecord, StageRecord, StageEndRecord, StepRecord, EvalRecord } from './metrics-records.js';
 export { shuffledIndices } from './shuffle.js';
 export { EffnetDataError, EffnetTrainError } from './errors.js';
+export { GradientPool, shardSizes } from './parallel/gradient-pool.js';
+export { serveReplica } from './parallel/serve-replica.js';
+export type { MessageTransport, ReplicaTransport, ReplicaPort, ToReplica, FromReplica } from './parallel/replica-protocol.js';

@@ -8,6 +8,7 @@ import type { Batch, BatchSource } from './datasets/dataset.js';
 import { EffnetTrainError } from './errors.js';
 import type { OptimizerConfig } from './optimizers.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
+import type { GradientPool } from './parallel/gradient-pool.js';
 
 /** One stage of a progressive plan in optimiser steps: `@effnet/schedules`' `StepStage` (from `toStepStages`). */
 export type TrainStage = StepStage;
@@ -181,6 +182,12 @@ export interface TrainerOptions<M extends ModelVariables = TrainableModel, B ext
    * it off). A non-finite loss or weight always stops the run.
    */
   divergence?: { window?: number; factor?: number } | false;
+  /**
+   * Data-parallel replicas (a {@link GradientPool} of worker threads or web workers): each step's
+   * prepared batch is split between them and their gradients averaged before one update. Needs the
+   * default cross-entropy loss. Default: none, everything runs on the calling thread.
+   */
+  replicas?: GradientPool;
 }
 
 /** What a fine-tuning run freezes: nothing, batch norm (statistics and affine), or everything but the classifier. */
@@ -224,6 +231,7 @@ export function checkTrainerOptions(options: TrainerOptions<ModelVariables, { co
   if (!options.loss && typeof (options.model as Partial<TrainableModel>).forward !== 'function') {
     throw new EffnetTrainError('loss', 'the model has no forward() returning logits, so the default cross-entropy cannot train it: pass a `loss` hook');
   }
+  if (options.replicas && options.loss) throw new EffnetTrainError('replicas', 'data-parallel replicas train with the default cross-entropy loss only: leave out `loss`, or train without replicas');
   if (options.divergence) {
     const { window = 10, factor = 10 } = options.divergence;
     if (!Number.isInteger(window) || window < 1) throw new EffnetTrainError('divergence.window', `must be a positive integer, got ${window}`);
