@@ -2,7 +2,7 @@
 // Node file-system checkpoints and metrics logs are in `@effnet/train/node`.
 export { Trainer } from './trainer.js';
 export type {
-  TrainStage, AppliedAugmentation, StageAugmentation, FineTuneOptions, FreezeMode, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions,
+  TrainStage, AppliedAugmentation, StageAugmentation, FineTuneOptions, FreezeMode, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions, GradientReplicas,
 } from './trainer-options.js';
 export { FREEZE_MODES } from './trainer-options.js';
 export { paramGroups, isClassifierName, isBatchNormName, type ParamGroups } from './param-groups.js';

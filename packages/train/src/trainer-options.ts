@@ -8,7 +8,6 @@ import type { Batch, BatchSource } from './datasets/dataset.js';
 import { EffnetTrainError } from './errors.js';
 import type { OptimizerConfig } from './optimizers.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
-import type { GradientPool } from './parallel/gradient-pool.js';
 
 /** One stage of a progressive plan in optimiser steps: `@effnet/schedules`' `StepStage` (from `toStepStages`). */
 export type TrainStage = StepStage;
@@ -183,11 +182,24 @@ export interface TrainerOptions<M extends ModelVariables = TrainableModel, B ext
    */
   divergence?: { window?: number; factor?: number } | false;
   /**
-   * Data-parallel replicas (a {@link GradientPool} of worker threads or web workers): each step's
+   * Data-parallel replicas (a `GradientPool` of worker threads or web workers): each step's
    * prepared batch is split between them and their gradients averaged before one update. Needs the
    * default cross-entropy loss. Default: none, everything runs on the calling thread.
    */
-  replicas?: GradientPool;
+  replicas?: GradientReplicas;
+}
+
+/**
+ * What the Trainer needs of data-parallel replicas (`GradientPool` is the implementation): start
+ * once, then the averaged loss and gradients of each step's prepared batch.
+ */
+export interface GradientReplicas {
+  /** Whether `start` has run. */
+  readonly isStarted: boolean;
+  /** Builds the replicas and lays out the shared buffers for `model`'s variables and the `trainable` ones. */
+  start(model: TrainableModel, trainable: tf.Variable[]): Promise<void>;
+  /** Loss and gradients (keyed by variable name) of the default loss plus weight decay, averaged over the replicas' shards. */
+  gradients(model: TrainableModel, variables: tf.Variable[], batch: PreparedBatch, context: LossContext, weightDecay: number): Promise<{ loss: number; grads: tf.NamedTensorMap }>;
 }
 
 /** What a fine-tuning run freezes: nothing, batch norm (statistics and affine), or everything but the classifier. */

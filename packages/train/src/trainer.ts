@@ -23,8 +23,7 @@ import { paramGroups, type ParamGroups } from './param-groups.js';
 import { StageTally } from './stage-tally.js';
 import { stepSeed } from './step-seed.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
-import type { GradientPool } from './parallel/gradient-pool.js';
-import { checkTrainerOptions, type AppliedAugmentation, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
+import { checkTrainerOptions, type AppliedAugmentation, type GradientReplicas, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
 import { captureState, restoreState, type TrainerState } from './trainer-state.js';
 
 /**
@@ -178,7 +177,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
   }
 
   /** One optimiser step whose gradients the replicas computed on shards of the prepared batch. */
-  private async parallelStep(pool: GradientPool, batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): Promise<{ loss: number; applied?: AppliedAugmentation }> {
+  private async parallelStep(pool: GradientReplicas, batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): Promise<{ loss: number; applied?: AppliedAugmentation }> {
     const { model, prepare, weightDecay = 0 } = this.options;
     const { body, head, frozenBatchNorm } = this.groups;
     const variables = [...body, ...head];

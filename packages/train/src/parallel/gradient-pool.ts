@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropyLoss, withWeightDecay } from '../cross-entropy-loss.js';
 import { EffnetTrainError } from '../errors.js';
-import type { LossContext, PreparedBatch } from '../trainer-options.js';
+import type { GradientReplicas, LossContext, PreparedBatch } from '../trainer-options.js';
 import type { TrainableModel } from '../trainable-model.js';
 import { layoutOf, type FromReplica, type ReplicaTransport } from './replica-protocol.js';
 
@@ -31,7 +31,7 @@ interface Started {
  * N data-parallel replicas of one model: this thread's and one behind each transport. Give it to
  * the Trainer as `replicas`; the Trainer starts it on the first step. Close it when the run ends.
  */
-export class GradientPool {
+export class GradientPool implements GradientReplicas {
   private readonly waiters: (Waiter | null)[];
   private failure: EffnetTrainError | null = null;
   private started: Started | null = null;

@@ -2,7 +2,7 @@
 // them: worker threads in Node (`@effnet/train/node`), web workers in a browser. Weights and
 // gradients travel through SharedArrayBuffers laid out by name; messages carry only the step's
 // parameters and the replica's shard of the prepared batch (transferred, not copied as JSON).
-import type { TrainStage } from '../trainer-options.js';
+import type { StepStage } from '@effnet/schedules';
 
 /** One direction of a message channel to or from a replica (a worker thread, a web worker). */
 export interface MessageTransport<Out, In> {
@@ -37,7 +37,7 @@ export type ToReplica =
       imageShape: [number, number, number, number];
       targets: Float32Array;
       targetShape: [number, number];
-      stage: TrainStage;
+      stage: StepStage;
       step: number;
       seed: number;
       weightDecay: number;
