@@ -2,7 +2,7 @@
 // Node file-system checkpoints and metrics logs are in `@effnet/train/node`.
 export { Trainer } from './trainer.js';
 export type {
-  TrainStage, AppliedAugmentation, StageAugmentation, FineTuneOptions, FreezeMode, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions,
+  TrainStage, AppliedAugmentation, StageAugmentation, FineTuneOptions, FreezeMode, PreparedBatch, PrepareBatch, PrepareContext, StepInfo, TrainerCallbacks, TrainerOptions, TrainLoss, LossContext, CheckpointOptions, GradientReplicas,
 } from './trainer-options.js';
 export { FREEZE_MODES } from './trainer-options.js';
 export { paramGroups, isClassifierName, isBatchNormName, type ParamGroups } from './param-groups.js';
@@ -19,3 +19,6 @@ export { topK, topKHits, confusionMatrix } from './metrics.js';
 export type { MetricsRecord, StageRecord, StageEndRecord, StepRecord, EvalRecord } from './metrics-records.js';
 export { shuffledIndices } from './shuffle.js';
 export { EffnetDataError, EffnetTrainError } from './errors.js';
+export { GradientPool, shardSizes } from './parallel/gradient-pool.js';
+export { serveReplica } from './parallel/serve-replica.js';
+export type { MessageTransport, ReplicaTransport, ReplicaPort, ToReplica, FromReplica } from './parallel/replica-protocol.js';

@@ -3,3 +3,4 @@
 // the main entry so that `@effnet/train` bundles for the browser.
 export { fileCheckpointStore, saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint } from './node/file-checkpoint-store.js';
 export { MetricsLog, readMetrics } from './node/metrics-log.js';
+export { workerTransport, parentPortTransport } from './node/worker-transport.js';

@@ -181,6 +181,25 @@ export interface TrainerOptions<M extends ModelVariables = TrainableModel, B ext
    * it off). A non-finite loss or weight always stops the run.
    */
   divergence?: { window?: number; factor?: number } | false;
+  /**
+   * Data-parallel replicas (a `GradientPool` of worker threads or web workers): each step's
+   * prepared batch is split between them and their gradients averaged before one update. Needs the
+   * default cross-entropy loss. Default: none, everything runs on the calling thread.
+   */
+  replicas?: GradientReplicas;
+}
+
+/**
+ * What the Trainer needs of data-parallel replicas (`GradientPool` is the implementation): start
+ * once, then the averaged loss and gradients of each step's prepared batch.
+ */
+export interface GradientReplicas {
+  /** Whether `start` has run. */
+  readonly isStarted: boolean;
+  /** Builds the replicas and lays out the shared buffers for `model`'s variables and the `trainable` ones. */
+  start(model: TrainableModel, trainable: tf.Variable[]): Promise<void>;
+  /** Loss and gradients (keyed by variable name) of the default loss plus weight decay, averaged over the replicas' shards. */
+  gradients(model: TrainableModel, variables: tf.Variable[], batch: PreparedBatch, context: LossContext, weightDecay: number): Promise<{ loss: number; grads: tf.NamedTensorMap }>;
 }
 
 /** What a fine-tuning run freezes: nothing, batch norm (statistics and affine), or everything but the classifier. */
@@ -224,6 +243,7 @@ export function checkTrainerOptions(options: TrainerOptions<ModelVariables, { co
   if (!options.loss && typeof (options.model as Partial<TrainableModel>).forward !== 'function') {
     throw new EffnetTrainError('loss', 'the model has no forward() returning logits, so the default cross-entropy cannot train it: pass a `loss` hook');
   }
+  if (options.replicas && options.loss) throw new EffnetTrainError('replicas', 'data-parallel replicas train with the default cross-entropy loss only: leave out `loss`, or train without replicas');
   if (options.divergence) {
     const { window = 10, factor = 10 } = options.divergence;
     if (!Number.isInteger(window) || window < 1) throw new EffnetTrainError('divergence.window', `must be a positive integer, got ${window}`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnistSample } from '../test/fashion-mnist-sample.js';
 import { stages } from '../test/stages.js';
+import { tinyConvNet } from '../test/tiny-conv-net.js';
 import { memoryCheckpointStore } from './checkpoint-store.js';
 import { fileCheckpointStore } from './node/file-checkpoint-store.js';
 import { EffnetTrainError } from './errors.js';
@@ -16,28 +17,7 @@ import { crossEntropyLoss } from './cross-entropy-loss.js';
 import { Trainer } from './trainer.js';
 import type { TrainStage, TrainerOptions } from './trainer-options.js';
 
-/** A tiny conv net from plain tfjs ops: conv3x3(8) → ReLU → conv3x3 s2(16) → ReLU → mean → dense. */
-function tinyModel(seed: number): TrainableModel & { dispose(): void } {
-  const vars: Record<string, tf.Variable> = tf.tidy(() => ({
-    'conv1.kernel': tf.variable(tf.randomNormal([3, 3, 1, 8], 0, 0.4, 'float32', seed), true, `conv1.${seed}.${Math.random()}`),
-    'conv2.kernel': tf.variable(tf.randomNormal([3, 3, 8, 16], 0, 0.2, 'float32', seed + 1), true, `conv2.${seed}.${Math.random()}`),
-    'fc.kernel': tf.variable(tf.randomNormal([16, 10], 0, 0.3, 'float32', seed + 2), true, `fc.${seed}.${Math.random()}`),
-    'fc.bias': tf.variable(tf.zeros([10]), true, `fcb.${seed}.${Math.random()}`),
-  }));
-  return {
-    forward: (x, { training, dropout = 0, seed: maskSeed = 0 }) =>
-      tf.tidy(() => {
-        let h = tf.relu(tf.conv2d(x, vars['conv1.kernel'] as tf.Tensor4D, 1, 'same'));
-        h = tf.relu(tf.conv2d(h, vars['conv2.kernel'] as tf.Tensor4D, 2, 'same'));
-        let pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-        if (training && dropout > 0) pooled = tf.dropout(pooled, dropout, undefined, maskSeed) as tf.Tensor2D;
-        return tf.add(tf.matMul(pooled, vars['fc.kernel'] as tf.Tensor2D), vars['fc.bias']!) as tf.Tensor2D;
-      }),
-    trainableVariables: () => Object.values(vars),
-    namedVariables: () => vars,
-    dispose: () => tf.dispose(Object.values(vars)),
-  };
-}
+const tinyModel = tinyConvNet;
 
 const train = fashionMnistSample('fashion-mnist/train', 24);
 const test = fashionMnistSample('fashion-mnist/test', 10, 6000);

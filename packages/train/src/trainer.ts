@@ -8,6 +8,7 @@
 // augmentation from a seeded stream whose position checkpoints save, so a run resumed from a
 // checkpoint continues exactly as if it had never stopped. Checkpoints go to an injected store.
 // Fine-tuning freezes variables and may give the classifier its own learning rate (param-groups).
+// With `replicas`, a step's gradients come from data-parallel workers (parallel/gradient-pool).
 import * as tf from '@tensorflow/tfjs-core';
 import { ema, SeededRandom, type WeightEma } from '@effnet/schedules';
 import type { CheckpointStore } from './checkpoint-store.js';
@@ -22,7 +23,7 @@ import { paramGroups, type ParamGroups } from './param-groups.js';
 import { StageTally } from './stage-tally.js';
 import { stepSeed } from './step-seed.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
-import { checkTrainerOptions, type AppliedAugmentation, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
+import { checkTrainerOptions, type AppliedAugmentation, type GradientReplicas, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
 import { captureState, restoreState, type TrainerState } from './trainer-state.js';
 
 /**
@@ -127,7 +128,10 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
       const started = performance.now();
       const lr = this.options.lr(this.step);
       const augmentSeed = this.augmentation.int(0x80000000);
-      const { loss, applied } = this.trainStep(batch, stage, lr, stepSeed(seed ^ 0x5bd1e995, this.step), augmentSeed);
+      const stepSeedValue = stepSeed(seed ^ 0x5bd1e995, this.step);
+      const { loss, applied } = this.options.replicas
+        ? await this.parallelStep(this.options.replicas, batch, stage, lr, stepSeedValue, augmentSeed)
+        : this.trainStep(batch, stage, lr, stepSeedValue, augmentSeed);
       tally.add(applied);
       this.divergence?.check(loss, this.step);
       this.average?.update(this.options.model.namedVariables());
@@ -153,7 +157,7 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
 
   /** One optimiser step on one batch; returns the loss and what augmentation `prepare` applied. */
   private trainStep(batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): { loss: number; applied?: AppliedAugmentation } {
-    const { model, prepare, weightDecay = 0, clipNorm } = this.options;
+    const { model, prepare, weightDecay = 0 } = this.options;
     const { body, head, frozenBatchNorm } = this.groups;
     const variables = [...body, ...head];
     this.optimizer.setLearningRate(lr);
@@ -164,19 +168,49 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
       applied = (prepared as { applied?: AppliedAugmentation }).applied;
       const context = { stage, step: this.step, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) };
       const { value, grads } = tf.variableGrads(() => withWeightDecay(this.loss(model, prepared, context), variables, weightDecay), variables);
-      const clipped = clipNorm ? clipByGlobalNorm(grads, clipNorm) : grads;
-      if (this.headOptimizer) {
-        const headNames = new Set(head.map((v) => v.name));
-        const pick = (inHead: boolean) => Object.fromEntries(Object.entries(clipped).filter(([name]) => headNames.has(name) === inHead));
-        this.optimizer.apply(pick(false), body);
-        this.headOptimizer.apply(pick(true), head);
-      } else {
-        this.optimizer.apply(clipped, variables);
-      }
+      this.applyGradients(grads);
       return value;
     });
     const loss = lossValue.dataSync()[0]!;
     lossValue.dispose();
+    return this.checkedLoss(loss, applied);
+  }
+
+  /** One optimiser step whose gradients the replicas computed on shards of the prepared batch. */
+  private async parallelStep(pool: GradientReplicas, batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): Promise<{ loss: number; applied?: AppliedAugmentation }> {
+    const { model, prepare, weightDecay = 0 } = this.options;
+    const { body, head, frozenBatchNorm } = this.groups;
+    const variables = [...body, ...head];
+    if (!pool.isStarted) await pool.start(model as unknown as TrainableModel, variables);
+    this.optimizer.setLearningRate(lr);
+    this.headOptimizer?.setLearningRate(this.options.fineTune!.headLr!(this.step));
+    const prepared = tf.tidy(() => prepare(batch, { stage, step: this.step, seed, augmentSeed, training: true }) as unknown as tf.TensorContainer) as unknown as PreparedBatch;
+    try {
+      const context = { stage, step: this.step, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) };
+      const { loss, grads } = await pool.gradients(model as unknown as TrainableModel, variables, prepared, context, weightDecay);
+      tf.tidy(() => this.applyGradients(grads));
+      tf.dispose(Object.values(grads));
+      return this.checkedLoss(loss, prepared.applied);
+    } finally {
+      tf.dispose([prepared.images, prepared.targets]);
+    }
+  }
+
+  /** Clips (if asked) and applies gradients keyed by variable name, the classifier's with its own optimiser. */
+  private applyGradients(grads: tf.NamedTensorMap): void {
+    const { body, head } = this.groups;
+    const clipped = this.options.clipNorm ? clipByGlobalNorm(grads, this.options.clipNorm) : grads;
+    if (this.headOptimizer) {
+      const headNames = new Set(head.map((v) => v.name));
+      const pick = (inHead: boolean) => Object.fromEntries(Object.entries(clipped).filter(([name]) => headNames.has(name) === inHead));
+      this.optimizer.apply(pick(false), body);
+      this.headOptimizer.apply(pick(true), head);
+    } else {
+      this.optimizer.apply(clipped, [...body, ...head]);
+    }
+  }
+
+  private checkedLoss(loss: number, applied: AppliedAugmentation | undefined): { loss: number; applied?: AppliedAugmentation } {
     if (!Number.isFinite(loss)) {
       throw new EffnetTrainError('loss', `became ${loss} at step ${this.step}: lower the learning rate or enable clipNorm`);
     }

@@ -9,6 +9,7 @@ import { FREEZE_MODES, type FreezeMode } from '@effnet/train';
 import { EffnetOptionError } from '../option-error.js';
 import { parseCutmix, parseDropPath, parseDropout, parseMixup, parseRandAugment, type Range } from '../run/run-plan.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
+import { workerCount } from '../run/replica-pool.js';
 import { TRAIN_DEFAULTS, trainRun, type TrainRunOptions, type TrainRunSummary } from '../run/training-run.js';
 import '../register-backends.js';
 
@@ -123,6 +124,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
     .option('--limit-per-class <n>', 'use at most N images per class (quick runs)', positiveInteger)
     .option('--stage-eval <n>', 'test images evaluated at each stage end (0 = none)', nonNegativeInteger, d.stageEvalImages)
     .option('--samples <n>', 'test images shown with predictions in the report', nonNegativeInteger, d.reportSamples)
+    .option('--workers <n>', 'data-parallel replicas: the main thread and n - 1 worker threads, each with its own wasm/cpu backend; batch norm per replica (default: the cores available, at most 8, on wasm and cpu; else 1)', workerCount)
     .option('--resume', 'continue from the newest checkpoint in --out (with the run\'s settings)')
     .option('--overwrite', 'replace the run already in --out')
     .option('--json', 'print the summary as JSON')
@@ -139,6 +141,7 @@ export function trainCommand(io: Io, progress?: Progress): Command {
         weightDecay: o['weightDecay'] as number, labelSmoothing: o['labelSmoothing'] as number, emaDecay: o['ema'] as number,
         checkpointEvery: o['checkpointEvery'] as number, keep: o['keep'] as number, limitPerClass: o['limitPerClass'] as number | undefined,
         stageEvalImages: o['stageEval'] as number, reportSamples: o['samples'] as number, resume: Boolean(o['resume']), overwrite: Boolean(o['overwrite']),
+        ...(o['workers'] !== undefined ? { workers: o['workers'] as number } : {}),
       };
       const json = Boolean(o['json']);
       const summary = await trainRun(options, (line) => (json ? io.err : io.out)(`${line}\n`), progress ?? (json ? silentProgress : terminalProgress()));

@@ -59,6 +59,11 @@ export interface TrainRunOptions extends PlanFlags {
   resume: boolean;
   /** Replace the run already in `out` (without it, a used folder is refused). */
   overwrite?: boolean;
+  /**
+   * Data-parallel replicas: the main thread and `workers - 1` worker threads, each with its own
+   * backend (default: the cores available on wasm and cpu, at most 8; 1 elsewhere).
+   */
+  workers?: number;
   /** Ctrl-C stops the run cleanly with a checkpoint (default true; tests turn it off). */
   handleSigint?: boolean;
 }
@@ -76,6 +81,8 @@ export interface TrainRunSummary {
   out: string;
   /** Backend used. */
   backend: string;
+  /** Data-parallel replicas used (1: everything on the main thread). */
+  workers: number;
   /** Preset trained. */
   preset: string;
   /** Data set name. */

@@ -24,6 +24,7 @@ import { checkFolder, prepareRunFolder } from './run-folder.js';
 import { onFirstCtrlC, resumeAndLog } from './ctrl-c.js';
 import { lockRunFolder } from './run-lock.js';
 import { runPlan } from './run-plan.js';
+import { checkWorkers, defaultWorkers, replicaPool } from './replica-pool.js';
 import type { TrainRunOptions, TrainRunSummary } from './train-run-options.js';
 
 export { TRAIN_DEFAULTS, type TrainRunOptions, type TrainRunSummary } from './train-run-options.js';
@@ -52,6 +53,8 @@ export async function trainRun(options: TrainRunOptions, log: (line: string) => 
 async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => void, progress: Progress): Promise<TrainRunSummary> {
   const started = performance.now();
   const backend = (await useBackend(options.backend)).name;
+  const workers = options.workers ?? defaultWorkers(backend);
+  checkWorkers(workers, backend);
   const tensorsAtStart = tf.memory().numTensors;
   const loaded = await loadAnyDataset(options.data, { limitPerClass: options.limitPerClass, size: options.toSize ?? 64 });
   const { mean, std } = loaded;
@@ -61,7 +64,7 @@ async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => v
   const initial = await initialModel(options, { classes: train.classNames.length, channels, name: train.name });
   const model = initial.model;
   try {
-    return await trainModel(model, initial.source, { train, test, mean, std, height }, options, log, progress, started, backend);
+    return await trainModel(model, initial.source, { train, test, mean, std, height }, { ...options, workers }, log, progress, started, backend);
   } finally {
     model.dispose();
     const after = tf.memory().numTensors;
@@ -102,8 +105,9 @@ async function trainModel(
   let tensorsAfterFirstStep = -1;
   let tensorsAfterLastStep = -1;
   let firstStep = -1;
+  const replicas = replicaPool(options.workers ?? 1, spec, backend);
   const trainer: Trainer = new Trainer({
-    model, train, numClasses: train.classNames.length, batchSize: options.batchSize, plan, seed: options.seed,
+    model, train, ...(replicas ? { replicas } : {}), numClasses: train.classNames.length, batchSize: options.batchSize, plan, seed: options.seed,
     lr: schedule(options.lr),
     ...(options.freeze !== 'none' || options.headLr !== undefined ? { fineTune: { freeze: options.freeze, ...(options.headLr !== undefined ? { headLr: schedule(options.headLr) } : {}) } } : {}),
     optimizer, weightDecay: options.optimizer === 'adamw' ? 0 : options.weightDecay, ema: { decay: options.emaDecay }, prepare,
@@ -136,7 +140,7 @@ async function trainModel(
   let stopListening: (() => void) | undefined;
   try {
     if (options.resume) await resumeAndLog(trainer, { checkpointDir, totalSteps: totalSteps, metricsPath }, log);
-    log(`${spec.name}: ${params.toLocaleString('en')} parameters, ${train.name} (${train.size} images) → ${test.name} (${test.size}), backend ${backend}`);
+    log(`${spec.name}: ${params.toLocaleString('en')} parameters, ${train.name} (${train.size} images) → ${test.name} (${test.size}), backend ${backend}${replicas ? `, ${replicas.size} data-parallel replicas (batch norm per replica)` : ''}`);
     log(`plan: ${plan.map((s, i) => `stage ${i + 1}: ${s.steps} steps at ${s.imageSize}px, ${describeStage(s)}`).join('; ')}`);
     if (options.init) log(`${source}${options.freeze !== 'none' ? `, freezing ${options.freeze === 'bn' ? 'batch norm' : 'all but the classifier'}` : ''}${options.headLr !== undefined ? `, classifier lr ${options.headLr}` : ''}`);
     stopListening = onFirstCtrlC(options.handleSigint ?? true, 'stopping after this step and writing a checkpoint…', log, () => trainer.stop());
@@ -151,7 +155,7 @@ async function trainModel(
       throw new EffnetTrainError('memory', `${tensorsAfterLastStep - tensorsAfterFirstStep} tensors leaked over ${result.steps - firstStep} steps (${tensorsAfterFirstStep} → ${tensorsAfterLastStep})`);
     }
     const base = {
-      out: options.out, backend, preset: spec.name, data: train.name, params, steps: result.steps, totalSteps, plan,
+      out: options.out, backend, workers: replicas?.size ?? 1, preset: spec.name, data: train.name, params, steps: result.steps, totalSteps, plan,
       trainSeconds, tensorsAfterFirstStep, tensorsAfterLastStep, tensorsLeakedPerStep: leaked,
     };
     if (result.stopped) {
@@ -182,6 +186,7 @@ async function trainModel(
     stopListening?.();
     bar.stop();
     trainer.dispose();
+    await replicas?.close();
   }
 }
 

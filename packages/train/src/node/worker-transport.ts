@@ -1,0 +1,41 @@
+// The Node glue of data-parallel training: a worker_threads Worker as the run's transport to a
+// replica, and the worker's parentPort as the replica's transport back. Everything else of the
+// protocol is browser-safe and lives in the main entry.
+import { parentPort, type Worker } from 'node:worker_threads';
+import type { FromReplica, ReplicaPort, ReplicaTransport, ToReplica } from '../parallel/replica-protocol.js';
+
+/** The run's end of a channel to a replica running in `worker`; an error or an exit of the worker is a failure. */
+export function workerTransport(worker: Worker): ReplicaTransport {
+  let closing = false;
+  return {
+    send: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (handler) => worker.on('message', (message: FromReplica) => handler(message)),
+    onFailure: (handler) => {
+      let failed = false;
+      const once = (error: Error) => {
+        if (failed || closing) return;
+        failed = true;
+        handler(error);
+      };
+      worker.on('error', once);
+      worker.on('messageerror', once);
+      worker.on('exit', (code) => once(new Error(`the worker exited (code ${code})`)));
+    },
+    close: async () => {
+      closing = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** The replica's end of its channel, inside a worker thread started with {@link workerTransport}. */
+export function parentPortTransport(): ReplicaPort {
+  const port = parentPort;
+  if (!port) throw new Error('parentPortTransport() runs inside a worker thread only');
+  return {
+    send: (message) => port.postMessage(message),
+    onMessage: (handler) => port.on('message', (message: ToReplica) => handler(message)),
+    onFailure: () => undefined,
+    close: async () => port.close(),
+  };
+}

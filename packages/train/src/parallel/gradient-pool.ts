@@ -1,0 +1,169 @@
+// The run's side of data-parallel training. Replica 0 is the run's own model on the calling thread;
+// replicas 1..N-1 sit behind transports (worker threads, web workers). Each step broadcasts every
+// named variable through shared memory, hands each worker its shard of the already prepared global
+// batch, computes shard 0 here meanwhile, and averages the gradients (weighted by shard size) from
+// the shared buffer. The caller applies one optimiser update to the run's model; the next broadcast
+// carries it to every replica. Batch norm is per replica (as PyTorch DDP without SyncBN): only
+// replica 0's moving statistics are kept, and broadcast to the others with the weights.
+import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropyLoss, withWeightDecay } from '../cross-entropy-loss.js';
+import { EffnetTrainError } from '../errors.js';
+import type { GradientReplicas, LossContext, PreparedBatch } from '../trainer-options.js';
+import type { TrainableModel } from '../trainable-model.js';
+import { layoutOf, type FromReplica, type ReplicaTransport } from './replica-protocol.js';
+
+/** Example counts of each replica's shard: as even as possible, the first ones one larger. */
+export function shardSizes(count: number, replicas: number): number[] {
+  return Array.from({ length: replicas }, (_, i) => Math.floor(count / replicas) + (i < count % replicas ? 1 : 0));
+}
+
+interface Waiter {
+  resolve: (reply: FromReplica) => void;
+  reject: (error: Error) => void;
+}
+
+interface Started {
+  weights: { view: Float32Array; variables: tf.Variable[]; offsets: number[] };
+  gradients: { view: Float32Array; names: string[]; offsets: number[]; total: number };
+}
+
+/**
+ * N data-parallel replicas of one model: this thread's and one behind each transport. Give it to
+ * the Trainer as `replicas`; the Trainer starts it on the first step. Close it when the run ends.
+ */
+export class GradientPool implements GradientReplicas {
+  private readonly waiters: (Waiter | null)[];
+  private failure: EffnetTrainError | null = null;
+  private started: Started | null = null;
+
+  /**
+   * @param transports - one per worker replica (N - 1 of them for N replicas).
+   * @param model - what each replica builds its model from (for effnet models, the ModelSpec).
+   */
+  constructor(private readonly transports: ReplicaTransport[], private readonly model: unknown) {
+    this.waiters = transports.map(() => null);
+    transports.forEach((transport, i) => {
+      transport.onMessage((reply) => {
+        const waiter = this.waiters[i];
+        this.waiters[i] = null;
+        if (reply.type === 'error') this.fail(i, reply.message);
+        else waiter?.resolve(reply);
+      });
+      transport.onFailure((error) => this.fail(i, error.message));
+    });
+  }
+
+  /** Replicas, this thread's included. */
+  get size(): number {
+    return this.transports.length + 1;
+  }
+
+  private fail(worker: number, message: string): void {
+    this.failure ??= new EffnetTrainError('workers', `worker ${worker + 1} of ${this.size} failed: ${message.split('\n')[0]}`);
+    this.waiters.forEach((waiter, i) => {
+      this.waiters[i] = null;
+      waiter?.reject(this.failure!);
+    });
+  }
+
+  private ask(worker: number, send: () => void): Promise<FromReplica> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiters[worker] = { resolve, reject };
+      send();
+    });
+  }
+
+  /** Sends every worker the layout of the shared buffers and waits until each has built its replica. */
+  async start(model: TrainableModel, trainable: tf.Variable[]): Promise<void> {
+    const named = Object.entries(model.namedVariables());
+    const byVariable = new Map(named.map(([name, variable]) => [variable, name]));
+    const gradientNames = trainable.map((variable) => byVariable.get(variable)!);
+    const weightLayout = layoutOf(named.map(([, v]) => v.size));
+    const gradientLayout = layoutOf(trainable.map((v) => v.size));
+    const weights = new SharedArrayBuffer(weightLayout.total * 4);
+    const gradients = new SharedArrayBuffer(Math.max(1, this.transports.length * gradientLayout.total) * 4);
+    const weightNames = named.map(([name]) => name);
+    await Promise.all(this.transports.map((transport, i) => this.ask(i, () => transport.send({ type: 'init', model: this.model, weights, weightNames, gradients, gradientNames, slot: i }))));
+    this.started = {
+      weights: { view: new Float32Array(weights), variables: named.map(([, v]) => v), offsets: weightLayout.offsets },
+      gradients: { view: new Float32Array(gradients), names: gradientNames, offsets: gradientLayout.offsets, total: gradientLayout.total },
+    };
+  }
+
+  /** Whether {@link GradientPool.start} has run. */
+  get isStarted(): boolean {
+    return this.started !== null;
+  }
+
+  /**
+   * The loss and the gradients of `variables` (keyed by variable name, as `tf.variableGrads` keys
+   * them) of the default cross-entropy loss plus weight decay, averaged over the replicas' shards
+   * of `batch`. The caller disposes the gradients.
+   */
+  async gradients(model: TrainableModel, variables: tf.Variable[], batch: PreparedBatch, context: LossContext, weightDecay: number): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
+    if (!this.started) throw new EffnetTrainError('workers', 'the pool was not started: call start() first');
+    if (this.failure) throw this.failure;
+    const { weights, gradients } = this.started;
+    const count = batch.images.shape[0];
+    const sizes = shardSizes(count, this.size);
+    weights.variables.forEach((variable, i) => weights.view.set(variable.dataSync() as Float32Array, weights.offsets[i]!));
+    const [, height, width, channels] = batch.images.shape;
+    const classes = batch.targets.shape[1];
+    const images = batch.images.dataSync() as Float32Array;
+    const targets = batch.targets.dataSync() as Float32Array;
+    let start = sizes[0]!;
+    const replies = this.transports.map((transport, i) => {
+      const size = sizes[i + 1]!;
+      const from = start;
+      start += size;
+      if (size === 0) return Promise.resolve<FromReplica>({ type: 'done', loss: 0 });
+      const shardImages = images.slice(from * height * width * channels, (from + size) * height * width * channels);
+      const shardTargets = targets.slice(from * classes, (from + size) * classes);
+      return this.ask(i, () =>
+        transport.send(
+          { type: 'step', images: shardImages, imageShape: [size, height, width, channels], targets: shardTargets, targetShape: [size, classes], stage: context.stage, step: context.step, seed: context.seed, weightDecay, ...(context.frozenBatchNorm ? { frozenBatchNorm: true } : {}) },
+          [shardImages.buffer, shardTargets.buffer],
+        ),
+      );
+    });
+    // A failed worker must not leave a rejection unhandled while this thread computes its shard.
+    const settled = Promise.all(replies);
+    settled.catch(() => undefined);
+    const local = tf.tidy(() => {
+      const shard = { images: tf.slice(batch.images, 0, sizes[0]), targets: tf.slice(batch.targets, 0, sizes[0]) };
+      return tf.variableGrads(() => withWeightDecay(crossEntropyLoss(model, shard, context), variables, weightDecay), variables);
+    });
+    let answers: FromReplica[];
+    try {
+      answers = await settled;
+    } catch (error) {
+      tf.dispose([local.value, ...Object.values(local.grads)]);
+      throw error;
+    }
+    const share = sizes.map((size) => size / count);
+    let loss = local.value.dataSync()[0]! * share[0]!;
+    answers.forEach((answer, i) => (loss += answer.type === 'done' ? answer.loss * share[i + 1]! : 0));
+    const grads = tf.tidy(() =>
+      Object.fromEntries(
+        variables.map((variable, v) => {
+          const offset = gradients.offsets[v]!;
+          const parts = [tf.mul(local.grads[variable.name]!, share[0]!)];
+          this.transports.forEach((_, w) => {
+            if (sizes[w + 1] === 0) return;
+            const base = w * gradients.total + offset;
+            parts.push(tf.mul(tf.tensor(gradients.view.slice(base, base + variable.size), variable.shape), share[w + 1]!));
+          });
+          return [variable.name, tf.addN(parts)];
+        }),
+      ),
+    );
+    tf.dispose([local.value, ...Object.values(local.grads)]);
+    return { loss, grads };
+  }
+
+  /** Closes every transport (ends the workers). */
+  async close(): Promise<void> {
+    await Promise.all(this.transports.map((transport) => transport.close().catch(() => undefined)));
+  }
+}

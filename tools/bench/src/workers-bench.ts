@@ -1,0 +1,40 @@
+// Data-parallel training steps against one worker, side by side in one run: `effnet bench --train`
+// with --workers 1 and --workers N, interleaved round by round (each a fresh child process), so that
+// load from other jobs on a shared machine hits both alike. Prints each round, the median step time
+// of each and their ratio, with the load average before and after, and the CPU time per step of
+// each (worker threads included): the work the data-parallel step adds, which load does not hide.
+//
+//   npm run bench:workers -w @effnet/bench -- [--rounds 4] [--workers 2] [--preset efficientnetv2-28-lite] [--batch 128] [--runs 5]
+import { availableParallelism, loadavg } from 'node:os';
+import { median } from './bench-report.js';
+import { effnetJson } from './effnet-child.js';
+import { option } from './script-option.js';
+
+/** What `effnet bench --json` prints (the fields used here). */
+interface BenchResult {
+  workers: number;
+  training: { ms: number; cpuMs: number; imagesPerSecond: number };
+}
+
+const rounds = Number(option('rounds', '4'));
+const workers = option('workers', '2');
+const args = ['bench', '--train', '--backend', 'wasm', '--preset', option('preset', 'efficientnetv2-28-lite'), '--batch', option('batch', '128'),
+  '--channels', '1', '--classes', '10', '--runs', option('runs', '5'), '--warmup', '2'];
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadBefore = load();
+const times: Record<string, number[]> = { '1': [], [workers]: [] };
+const cpu: Record<string, number[]> = { '1': [], [workers]: [] };
+for (let round = 0; round < rounds; round++) {
+  for (const count of round % 2 === 0 ? ['1', workers] : [workers, '1']) {
+    const result = await effnetJson<BenchResult>([...args, '--workers', count]);
+    times[count]!.push(result.training.ms);
+    cpu[count]!.push(result.training.cpuMs);
+    process.stdout.write(`round ${round + 1}, ${count} worker(s): ${result.training.ms.toFixed(1)} ms per step (${result.training.imagesPerSecond.toFixed(0)} images/s), CPU ${result.training.cpuMs.toFixed(1)} ms\n`);
+  }
+}
+const one = median(times['1']!);
+const many = median(times[workers]!);
+process.stdout.write(`\n$ effnet ${args.join(' ')} --workers 1|${workers}   (${rounds} interleaved rounds)\n`);
+process.stdout.write(`median step: 1 worker ${one.toFixed(1)} ms, ${workers} workers ${many.toFixed(1)} ms: ${(one / many).toFixed(2)}x the throughput of one\n`);
+process.stdout.write(`median CPU time per step: 1 worker ${median(cpu['1']!).toFixed(1)} ms, ${workers} workers ${median(cpu[workers]!).toFixed(1)} ms (${workers} workers do ${(median(cpu[workers]!) / median(cpu['1']!)).toFixed(2)}x the work of one)\n`);
+process.stdout.write(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()}; cores: ${availableParallelism()}\n`);
