@@ -52,6 +52,8 @@ const common = [
   'train', '--preset', values.preset!, '--data', 'fashion-mnist', '--backend', values.backend!, '--seed', values.seed!, '--batch', values.batch!,
   '--stages', '1', '--to-size', '28', '--optimizer', 'sgd', '--lr', '0.2', '--warmup', '30', '--weight-decay', '0.00005', '--label-smoothing', '0.1',
   '--ema', '0.99', '--dropout', '0.1', '--stage-eval', '0', '--samples', '0', '--overwrite',
+  // One replica (no worker threads): the runs compare fine-tuning with training from scratch, not the pool.
+  '--workers', '1',
 ];
 const train = (name: string, steps: string, args: string[]) => effnetJson<TrainSummary>([...common, '--epochs', epochsFor(steps), '--out', join(values.out!, name), ...args]);
 

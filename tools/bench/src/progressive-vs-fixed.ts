@@ -90,6 +90,8 @@ function train(name: string, epochs: string, args: string[]): Promise<Summary> {
     'train', '--preset', values.preset!, '--data', values.data!, '--backend', values.backend!, '--epochs', epochs, '--seed', values.seed!,
     '--batch', values.batch!, '--optimizer', 'sgd', '--lr', '0.4', '--warmup', '100', '--weight-decay', '0.00005', '--label-smoothing', '0.1', '--ema', '0.99', '--stage-eval', '0', '--samples', '8',
     '--out', join(values.out!, name),
+    // One replica (no worker threads): the runs compare the plans, not the data-parallel pool.
+    '--workers', '1',
     ...(values['limit-per-class'] ? ['--limit-per-class', values['limit-per-class']] : []),
   ];
   return effnetJson<Summary>([...common, ...args]);
