@@ -39,7 +39,9 @@ export interface EvaluateClassifierOptions {
 
 /** Evaluation-mode logits `[count, classes]` and per-example cross-entropy of one batch. */
 export interface ClassifierOutputs {
+  /** Logits, row-major `[count, classes]`. */
   logits: Float32Array;
+  /** Cross-entropy of each example against its prepared target. */
   losses: Float32Array;
 }
 
