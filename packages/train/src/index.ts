@@ -9,7 +9,7 @@ export { paramGroups, isClassifierName, isBatchNormName, type ParamGroups } from
 export { crossEntropyLoss, withWeightDecay } from './cross-entropy-loss.js';
 export { clipByGlobalNorm } from './clip-by-global-norm.js';
 export { stepSeed } from './step-seed.js';
-export { evaluateClassifier, type Evaluation, type EvaluateClassifierOptions } from './evaluate-classifier.js';
+export { evaluateClassifier, classifierOutputs, type Evaluation, type EvaluateClassifierOptions, type ClassifierOutputs, type EvaluationReplicas } from './evaluate-classifier.js';
 export type { TrainableModel, ModelVariables, ForwardOptions } from './trainable-model.js';
 export { standardPrepare, type StandardPrepareOptions } from './prepare.js';
 export { createOptimizer, type OptimizerConfig, type TrainOptimizer } from './optimizers.js';

@@ -13,6 +13,7 @@ import { printJson, renderTable } from '../output.js';
 import { DATASET_NAMES, loadDataset, matchClassesByName } from '../run/datasets.js';
 import { evaluateModel } from '../run/inference.js';
 import { loadModel } from '../run/model-folder.js';
+import { checkWorkers, defaultWorkers, inferencePool, workerCount } from '../run/replica-pool.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
 import '../register-backends.js';
 
@@ -32,23 +33,29 @@ export function evalCommand(io: Io, progress?: Progress): Command {
     .option('--batch <n>', 'images per batch', positiveInteger, 128)
     .option('--limit-per-class <n>', 'use at most N images per class', positiveInteger)
     .option('--backend <name>', 'backend (see effnet backends), or auto', 'auto')
+    .option('--workers <n>', 'replicas sharing the batches: the main thread and n - 1 worker threads, each loading the model on its own wasm/cpu backend; no more than there are batches (default: the cores available, at most 8, on wasm and cpu; else 1)', workerCount)
     .option('--json', 'print JSON instead of text')
-    .action(async (folder: string, options: { data: string; batch: number; limitPerClass?: number; backend: string; json?: boolean }) => {
+    .action(async (folder: string, options: { data: string; batch: number; limitPerClass?: number; backend: string; workers?: number; json?: boolean }) => {
       const backend = (await useBackend(options.backend)).name;
+      const workers = options.workers ?? defaultWorkers(backend);
+      checkWorkers(workers, backend);
       const { model, meta } = await loadModel(folder);
+      let pool: Awaited<ReturnType<typeof inferencePool>> = null;
       try {
         const data = matchClassesByName(evaluationData(options.data, meta.imageSize, model.spec.inChannels as 1 | 3, options.limitPerClass), meta.classNames);
+        pool = await inferencePool(Math.min(workers, Math.ceil(data.size / options.batch)), folder, backend, model, meta);
         const bar = (progress ?? (options.json ? silentProgress : terminalProgress())).bar('evaluate', data.size, 'images');
-        const result = await evaluateModel(model, meta, data, { batchSize: options.batch, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
+        const result = await evaluateModel(model, meta, data, { batchSize: options.batch, onProgress: (n) => bar.update(n) }, pool ?? undefined).finally(() => bar.stop());
         // A 1000-class confusion matrix is a million numbers: JSON carries it up to 100 classes.
         const { confusion, ...scores } = result;
-        if (options.json) return printJson({ model: folder, data: data.name, backend, ...scores, ...(meta.classNames.length <= 100 ? { confusion } : {}) }, io.out);
+        if (options.json) return printJson({ model: folder, data: data.name, backend, workers: pool?.size ?? 1, ...scores, ...(meta.classNames.length <= 100 ? { confusion } : {}) }, io.out);
         io.out(`${meta.spec.name} on ${data.name} (${result.count} images, ${meta.imageSize}px, backend ${backend}): top-1 ${(result.top1 * 100).toFixed(2)} %, top-5 ${(result.top5 * 100).toFixed(2)} %, loss ${result.loss.toFixed(4)}\n`);
         if (meta.classNames.length <= 20) {
           const names = meta.classNames;
           io.out(`confusion matrix (rows: truth, columns: predicted)\n${renderTable(['', ...names.map((_, i) => String(i))], result.confusion.map((row, i) => [`${i} ${names[i]}`, ...row]))}\n`);
         }
       } finally {
+        await pool?.close();
         model.dispose();
       }
     });

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OnnxModel } from '@effnet/backend-onnx';
 import type { EfficientNet } from '@effnet/models';
-import { evaluateClassifier, standardPrepare, type Batch, type Dataset, type Evaluation, type TrainStage } from '@effnet/train';
+import { evaluateClassifier, standardPrepare, type Batch, type Dataset, type Evaluation, type EvaluationReplicas, type TrainStage } from '@effnet/train';
 import type { ModelMeta } from './model-meta.js';
 
 /** One prediction: class index, name and probability, best first. */
@@ -50,8 +50,11 @@ export function topPredictions(probs: Float32Array, classNames: readonly string[
   });
 }
 
-/** Loss, top-1, top-5 and the confusion matrix of a model over a data set: the Trainer's evaluation, with the model's own preparation. */
-export function evaluateModel(model: EfficientNet, meta: ModelMeta, data: Dataset, options: { batchSize?: number; onProgress?: (seen: number) => void } = {}): Promise<Evaluation> {
+/**
+ * Loss, top-1, top-5 and the confusion matrix of a model over a data set: the Trainer's evaluation,
+ * with the model's own preparation; `replicas` (an inference pool) share the forward passes.
+ */
+export function evaluateModel(model: EfficientNet, meta: ModelMeta, data: Dataset, options: { batchSize?: number; onProgress?: (seen: number) => void } = {}, replicas?: EvaluationReplicas): Promise<Evaluation> {
   const prepare = standardPrepare({ numClasses: meta.classNames.length, mean: meta.mean, std: meta.std });
-  return evaluateClassifier(model, data, { prepare, numClasses: meta.classNames.length, stage: evaluationStage(meta.imageSize), batchSize: options.batchSize ?? 128, onProgress: options.onProgress });
+  return evaluateClassifier(model, data, { prepare, numClasses: meta.classNames.length, stage: evaluationStage(meta.imageSize), batchSize: options.batchSize ?? 128, onProgress: options.onProgress }, replicas);
 }

@@ -2,14 +2,17 @@
 // replica, and the worker's parentPort as the replica's transport back. Everything else of the
 // protocol is browser-safe and lives in the main entry.
 import { parentPort, type Worker } from 'node:worker_threads';
-import type { FromReplica, ReplicaPort, ReplicaTransport, ToReplica } from '../parallel/replica-protocol.js';
+import type { FromReplica, MessageTransport, ToReplica } from '../parallel/replica-protocol.js';
 
-/** The run's end of a channel to a replica running in `worker`; an error or an exit of the worker is a failure. */
-export function workerTransport(worker: Worker): ReplicaTransport {
+/**
+ * The run's end of a channel to a replica running in `worker`; an error or an exit of the worker is
+ * a failure. The message types default to data-parallel training's; other protocols name theirs.
+ */
+export function workerTransport<Out = ToReplica, In = FromReplica>(worker: Worker): MessageTransport<Out, In> {
   let closing = false;
   return {
     send: (message, transfer) => worker.postMessage(message, transfer),
-    onMessage: (handler) => worker.on('message', (message: FromReplica) => handler(message)),
+    onMessage: (handler) => worker.on('message', (message: In) => handler(message)),
     onFailure: (handler) => {
       let failed = false;
       const once = (error: Error) => {
@@ -29,12 +32,12 @@ export function workerTransport(worker: Worker): ReplicaTransport {
 }
 
 /** The replica's end of its channel, inside a worker thread started with {@link workerTransport}. */
-export function parentPortTransport(): ReplicaPort {
+export function parentPortTransport<Out = FromReplica, In = ToReplica>(): MessageTransport<Out, In> {
   const port = parentPort;
   if (!port) throw new Error('parentPortTransport() runs inside a worker thread only');
   return {
-    send: (message) => port.postMessage(message),
-    onMessage: (handler) => port.on('message', (message: ToReplica) => handler(message)),
+    send: (message, transfer) => port.postMessage(message, transfer),
+    onMessage: (handler) => port.on('message', (message: In) => handler(message)),
     onFailure: () => undefined,
     close: async () => port.close(),
   };
