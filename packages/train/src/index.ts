@@ -21,4 +21,5 @@ export { shuffledIndices } from './shuffle.js';
 export { EffnetDataError, EffnetTrainError } from './errors.js';
 export { GradientPool, shardSizes } from './parallel/gradient-pool.js';
 export { serveReplica } from './parallel/serve-replica.js';
+export { ReplicaChannels } from './parallel/replica-channels.js';
 export type { MessageTransport, ReplicaTransport, ReplicaPort, ToReplica, FromReplica } from './parallel/replica-protocol.js';

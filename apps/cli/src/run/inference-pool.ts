@@ -4,7 +4,7 @@
 // answers come back in input order, so the figures equal those of one thread. A worker that fails
 // ends the command with one line, as in training.
 import type { EfficientNet } from '@effnet/models';
-import { EffnetTrainError, classifierOutputs, standardPrepare, type Batch, type ClassifierOutputs, type EvaluationReplicas, type MessageTransport } from '@effnet/train';
+import { EffnetTrainError, ReplicaChannels, classifierOutputs, standardPrepare, type Batch, type ClassifierOutputs, type EvaluationReplicas, type MessageTransport } from '@effnet/train';
 import { evaluationStage, probabilities } from './inference.js';
 import type { ModelMeta } from './model-meta.js';
 
@@ -32,62 +32,31 @@ function transferable(batch: Batch): { batch: Batch; buffers: ArrayBuffer[] } {
   return { batch: copy, buffers: [copy.images.buffer as ArrayBuffer, copy.labels.buffer as ArrayBuffer] };
 }
 
-interface Waiter {
-  resolve: (reply: FromInference) => void;
-  reject: (error: Error) => void;
-}
-
 /** N inference replicas of one model folder: this thread's model and one behind each transport. */
 export class InferencePool implements EvaluationReplicas {
-  private readonly waiters: (Waiter | null)[];
-  private failure: EffnetTrainError | null = null;
+  private readonly channels: ReplicaChannels<ToInference, FromInference>;
 
   /** `model` and `meta` are this thread's, loaded from the folder the workers load. */
-  constructor(private readonly transports: InferenceTransport[], private readonly model: EfficientNet, private readonly meta: ModelMeta) {
-    this.waiters = transports.map(() => null);
-    transports.forEach((transport, i) => {
-      transport.onMessage((reply) => {
-        const waiter = this.waiters[i];
-        this.waiters[i] = null;
-        if (reply.type === 'error') this.fail(i, reply.message);
-        else waiter?.resolve(reply);
-      });
-      transport.onFailure((error) => this.fail(i, error.message));
-    });
+  constructor(transports: InferenceTransport[], private readonly model: EfficientNet, private readonly meta: ModelMeta) {
+    this.channels = new ReplicaChannels(transports);
   }
 
   /** Replicas, this thread's included: batches handed over at once. */
   get size(): number {
-    return this.transports.length + 1;
-  }
-
-  private fail(worker: number, message: string): void {
-    this.failure ??= new EffnetTrainError('workers', `worker ${worker + 1} of ${this.size} failed: ${message.split('\n')[0]}`);
-    this.waiters.forEach((waiter, i) => {
-      this.waiters[i] = null;
-      waiter?.reject(this.failure!);
-    });
-  }
-
-  private ask(worker: number, message: ToInference, transfer: ArrayBuffer[] = []): Promise<FromInference> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiters[worker] = { resolve, reject };
-      this.transports[worker]!.send(message, transfer);
-    });
+    return this.channels.size;
   }
 
   /** Has every worker load the model folder on `backend`; resolves when all are ready. */
   async start(folder: string, backend: string): Promise<void> {
-    await Promise.all(this.transports.map((_, i) => this.ask(i, { type: 'load', folder, backend })));
+    await Promise.all(this.channels.transports.map((_, i) => this.channels.ask(i, { type: 'load', folder, backend })));
   }
 
   /** Sends batches 1.. to the workers, runs batch 0 here meanwhile, and returns every answer in order. */
   private async spread<T>(type: 'evaluate' | 'predict', batches: Batch[], local: (batch: Batch) => Promise<T>, read: (reply: FromInference) => T): Promise<T[]> {
-    if (this.failure) throw this.failure;
+    this.channels.check();
     const replies = batches.slice(1).map((batch, i) => {
       const { batch: copy, buffers } = transferable(batch);
-      return this.ask(i, { type, batch: copy }, buffers);
+      return this.channels.ask(i, { type, batch: copy }, buffers);
     });
     // A failed worker must not leave a rejection unhandled while this thread computes its batch.
     const settled = Promise.all(replies);
@@ -113,7 +82,7 @@ export class InferencePool implements EvaluationReplicas {
   }
 
   /** Ends the workers. */
-  async close(): Promise<void> {
-    await Promise.all(this.transports.map((transport) => transport.close().catch(() => undefined)));
+  close(): Promise<void> {
+    return this.channels.close();
   }
 }

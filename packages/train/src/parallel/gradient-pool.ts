@@ -10,16 +10,12 @@ import { crossEntropyLoss, withWeightDecay } from '../cross-entropy-loss.js';
 import { EffnetTrainError } from '../errors.js';
 import type { GradientReplicas, LossContext, PreparedBatch } from '../trainer-options.js';
 import type { TrainableModel } from '../trainable-model.js';
-import { layoutOf, type FromReplica, type ReplicaTransport } from './replica-protocol.js';
+import { ReplicaChannels } from './replica-channels.js';
+import { layoutOf, type FromReplica, type ReplicaTransport, type ToReplica } from './replica-protocol.js';
 
 /** Example counts of each replica's shard: as even as possible, the first ones one larger. */
 export function shardSizes(count: number, replicas: number): number[] {
   return Array.from({ length: replicas }, (_, i) => Math.floor(count / replicas) + (i < count % replicas ? 1 : 0));
-}
-
-interface Waiter {
-  resolve: (reply: FromReplica) => void;
-  reject: (error: Error) => void;
 }
 
 interface Started {
@@ -32,46 +28,20 @@ interface Started {
  * the Trainer as `replicas`; the Trainer starts it on the first step. Close it when the run ends.
  */
 export class GradientPool implements GradientReplicas {
-  private readonly waiters: (Waiter | null)[];
-  private failure: EffnetTrainError | null = null;
+  private readonly channels: ReplicaChannels<ToReplica, FromReplica>;
   private started: Started | null = null;
 
   /**
    * @param transports - one per worker replica (N - 1 of them for N replicas).
    * @param model - what each replica builds its model from (for effnet models, the ModelSpec).
    */
-  constructor(private readonly transports: ReplicaTransport[], private readonly model: unknown) {
-    this.waiters = transports.map(() => null);
-    transports.forEach((transport, i) => {
-      transport.onMessage((reply) => {
-        const waiter = this.waiters[i];
-        this.waiters[i] = null;
-        if (reply.type === 'error') this.fail(i, reply.message);
-        else waiter?.resolve(reply);
-      });
-      transport.onFailure((error) => this.fail(i, error.message));
-    });
+  constructor(transports: ReplicaTransport[], private readonly model: unknown) {
+    this.channels = new ReplicaChannels(transports);
   }
 
   /** Replicas, this thread's included. */
   get size(): number {
-    return this.transports.length + 1;
-  }
-
-  private fail(worker: number, message: string): void {
-    this.failure ??= new EffnetTrainError('workers', `worker ${worker + 1} of ${this.size} failed: ${message.split('\n')[0]}`);
-    this.waiters.forEach((waiter, i) => {
-      this.waiters[i] = null;
-      waiter?.reject(this.failure!);
-    });
-  }
-
-  private ask(worker: number, send: () => void): Promise<FromReplica> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiters[worker] = { resolve, reject };
-      send();
-    });
+    return this.channels.size;
   }
 
   /** Sends every worker the layout of the shared buffers and waits until each has built its replica. */
@@ -82,9 +52,9 @@ export class GradientPool implements GradientReplicas {
     const weightLayout = layoutOf(named.map(([, v]) => v.size));
     const gradientLayout = layoutOf(trainable.map((v) => v.size));
     const weights = new SharedArrayBuffer(weightLayout.total * 4);
-    const gradients = new SharedArrayBuffer(Math.max(1, this.transports.length * gradientLayout.total) * 4);
+    const gradients = new SharedArrayBuffer(Math.max(1, this.channels.transports.length * gradientLayout.total) * 4);
     const weightNames = named.map(([name]) => name);
-    await Promise.all(this.transports.map((transport, i) => this.ask(i, () => transport.send({ type: 'init', model: this.model, weights, weightNames, gradients, gradientNames, slot: i }))));
+    await Promise.all(this.channels.transports.map((_, i) => this.channels.ask(i, { type: 'init', model: this.model, weights, weightNames, gradients, gradientNames, slot: i })));
     this.started = {
       weights: { view: new Float32Array(weights), variables: named.map(([, v]) => v), offsets: weightLayout.offsets },
       gradients: { view: new Float32Array(gradients), names: gradientNames, offsets: gradientLayout.offsets, total: gradientLayout.total },
@@ -103,7 +73,7 @@ export class GradientPool implements GradientReplicas {
    */
   async gradients(model: TrainableModel, variables: tf.Variable[], batch: PreparedBatch, context: LossContext, weightDecay: number): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
     if (!this.started) throw new EffnetTrainError('workers', 'the pool was not started: call start() first');
-    if (this.failure) throw this.failure;
+    this.channels.check();
     const { weights, gradients } = this.started;
     const count = batch.images.shape[0];
     const sizes = shardSizes(count, this.size);
@@ -113,18 +83,17 @@ export class GradientPool implements GradientReplicas {
     const images = batch.images.dataSync() as Float32Array;
     const targets = batch.targets.dataSync() as Float32Array;
     let start = sizes[0]!;
-    const replies = this.transports.map((transport, i) => {
+    const replies = this.channels.transports.map((_, i) => {
       const size = sizes[i + 1]!;
       const from = start;
       start += size;
       if (size === 0) return Promise.resolve<FromReplica>({ type: 'done', loss: 0 });
       const shardImages = images.slice(from * height * width * channels, (from + size) * height * width * channels);
       const shardTargets = targets.slice(from * classes, (from + size) * classes);
-      return this.ask(i, () =>
-        transport.send(
-          { type: 'step', images: shardImages, imageShape: [size, height, width, channels], targets: shardTargets, targetShape: [size, classes], stage: context.stage, step: context.step, seed: context.seed, weightDecay, ...(context.frozenBatchNorm ? { frozenBatchNorm: true } : {}) },
-          [shardImages.buffer, shardTargets.buffer],
-        ),
+      return this.channels.ask(
+        i,
+        { type: 'step', images: shardImages, imageShape: [size, height, width, channels], targets: shardTargets, targetShape: [size, classes], stage: context.stage, step: context.step, seed: context.seed, weightDecay, ...(context.frozenBatchNorm ? { frozenBatchNorm: true } : {}) },
+        [shardImages.buffer, shardTargets.buffer],
       );
     });
     // A failed worker must not leave a rejection unhandled while this thread computes its shard.
@@ -149,7 +118,7 @@ export class GradientPool implements GradientReplicas {
         variables.map((variable, v) => {
           const offset = gradients.offsets[v]!;
           const parts = [tf.mul(local.grads[variable.name]!, share[0]!)];
-          this.transports.forEach((_, w) => {
+          this.channels.transports.forEach((_, w) => {
             if (sizes[w + 1] === 0) return;
             const base = w * gradients.total + offset;
             parts.push(tf.mul(tf.tensor(gradients.view.slice(base, base + variable.size), variable.shape), share[w + 1]!));
@@ -163,7 +132,7 @@ export class GradientPool implements GradientReplicas {
   }
 
   /** Closes every transport (ends the workers). */
-  async close(): Promise<void> {
-    await Promise.all(this.transports.map((transport) => transport.close().catch(() => undefined)));
+  close(): Promise<void> {
+    return this.channels.close();
   }
 }
