@@ -9,10 +9,9 @@ import { efficientnet } from '@effnet/models';
 import { crossEntropyLoss, type GradientPool, type TrainStage } from '@effnet/train';
 import type { Io } from '../io.js';
 import { positiveInteger } from '../options.js';
-import { workerCount } from '../run/replica-pool.js';
 import { printJson, renderTable } from '../output.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
-import { checkWorkers, replicaPool } from '../run/replica-pool.js';
+import { checkWorkers, replicaPool, workerCount } from '../run/replica-pool.js';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import '../register-backends.js';
 

@@ -13,7 +13,7 @@ import { printJson, renderTable } from '../output.js';
 import { DATASET_NAMES, loadDataset, matchClassesByName } from '../run/datasets.js';
 import { evaluateModel } from '../run/inference.js';
 import { loadModel } from '../run/model-folder.js';
-import { checkWorkers, defaultWorkers, inferencePool, workerCount } from '../run/replica-pool.js';
+import { inferencePool, resolveWorkers, workerCount } from '../run/replica-pool.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
 import '../register-backends.js';
 
@@ -37,8 +37,7 @@ export function evalCommand(io: Io, progress?: Progress): Command {
     .option('--json', 'print JSON instead of text')
     .action(async (folder: string, options: { data: string; batch: number; limitPerClass?: number; backend: string; workers?: number; json?: boolean }) => {
       const backend = (await useBackend(options.backend)).name;
-      const workers = options.workers ?? defaultWorkers(backend);
-      checkWorkers(workers, backend);
+      const workers = resolveWorkers(options.workers, backend);
       const { model, meta } = await loadModel(folder);
       let pool: Awaited<ReturnType<typeof inferencePool>> = null;
       try {

@@ -12,7 +12,7 @@ import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
 import { probabilities, topPredictions, type Prediction } from '../run/inference.js';
 import { loadModel } from '../run/model-folder.js';
-import { checkWorkers, defaultWorkers, inferencePool, workerCount } from '../run/replica-pool.js';
+import { inferencePool, resolveWorkers, workerCount } from '../run/replica-pool.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
 import '../register-backends.js';
 
@@ -65,8 +65,7 @@ export function predictCommand(io: Io, progress?: Progress): Command {
     .option('--json', 'print JSON instead of a table')
     .action(async (files: string[], options: { model: string; top: number; backend: string; workers?: number; json?: boolean }) => {
       const adapter = await useBackend(options.backend);
-      const workers = options.workers ?? defaultWorkers(adapter.name);
-      checkWorkers(workers, adapter.name);
+      const workers = resolveWorkers(options.workers, adapter.name);
       const results = await predictFiles(options.model, files, options.top, progress ?? (options.json ? silentProgress : terminalProgress()), adapter.name === 'onnx', workers, adapter.name);
       if (options.json) return printJson(results, io.out);
       const rows = results.map(({ file, predictions }) => [

@@ -43,6 +43,13 @@ export function checkWorkers(workers: number, backend: string): void {
   }
 }
 
+/** The replicas a command runs: `--workers` if given, else {@link defaultWorkers}; checked against the backend. */
+export function resolveWorkers(option: number | undefined, backend: string): number {
+  const workers = option ?? defaultWorkers(backend);
+  checkWorkers(workers, backend);
+  return workers;
+}
+
 /** What a replica worker serves: gradients (train, bench) or inference (eval, predict). */
 export type ReplicaRole = 'gradients' | 'inference';
 

@@ -24,7 +24,7 @@ import { checkFolder, prepareRunFolder } from './run-folder.js';
 import { onFirstCtrlC, resumeAndLog } from './ctrl-c.js';
 import { lockRunFolder } from './run-lock.js';
 import { runPlan } from './run-plan.js';
-import { checkWorkers, defaultWorkers, replicaPool } from './replica-pool.js';
+import { replicaPool, resolveWorkers } from './replica-pool.js';
 import type { TrainRunOptions, TrainRunSummary } from './train-run-options.js';
 
 export { TRAIN_DEFAULTS, type TrainRunOptions, type TrainRunSummary } from './train-run-options.js';
@@ -53,8 +53,7 @@ export async function trainRun(options: TrainRunOptions, log: (line: string) => 
 async function lockedTrainRun(options: TrainRunOptions, log: (line: string) => void, progress: Progress): Promise<TrainRunSummary> {
   const started = performance.now();
   const backend = (await useBackend(options.backend)).name;
-  const workers = options.workers ?? defaultWorkers(backend);
-  checkWorkers(workers, backend);
+  const workers = resolveWorkers(options.workers, backend);
   const tensorsAtStart = tf.memory().numTensors;
   const loaded = await loadAnyDataset(options.data, { limitPerClass: options.limitPerClass, size: options.toSize ?? 64 });
   const { mean, std } = loaded;
