@@ -1,5 +1,5 @@
 // `effnet bench`: median time of an inference pass (and, with --train, of a training step) of a
-// preset on a backend, after warm-up runs, with a progress bar. Random weights and inputs: the
+// preset (or, with --spec, a ModelSpec file such as effnet search's best.json) on a backend, after warm-up runs, with a progress bar. Random weights and inputs: the
 // timing does not depend on them. With --workers N the training step is data-parallel over N
 // replicas (the main thread and N - 1 worker threads), as `effnet train --workers N` runs it.
 import { Command } from 'commander';
@@ -12,13 +12,16 @@ import { positiveInteger } from '../options.js';
 import { printJson, renderTable } from '../output.js';
 import { silentProgress, terminalProgress, type Progress } from '../run/progress.js';
 import { checkWorkers, replicaPool, workerCount } from '../run/replica-pool.js';
-import { preset, type ModelSpec } from '@effnet/scaling';
+import { EffnetConfigError, preset, type ModelSpec } from '@effnet/scaling';
+import { readSpecFile } from '../run/spec-file.js';
 import '../register-backends.js';
 
 /** Options of {@link benchPreset}. */
 export interface BenchOptions {
   /** Preset name. */
   preset: string;
+  /** A resolved ModelSpec to time instead of the preset (its own channels and classes are used). */
+  spec?: ModelSpec;
   /** Square input size (default: the preset's eval size). */
   resolution?: number;
   /** Images per pass. */
@@ -45,12 +48,14 @@ function median(values: number[]): number {
 
 /** Times the preset; returns median milliseconds per pass and images per second. */
 export async function benchPreset(options: BenchOptions, progress: Progress = silentProgress) {
-  const spec = preset(options.preset, { numClasses: options.classes, inChannels: options.channels }) as ModelSpec;
+  const spec = options.spec ?? (preset(options.preset, { numClasses: options.classes, inChannels: options.channels }) as ModelSpec);
+  const channels = spec.inChannels;
+  const classes = spec.numClasses;
   const size = options.resolution ?? spec.resolution.eval;
   const model = efficientnet(spec, { seed: 1 });
-  const x = tf.randomUniform([options.batch, size, size, options.channels], -1, 1, 'float32', 1) as tf.Tensor4D;
-  const labels = Int32Array.from({ length: options.batch }, (_, i) => i % options.classes);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), options.classes).toFloat()) as tf.Tensor2D;
+  const x = tf.randomUniform([options.batch, size, size, channels], -1, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = Int32Array.from({ length: options.batch }, (_, i) => i % classes);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat()) as tf.Tensor2D;
   const optimizer = tf.train.sgd(1e-3);
   const workers = options.workers ?? 1;
   checkWorkers(workers, tf.getBackend());
@@ -117,6 +122,7 @@ export function benchCommand(io: Io, progress?: Progress): Command {
   return new Command('bench')
     .description('time inference (and with --train a training step) of a preset on a backend: median of N runs after warm-up')
     .option('--preset <name>', 'preset', 'efficientnet-b0')
+    .option('--spec <file.json>', 'time this ModelSpec instead of --preset (e.g. the best.json of effnet search); its own channels and classes')
     .option('--resolution <pixels>', 'input size (default: the preset’s eval size)', positiveInteger)
     .option('--batch <n>', 'images per pass', positiveInteger, 1)
     .option('--runs <n>', 'timed runs', positiveInteger, 10)
@@ -127,9 +133,13 @@ export function benchCommand(io: Io, progress?: Progress): Command {
     .option('--workers <n>', 'data-parallel replicas of the training step, as effnet train --workers (wasm or cpu backend)', workerCount, 1)
     .option('--backend <name>', 'backend (see effnet backends), or auto', 'auto')
     .option('--json', 'print JSON instead of a table')
-    .action(async (options: BenchOptions & { backend: string; json?: boolean }) => {
+    .action(async (options: Omit<BenchOptions, 'spec'> & { spec?: string; backend: string; json?: boolean }, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      if (options.spec !== undefined && given('preset')) throw new EffnetConfigError('--spec', '--spec and --preset were both given: time either a preset or a spec file, not both');
+      // A spec file fixes its channels and classes; --channels/--classes given with it must agree.
+      const spec = options.spec === undefined ? undefined : readSpecFile(options.spec, given('classes') ? options.classes : undefined, given('channels') ? options.channels : undefined);
       await useBackend(options.backend);
-      const result = await benchPreset({ ...options, train: Boolean(options.train) }, progress ?? (options.json ? silentProgress : terminalProgress()));
+      const result = await benchPreset({ ...options, spec, train: Boolean(options.train) }, progress ?? (options.json ? silentProgress : terminalProgress()));
       if (options.json) return printJson(result, io.out);
       const rows = [['inference', result.inference.ms.toFixed(1), result.inference.imagesPerSecond.toFixed(1)]];
       if (result.training) rows.push([`train step${result.workers > 1 ? `, ${result.workers} workers` : ''}`, result.training.ms.toFixed(1), result.training.imagesPerSecond.toFixed(1)]);

@@ -11,6 +11,7 @@ import { readMetrics } from '@effnet/train/node';
 import { runCli } from '../../test/cli-runner.js';
 import { probabilities } from '../run/inference.js';
 import { loadModel as loadPublishedModel } from '@effnet/models';
+import { preset } from '@effnet/scaling';
 import { loadModel } from '../run/model-folder.js';
 import type { TrainRunSummary } from '../run/training-run.js';
 
@@ -141,5 +142,18 @@ describe('effnet bench', () => {
     expect([bench.preset, bench.resolution, bench.batch, bench.runs]).toEqual(['efficientnetv2-28', 16, 1, 2]);
     expect(bench.inference.ms).toBeGreaterThan(0);
     expect(bench.training.ms).toBeGreaterThan(0);
+  });
+
+  it('times a spec file (such as effnet search writes) with its own channels and classes', async () => {
+    const file = join(dir, 'found.json');
+    writeFileSync(file, JSON.stringify({ ...preset('efficientnetv2-28-lite', { numClasses: 3, inChannels: 1 }), name: 'found-net' }));
+    const result = await run('bench', '--spec', file, '--resolution', '16', '--batch', '2', '--runs', '1', '--warmup', '1', '--train', '--backend', 'cpu', '--json');
+    expect(result.err).toBe('');
+    const bench = JSON.parse(result.out) as { preset: string; resolution: number; batch: number; training: { ms: number } };
+    expect([bench.preset, bench.resolution, bench.batch]).toEqual(['found-net', 16, 2]);
+    const classes = await run('bench', '--spec', file, '--classes', '10', '--backend', 'cpu');
+    expect([classes.code, classes.err.trim()]).toEqual([2, expect.stringMatching(/found\.json has 3 classes but the data has 10/)]);
+    const both = await run('bench', '--spec', file, '--preset', 'efficientnet-b0', '--backend', 'cpu');
+    expect([both.code, both.err.trim()]).toEqual([2, expect.stringMatching(/--spec and --preset were both given/)]);
   });
 });

@@ -10,12 +10,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Reads and checks the spec in `path` for data with `numClasses` classes and `inChannels` channels.
+ * Reads and checks the spec in `path` for data with `numClasses` classes and `inChannels` channels
+ * (each checked only when given).
  *
  * @throws EffnetDataError when the file cannot be read or is not JSON; EffnetConfigError when it
  *   is not a ModelSpec or does not fit the data.
  */
-export function readSpecFile(path: string, numClasses: number, inChannels: number): ModelSpec {
+export function readSpecFile(path: string, numClasses?: number, inChannels?: number): ModelSpec {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -34,8 +35,8 @@ export function readSpecFile(path: string, numClasses: number, inChannels: numbe
     throw new EffnetConfigError('--spec', `${path} is not a ModelSpec (missing ${missing.join(', ') || 'blocks'}): pass the best.json effnet search writes, or a spec from @effnet/scaling`);
   }
   const model = spec as unknown as ModelSpec;
-  if (model.numClasses !== numClasses) throw new EffnetConfigError('--spec', `${path} has ${model.numClasses} classes but the data has ${numClasses}: use a spec made for this data`);
-  if (model.inChannels !== inChannels) throw new EffnetConfigError('--spec', `${path} takes ${model.inChannels}-channel images but the data has ${inChannels}: use a spec made for this data`);
+  if (numClasses !== undefined && model.numClasses !== numClasses) throw new EffnetConfigError('--spec', `${path} has ${model.numClasses} classes but the data has ${numClasses}: use a spec made for this data`);
+  if (inChannels !== undefined && model.inChannels !== inChannels) throw new EffnetConfigError('--spec', `${path} takes ${model.inChannels}-channel images but the data has ${inChannels}: use a spec made for this data`);
   try {
     cost(model, { resolution: model.resolution.train });
   } catch (error) {
