@@ -69,7 +69,7 @@ describe('effnet eval --workers', () => {
   it.each([['0'], ['two'], ['257']])('refuses --workers %s with one line', async (value) => {
     const result = await runCli('eval', runDir, '--workers', value);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`error: --workers: expected an integer from 1 to 256 (data-parallel replicas; 1 trains on the main thread alone), got '${value}'\n`);
+    expect(result.err).toBe(`error: --workers: expected an integer from 1 to 256 (data-parallel replicas; 1 runs on the main thread alone), got '${value}'\n`);
   });
 });
 

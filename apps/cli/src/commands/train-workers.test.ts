@@ -20,7 +20,7 @@ describe('effnet train --workers', () => {
   it.each([['0'], ['two'], ['1.5'], ['257']])('refuses --workers %s with one line', async (value) => {
     const result = await runCli('train', '--out', join(dir, 'bad'), '--workers', value);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`error: --workers: expected an integer from 1 to 256 (data-parallel replicas; 1 trains on the main thread alone), got '${value}'\n`);
+    expect(result.err).toBe(`error: --workers: expected an integer from 1 to 256 (data-parallel replicas; 1 runs on the main thread alone), got '${value}'\n`);
   });
 
   it('refuses more than one worker on a backend that is not wasm or cpu', () => {

@@ -32,7 +32,7 @@ export const MAX_WORKERS = 256;
 /** Parses `--workers`: an integer from 1 to {@link MAX_WORKERS}. */
 export function workerCount(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_WORKERS) throw new EffnetOptionError('--workers', `expected an integer from 1 to ${MAX_WORKERS} (data-parallel replicas; 1 trains on the main thread alone), got '${value}'`);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_WORKERS) throw new EffnetOptionError('--workers', `expected an integer from 1 to ${MAX_WORKERS} (data-parallel replicas; 1 runs on the main thread alone), got '${value}'`);
   return n;
 }
 
