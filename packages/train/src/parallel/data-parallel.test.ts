@@ -14,7 +14,7 @@ import { standardPrepare } from '../prepare.js';
 import { Trainer } from '../trainer.js';
 import type { TrainerOptions } from '../trainer-options.js';
 import type { TrainableModel } from '../trainable-model.js';
-import { GradientPool, shardSizes } from './gradient-pool.js';
+import { GradientPool, shardSizes, weightedSum } from './gradient-pool.js';
 
 const WORKER = fileURLToPath(new URL('../../test/tiny-replica-worker.ts', import.meta.url));
 const train = fashionMnistSample('fashion-mnist/train', 12);
@@ -47,6 +47,19 @@ describe('data-parallel training', () => {
   it('splits a batch as evenly as possible', () => {
     expect(shardSizes(15, 2)).toEqual([8, 7]);
     expect(shardSizes(2, 3)).toEqual([1, 1, 0]);
+  });
+
+  it('sums weighted gradients bit for bit as tf.addN of tf.mul does', () => {
+    const random = (seed: number) => tf.tidy(() => tf.mul(tf.randomNormal([1000], 0, 3, 'float32', seed), tf.randomUniform([1000], 1e-3, 1e3, 'float32', seed + 1)));
+    for (const weights of [[8 / 15, 7 / 15], [4 / 10, 3 / 10, 3 / 10]]) {
+      const parts = weights.map((_, i) => random(10 + 2 * i));
+      const arrays = parts.map((part) => part.dataSync() as Float32Array);
+      const expected = tf.tidy(() => tf.addN(parts.map((part, i) => tf.mul(part, weights[i]!))).dataSync());
+      const actual = weightedSum(arrays, weights);
+      expect(Array.from(actual).some((value, i) => value !== Math.fround(arrays.reduce((sum, part, p) => sum + part[i]! * weights[p]!, 0)))).toBe(true); // float64 sums differ: rounding order matters
+      expect(actual).toEqual(expected);
+      tf.dispose(parts);
+    }
   });
 
   it('gives the weights of one replica within 1e-5 after 10 steps with two (uneven shards 8 + 7), leaking nothing', async () => {

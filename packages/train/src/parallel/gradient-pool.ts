@@ -18,6 +18,42 @@ export function shardSizes(count: number, replicas: number): number[] {
   return Array.from({ length: replicas }, (_, i) => Math.floor(count / replicas) + (i < count % replicas ? 1 : 0));
 }
 
+/**
+ * `parts[0] * weights[0] + parts[1] * weights[1] + ...` in float32, rounded as
+ * `tf.addN(parts.map((p, i) => tf.mul(p, weights[i])))` rounds it (each product and each partial
+ * sum to float32), so it equals the tensor ops bit for bit without their kernel calls.
+ */
+export function weightedSum(parts: Float32Array[], weights: number[]): Float32Array {
+  const sum = new Float32Array(parts[0]!.length);
+  parts.forEach((part, p) => {
+    const weight = Math.fround(weights[p]!);
+    for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + Math.fround(part[i]! * weight);
+  });
+  return sum;
+}
+
+/**
+ * The shard-weighted mean of this thread's gradients and the workers' (read in place from their
+ * slots of the shared buffer), one tensor per variable: plain arithmetic on the arrays, where the
+ * tensor form costs 4 kernel calls and a copy per variable and worker.
+ */
+function averageGradients(variables: tf.Variable[], local: tf.NamedTensorMap, sizes: number[], gradients: Started['gradients']): tf.NamedTensorMap {
+  const count = sizes.reduce((a, b) => a + b, 0);
+  const grads: tf.NamedTensorMap = {};
+  variables.forEach((variable, v) => {
+    const parts = [local[variable.name]!.dataSync() as Float32Array];
+    const weights = [sizes[0]! / count];
+    for (let w = 1; w < sizes.length; w++) {
+      if (sizes[w] === 0) continue;
+      const base = (w - 1) * gradients.total + gradients.offsets[v]!;
+      parts.push(gradients.view.subarray(base, base + variable.size));
+      weights.push(sizes[w]! / count);
+    }
+    grads[variable.name] = tf.tensor(weightedSum(parts, weights), variable.shape, 'float32');
+  });
+  return grads;
+}
+
 interface Started {
   weights: { view: Float32Array; variables: tf.Variable[]; offsets: number[] };
   gradients: { view: Float32Array; names: string[]; offsets: number[]; total: number };
@@ -113,20 +149,7 @@ export class GradientPool implements GradientReplicas {
     const share = sizes.map((size) => size / count);
     let loss = local.value.dataSync()[0]! * share[0]!;
     answers.forEach((answer, i) => (loss += answer.type === 'done' ? answer.loss * share[i + 1]! : 0));
-    const grads = tf.tidy(() =>
-      Object.fromEntries(
-        variables.map((variable, v) => {
-          const offset = gradients.offsets[v]!;
-          const parts = [tf.mul(local.grads[variable.name]!, share[0]!)];
-          this.channels.transports.forEach((_, w) => {
-            if (sizes[w + 1] === 0) return;
-            const base = w * gradients.total + offset;
-            parts.push(tf.mul(tf.tensor(gradients.view.slice(base, base + variable.size), variable.shape), share[w + 1]!));
-          });
-          return [variable.name, tf.addN(parts)];
-        }),
-      ),
-    );
+    const grads = averageGradients(variables, local.grads, sizes, gradients);
     tf.dispose([local.value, ...Object.values(local.grads)]);
     return { loss, grads };
   }
