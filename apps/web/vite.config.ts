@@ -101,6 +101,9 @@ export default defineConfig({
       'onnx-proto',
     ],
   },
+  // The data-parallel replicas' Web Workers import the same sources as the page (module workers,
+  // so that they may share chunks), with the same side effects kept and the same minification.
+  worker: { format: 'es', plugins: () => [sourceSideEffects()], rollupOptions: { output: { minify: THREAD_SAFE_MINIFY } } },
   build: {
     target: 'es2022', outDir: 'dist', emptyOutDir: true,
     rollupOptions: { input: { playground: join(import.meta.dirname, 'index.html'), harness: join(import.meta.dirname, 'harness.html') }, output: { minify: THREAD_SAFE_MINIFY } },

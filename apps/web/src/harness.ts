@@ -13,6 +13,7 @@ import { coldStartHarness } from './cold-start-harness.js';
 import { augmentationOutputs, type AugmentationWorkloadOptions, type BatchShape } from './augment-workload.js';
 import { exportHarness } from './export-harness.js';
 import { fusedHarness } from './fused-harness.js';
+import { parallelHarness } from './parallel-harness.js';
 import { NETWORKS } from './specs.js';
 import { disposeNetwork, labelsFor, leakLoop, loadNetwork, predictLogits, snapshot, trainStep, type LeakReport } from './workloads.js';
 
@@ -92,6 +93,7 @@ function median(values: number[]): number {
 export const harness = {
   ...exportHarness,
   ...fusedHarness,
+  ...parallelHarness,
   ...coldStartHarness,
 
   /** listBackends() of @effnet/backends with every browser plugin imported. */

@@ -2,7 +2,8 @@
 // it with `vite build` and serves the bundle with `vite preview`) on a free port and drives
 // Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) headless through playwright-core, with
 // WebGL on SwiftShader and WebGPU asked for with --enable-unsafe-webgpu. `chromiumMissing()` says
-// why the browser tests cannot run here (no binary), so that they skip with that reason.
+// why the browser tests cannot run here (no binary), so that they skip with that reason. With
+// `isolated`, the dev server sends COOP/COEP headers, so that pages are cross-origin isolated.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -29,12 +30,15 @@ export const CHROMIUM_ARGS = [
   '--ignore-gpu-blocklist',
 ];
 
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer). */
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 /** A served app and a browser; `open()` gives a fresh page with the harness ready. */
 export interface BrowserHarness {
   /** The app's URL. */
   readonly url: string;
-  /** A new page (fresh tfjs state) with `window.effnet` ready. */
-  open(): Promise<Page>;
+  /** A new page (fresh tfjs state) of `path` (default: harness.html, with `window.effnet`), once it is ready. */
+  open(path?: string): Promise<Page>;
   /** Lines the pages wrote to the console (errors and warnings). */
   readonly console: string[];
   /** URLs of the .wasm files the pages fetched. */
@@ -44,7 +48,7 @@ export interface BrowserHarness {
 }
 
 /** Starts Chromium and the Vite dev server of apps/web, or with `production` its built bundle. */
-export async function startBrowserHarness(options: { production?: boolean } = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(options: { production?: boolean; isolated?: boolean } = {}): Promise<BrowserHarness> {
   const configFile = join(APP, 'vite.config.ts');
   let server: { close(): Promise<void> };
   let url: string;
@@ -54,7 +58,8 @@ export async function startBrowserHarness(options: { production?: boolean } = {}
     server = previewServer;
     url = previewServer.resolvedUrls!.local[0]!;
   } else {
-    const dev = await createServer({ configFile, root: APP, server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false }, logLevel: 'error' });
+    const headers = options.isolated ? ISOLATION_HEADERS : {};
+    const dev = await createServer({ configFile, root: APP, server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false, headers }, logLevel: 'error' });
     await dev.listen();
     server = dev;
     url = dev.resolvedUrls!.local[0]!;
@@ -72,7 +77,7 @@ export async function startBrowserHarness(options: { production?: boolean } = {}
     url,
     console: lines,
     wasmRequests,
-    async open() {
+    async open(path = 'harness.html') {
       const page = await browser.newPage();
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
@@ -81,7 +86,7 @@ export async function startBrowserHarness(options: { production?: boolean } = {}
       page.on('response', (r) => {
         if (new URL(r.url()).pathname.endsWith('.wasm')) wasmRequests.push(`${r.status()} ${r.url()}`);
       });
-      await page.goto(new URL('harness.html', url).href);
+      await page.goto(new URL(path, url).href);
       await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
       return page;
     },

@@ -23,3 +23,4 @@ export { GradientPool, shardSizes } from './parallel/gradient-pool.js';
 export { serveReplica } from './parallel/serve-replica.js';
 export { ReplicaChannels } from './parallel/replica-channels.js';
 export type { MessageTransport, ReplicaTransport, ReplicaPort, ToReplica, FromReplica } from './parallel/replica-protocol.js';
+export { webWorkerTransport, workerScopeTransport, type WebWorkerLike, type WorkerScopeLike, type WorkerEventLike } from './parallel/web-worker-transport.js';

@@ -2,6 +2,7 @@
 // share (webgpu, webgl, wasm, cpu through @effnet/backends' adapters). Sets `data-ready` on the
 // body once the page can be used (the browser tests wait for it). `?backend=wasm&threads=2`
 // preselects a backend and the number of wasm threads (which only counts before wasm starts).
+import '@tensorflow/tfjs-core'; // first: its flags must be registered before the gradients are (the dev server keeps import order)
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { listBackends } from '@effnet/backends';
 import '@effnet/backend-cpu';

@@ -78,7 +78,10 @@ async function evaluateNow(step: number): Promise<void> {
 async function runSession(): Promise<void> {
   const run = session!;
   buttons(true);
-  status(`training ${run.spec.name}${ORIGIN[run.origin]}…`, 'running');
+  const { replicas, reason } = run.replicaPlan;
+  const on = `on ${replicas} replica${replicas > 1 ? 's (Web Workers)' : reason ? ` (${reason})` : ''}`;
+  $('train-status').dataset['replicas'] = String(replicas);
+  status(`training ${run.spec.name}${ORIGIN[run.origin]} ${on}…`, 'running');
   const started = performance.now();
   const { stopped } = await run.run().finally(() => buttons(false));
   if (!stopped && accuracy.at(-1)?.[0] !== run.step) await evaluateNow(run.step);
@@ -90,7 +93,7 @@ async function runSession(): Promise<void> {
   const steady = median(speeds.slice(5)); // the first steps compile kernels and shaders
   $('train-status').dataset['imagesPerSecond'] = String(steady);
   $('train-status').dataset['origin'] = run.origin;
-  status(`${stopped ? 'paused' : 'finished'}${ORIGIN[run.origin]} at step ${run.step} of ${run.trainer.totalSteps} (${((performance.now() - started) / 1000).toFixed(0)} s); test top-1 ${top1 === undefined ? '—' : `${(top1 * 100).toFixed(1)} %`} on ${run.data.test.size} images (EMA); ${steady.toFixed(0)} images/s (median step after the first 5) on ${run.backend}; ${tensorCount()} tensors held`, stopped ? 'paused' : 'finished');
+  status(`${stopped ? 'paused' : 'finished'}${ORIGIN[run.origin]} at step ${run.step} of ${run.trainer.totalSteps} (${((performance.now() - started) / 1000).toFixed(0)} s); test top-1 ${top1 === undefined ? '—' : `${(top1 * 100).toFixed(1)} %`} on ${run.data.test.size} images (EMA); ${steady.toFixed(0)} images/s (median step after the first 5) on ${run.backend} ${on}; ${tensorCount()} tensors held`, stopped ? 'paused' : 'finished');
 }
 
 async function start(backend: string, threads: number | undefined): Promise<void> {

@@ -4,16 +4,18 @@
 // asked), a progressive plan (image size and dropout grow stage by stage, EfficientNetV2's
 // Algorithm 1), warm-up + cosine learning rate, weight EMA, checkpoints in IndexedDB. `pause()`
 // stops after the step in progress (writing a checkpoint); `run()` again goes on from there.
-// Evaluation uses the EMA weights.
+// Evaluation uses the EMA weights. On wasm and cpu with more than one core, each step's batch is
+// split over data-parallel replicas in Web Workers (replicas.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { efficientnet, resetClassifier, type EfficientNet } from '@effnet/models';
 import { preset, type ModelSpec } from '@effnet/scaling';
 import { cosineLr, progressiveStages, toStepStages, warmup } from '@effnet/schedules';
-import { Trainer, standardPrepare, type Evaluation, type FreezeMode, type StepInfo, type TrainStage } from '@effnet/train';
+import { Trainer, standardPrepare, type Evaluation, type GradientPool, type FreezeMode, type StepInfo, type TrainStage } from '@effnet/train';
 import type { PlaygroundData } from './datasets.js';
 import { PlaygroundError } from './errors.js';
 import { indexedDbCheckpointStore } from './idb-checkpoint-store.js';
 import type { LoadedModel } from './model-io.js';
+import { replicaPlan, replicaPool, type ReplicaPlan } from './replicas.js';
 
 /** Presets offered on the Train screen: the small 28 px ones and B0. */
 export const TRAIN_PRESETS = ['efficientnetv2-28-lite', 'efficientnetv2-28', 'efficientnet-b0'] as const;
@@ -52,6 +54,9 @@ export class TrainSession {
   readonly normalisation: { mean: number[]; std: number[] };
   /** How the run began: a fresh preset, the loaded model, or the loaded model with a new classifier. */
   readonly origin: 'preset' | 'continued' | 'new classifier';
+  /** Data-parallel replicas (this thread's and one Web Worker each for the others), and why only one. */
+  readonly replicaPlan: ReplicaPlan;
+  private readonly pool: GradientPool | null;
   private running: Promise<{ steps: number; stopped: boolean }> | null = null;
 
   constructor(readonly data: PlaygroundData, readonly settings: TrainSettings, onStep: (info: StepInfo) => void) {
@@ -72,6 +77,8 @@ export class TrainSession {
     this.spec = this.model.spec;
     // A loaded model keeps the normalisation its features were learned with.
     this.normalisation = settings.init ? { mean: settings.init.meta.mean, std: settings.init.meta.std } : { mean: data.mean, std: data.std };
+    this.replicaPlan = replicaPlan(this.backend);
+    this.pool = replicaPool(this.replicaPlan.replicas, this.spec, this.backend);
     try {
       const to = { imageSize: settings.imageSize, dropout: this.spec.dropout };
       const from = { imageSize: settings.stages === 1 ? settings.imageSize : Math.max(8, Math.round(settings.imageSize / 2)), dropout: settings.stages === 1 ? to.dropout : 0 };
@@ -79,6 +86,7 @@ export class TrainSession {
       this.trainer = this.makeTrainer(onStep);
     } catch (error) {
       if (this.model !== settings.init?.model) this.model.dispose();
+      void this.pool?.close();
       throw error;
     }
   }
@@ -94,6 +102,7 @@ export class TrainSession {
       checkpoints: { store: indexedDbCheckpointStore(`run-${Date.now()}`), every: 100, keep: 2 },
       ...(settings.freeze === 'none' ? {} : { fineTune: { freeze: settings.freeze } }),
       callbacks: { onStep },
+      ...(this.pool ? { replicas: this.pool } : {}),
     });
   }
 
@@ -138,8 +147,9 @@ export class TrainSession {
     return { model: copy, meta: { classNames: [...train.classNames], ...this.normalisation, imageSize: this.plan.at(-1)!.imageSize, source } };
   }
 
-  /** Frees the trainer's state and the model (unless it is the loaded one, which the Classify screen holds). */
+  /** Frees the trainer's state, the replicas' workers and the model (unless it is the loaded one, which the Classify screen holds). */
   dispose(): void {
+    void this.pool?.close();
     this.trainer.dispose();
     if (this.model !== this.settings.init?.model) this.model.dispose();
   }

@@ -19,10 +19,11 @@ export class ReplicaChannels<Out, In extends { type: string }> {
     this.waiters = transports.map(() => null);
     transports.forEach((transport, i) => {
       transport.onMessage((reply) => {
+        // An error reply fails every request in flight, this worker's own included.
+        if (reply.type === 'error') return this.fail(i, (reply as { message?: string }).message ?? 'failed');
         const waiter = this.waiters[i];
         this.waiters[i] = null;
-        if (reply.type === 'error') this.fail(i, (reply as { message?: string }).message ?? 'failed');
-        else waiter?.resolve(reply);
+        waiter?.resolve(reply);
       });
       transport.onFailure((error) => this.fail(i, error.message));
     });
