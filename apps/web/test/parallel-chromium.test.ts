@@ -49,6 +49,7 @@ describe.skipIf(MISSING !== undefined)('data-parallel training on Web Workers in
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     const result = await run({ backend, replicas: 2, steps: 10 });
     expect(result.error).toBeUndefined();
+    console.log(`${backend}: largest |2 replicas - 1 replica| weight gap ${Math.max(...Object.values(result.gaps)).toExponential(2)}, smallest largest move ${Math.min(...Object.values(result.moved)).toExponential(2)}`);
     expect(Object.keys(result.gaps).sort()).toEqual(['conv1.kernel', 'conv2.kernel', 'fc.bias', 'fc.kernel']);
     for (const [name, gap] of Object.entries(result.gaps)) {
       expect(result.moved[name], name).toBeGreaterThan(1e-3);
