@@ -2,7 +2,7 @@
 // replica, and the worker's parentPort as the replica's transport back. Everything else of the
 // protocol is browser-safe and lives in the main entry.
 import { parentPort, type Worker } from 'node:worker_threads';
-import type { FromReplica, MessageTransport, ToReplica } from '../parallel/replica-protocol.js';
+import { firstFailure, type FromReplica, type MessageTransport, type ToReplica } from '../parallel/replica-protocol.js';
 
 /**
  * The run's end of a channel to a replica running in `worker`; an error or an exit of the worker is
@@ -14,12 +14,7 @@ export function workerTransport<Out = ToReplica, In = FromReplica>(worker: Worke
     send: (message, transfer) => worker.postMessage(message, transfer),
     onMessage: (handler) => worker.on('message', (message: In) => handler(message)),
     onFailure: (handler) => {
-      let failed = false;
-      const once = (error: Error) => {
-        if (failed || closing) return;
-        failed = true;
-        handler(error);
-      };
+      const once = firstFailure(handler, () => closing);
       worker.on('error', once);
       worker.on('messageerror', once);
       worker.on('exit', (code) => once(new Error(`the worker exited (code ${code})`)));

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnistSample } from '../../test/fashion-mnist-sample.js';
+import { fitFailure } from '../../test/fit-failure.js';
 import { stages } from '../../test/stages.js';
 import { tinyConvNet } from '../../test/tiny-conv-net.js';
 import { tsWorker } from '../../test/ts-worker.js';
@@ -97,14 +98,7 @@ describe('data-parallel training', () => {
     const store = memoryCheckpointStore();
     const replicas = pool(1, { seed: 4, exitAtStep: 4 });
     const trainer = new Trainer(options(model, { replicas, checkpoints: { store, every: 2 } }));
-    let error: unknown;
-    try {
-      await trainer.fit();
-    } catch (caught) {
-      error = caught;
-    } finally {
-      await replicas.close();
-    }
+    const error = await fitFailure(trainer, replicas);
     expect(error).toBeInstanceOf(EffnetTrainError);
     expect((error as Error).message).toBe('workers: worker 1 of 2 failed: the worker exited (code 3)');
     expect(trainer.step).toBe(3);

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnistSample } from '../../test/fashion-mnist-sample.js';
+import { fitFailure } from '../../test/fit-failure.js';
 import { stages } from '../../test/stages.js';
 import { tinyConvNet } from '../../test/tiny-conv-net.js';
 import { tsWorker } from '../../test/ts-worker.js';
@@ -30,14 +31,7 @@ describe('replica channels', () => {
       model, train: fashionMnistSample('fashion-mnist/train', 3), numClasses: 10, batchSize: 10, plan: stages([2, 20, 0]), seed: 1,
       lr: () => 0.1, optimizer: { kind: 'sgd' }, prepare: standardPrepare({ numClasses: 10, mean: [0.286], std: [0.353] }), replicas,
     });
-    let error: unknown;
-    try {
-      await trainer.fit();
-    } catch (caught) {
-      error = caught;
-    } finally {
-      await replicas.close();
-    }
+    const error = await fitFailure(trainer, replicas);
     expect(error).toBeInstanceOf(EffnetTrainError);
     expect((error as Error).message).toMatch(/^workers: worker 1 of 2 failed: Cannot destructure property 'seed' of .* as it is null\.$/);
     expect(trainer.step).toBe(0);

@@ -64,3 +64,16 @@ export function layoutOf(sizes: number[]): { offsets: number[]; total: number } 
   }
   return { offsets, total };
 }
+
+/**
+ * `handler` wrapped to run for the first failure only, and not once `closing()` is true (a worker
+ * ended on purpose is not a failure): the failure half of each transport.
+ */
+export function firstFailure(handler: (error: Error) => void, closing: () => boolean): (error: Error) => void {
+  let failed = false;
+  return (error) => {
+    if (failed || closing()) return;
+    failed = true;
+    handler(error);
+  };
+}

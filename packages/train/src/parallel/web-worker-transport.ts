@@ -3,7 +3,7 @@
 // `@effnet/train/node`'s workerTransport and parentPortTransport. Typed structurally, so that the
 // package needs no DOM or WebWorker library types: a DOM `Worker` and a DedicatedWorkerGlobalScope fit.
 import { EffnetTrainError } from '../errors.js';
-import type { FromReplica, MessageTransport, ToReplica } from './replica-protocol.js';
+import { firstFailure, type FromReplica, type MessageTransport, type ToReplica } from './replica-protocol.js';
 
 /** An event a worker fires: `data` on `message`, `message` on an uncaught error (an ErrorEvent). */
 export interface WorkerEventLike {
@@ -41,12 +41,7 @@ export function webWorkerTransport<Out = ToReplica, In = FromReplica>(worker: We
     send: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data as In)),
     onFailure: (handler) => {
-      let failed = false;
-      const once = (error: Error) => {
-        if (failed || closing) return;
-        failed = true;
-        handler(error);
-      };
+      const once = firstFailure(handler, () => closing);
       worker.addEventListener('error', (event) => once(new Error(event.message || 'the worker failed to load its script or stopped with an error')));
       worker.addEventListener('messageerror', () => once(new Error('a message from the worker could not be deserialised (messageerror)')));
     },
