@@ -1,9 +1,14 @@
 // The pure helpers of `npm run bench`: option parsing (and its errors), medians, differences
 // and the table's ratios.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BENCH_OPTIONS, formatTable, maxAbsDiff, median, parseBenchArgs, torchRatios } from './bench-report.js';
+import { DEFAULT_BENCH_OPTIONS, formatTable, interleavedRounds, maxAbsDiff, median, parseBenchArgs, torchRatios } from './bench-report.js';
 
 describe('bench helpers', () => {
+  it('interleaves side-by-side runs, rotating the order each round', () => {
+    expect(interleavedRounds(['1', '2'], 4)).toEqual([['1', '2'], ['2', '1'], ['1', '2'], ['2', '1']]);
+    expect(interleavedRounds([28, 48, 64], 4)).toEqual([[28, 48, 64], [48, 64, 28], [64, 28, 48], [28, 48, 64]]);
+  });
+
   it('parses the options and refuses unknown or bad ones', () => {
     expect(parseBenchArgs([])).toEqual(DEFAULT_BENCH_OPTIONS);
     expect(parseBenchArgs(['--threads', '2', '--runs', '5', '--warmups', '0', '--skip-train', '--skip-browser'])).toEqual({

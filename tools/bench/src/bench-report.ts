@@ -1,5 +1,5 @@
-// Pure helpers of `npm run bench`: command-line options, medians, the max |difference| check
-// and the printed table with ratios to onnxruntime-node. No timing happens here.
+// Pure helpers of `npm run bench`: command-line options, medians, the order of interleaved rounds,
+// the max |difference| check and the printed table with ratios to onnxruntime-node. No timing happens here.
 
 /** Options of `npm run bench`. */
 export interface BenchOptions {
@@ -81,6 +81,17 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The order of side-by-side runs: every item once per round, the list rotated one place each round
+ * (a b c, b c a, c a b, …; for two items a b, b a), so that load drifting over the run hits each alike.
+ */
+export function interleavedRounds<T>(items: readonly T[], rounds: number): T[][] {
+  return Array.from({ length: rounds }, (_, round) => {
+    const shift = round % items.length;
+    return [...items.slice(shift), ...items.slice(0, shift)];
+  });
 }
 
 /** Largest |a[i] − b[i]|; infinite when the lengths differ. */

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median } from './bench-report.js';
+import { interleavedRounds, median } from './bench-report.js';
 import { effnetJson } from './effnet-child.js';
 import { option } from './script-option.js';
 
@@ -36,8 +36,8 @@ try {
   const loadBefore = load();
   const times: Record<string, number[]> = { '1': [], [workers]: [] };
   const figures = new Set<string>();
-  for (let round = 0; round < rounds; round++) {
-    for (const count of round % 2 === 0 ? ['1', workers] : [workers, '1']) {
+  for (const [round, order] of interleavedRounds(['1', workers], rounds).entries()) {
+    for (const count of order) {
       const started = performance.now();
       const result = await effnetJson<EvalResult>([...args, '--workers', count]);
       const seconds = (performance.now() - started) / 1000;

@@ -22,7 +22,7 @@ import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median } from './bench-report.js';
+import { interleavedRounds, median } from './bench-report.js';
 import { ROOT, effnetJson } from './effnet-child.js';
 
 
@@ -110,8 +110,8 @@ const wallRatio = progressive.trainSeconds / fixed.trainSeconds;
 /** Median ms of a training step at each size, the sizes interleaved over rounds (rotated each round). */
 async function stepCosts(sizes: number[], rounds = 3): Promise<Map<number, number>> {
   const times = new Map(sizes.map((size) => [size, [] as number[]]));
-  for (let round = 0; round < rounds; round++) {
-    for (const size of [...sizes.slice(round % sizes.length), ...sizes.slice(0, round % sizes.length)]) {
+  for (const order of interleavedRounds(sizes, rounds)) {
+    for (const size of order) {
       const result = await effnetJson<{ training: { ms: number } }>([
         'bench', '--preset', values.preset!, '--channels', '1', '--classes', '10', '--resolution', String(size), '--batch', values.batch!, '--runs', '3', '--warmup', '1', '--train', '--backend', values.backend!,
       ]);

@@ -8,7 +8,7 @@
 //
 //   npm run bench:workers -w @effnet/bench -- [--rounds 4] [--workers 2] [--preset efficientnetv2-28-lite] [--batch 128] [--runs 5] [--warmup 2]
 import { availableParallelism, loadavg } from 'node:os';
-import { median } from './bench-report.js';
+import { interleavedRounds, median } from './bench-report.js';
 import { effnetJson } from './effnet-child.js';
 import { option } from './script-option.js';
 
@@ -26,8 +26,8 @@ const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 const loadBefore = load();
 const times: Record<string, number[]> = { '1': [], [workers]: [] };
 const cpu: Record<string, number[]> = { '1': [], [workers]: [] };
-for (let round = 0; round < rounds; round++) {
-  for (const count of round % 2 === 0 ? ['1', workers] : [workers, '1']) {
+for (const [round, order] of interleavedRounds(['1', workers], rounds).entries()) {
+  for (const count of order) {
     const result = await effnetJson<BenchResult>([...args, '--workers', count]);
     times[count]!.push(result.training.ms);
     cpu[count]!.push(result.training.cpuMs);
