@@ -20,3 +20,11 @@ export function withWeightDecay(loss: tf.Scalar, variables: tf.Variable[], weigh
   const kernels = variables.filter((v) => v.shape.length > 1);
   return tf.add(loss, tf.mul(weightDecay / 2, tf.addN(kernels.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
 }
+
+/**
+ * The value and the gradients (keyed by variable name) of the default loss plus weight decay on one
+ * batch: what a data-parallel replica computes on its shard, on either side of the pool.
+ */
+export function crossEntropyGrads(model: TrainableModel, batch: PreparedBatch, context: LossContext, variables: tf.Variable[], weightDecay: number): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  return tf.variableGrads(() => withWeightDecay(crossEntropyLoss(model, batch, context), variables, weightDecay), variables);
+}

@@ -23,7 +23,7 @@ import { paramGroups, type ParamGroups } from './param-groups.js';
 import { StageTally } from './stage-tally.js';
 import { stepSeed } from './step-seed.js';
 import type { ModelVariables, TrainableModel } from './trainable-model.js';
-import { checkTrainerOptions, type AppliedAugmentation, type GradientReplicas, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
+import { checkTrainerOptions, type AppliedAugmentation, type GradientReplicas, type LossContext, type PrepareBatch, type PreparedBatch, type TrainLoss, type TrainStage, type TrainerOptions } from './trainer-options.js';
 import { captureState, restoreState, type TrainerState } from './trainer-state.js';
 
 /**
@@ -155,18 +155,22 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
     return { steps: this.step, stopped: this.step < this.totalSteps };
   }
 
+  /** Sets this step's learning rates; returns the variables it trains and the loss's context. */
+  private beginStep(stage: TrainStage, lr: number, seed: number): { variables: tf.Variable[]; context: LossContext } {
+    const { body, head, frozenBatchNorm } = this.groups;
+    this.optimizer.setLearningRate(lr);
+    this.headOptimizer?.setLearningRate(this.options.fineTune!.headLr!(this.step));
+    return { variables: [...body, ...head], context: { stage, step: this.step, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) } };
+  }
+
   /** One optimiser step on one batch; returns the loss and what augmentation `prepare` applied. */
   private trainStep(batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): { loss: number; applied?: AppliedAugmentation } {
     const { model, prepare, weightDecay = 0 } = this.options;
-    const { body, head, frozenBatchNorm } = this.groups;
-    const variables = [...body, ...head];
-    this.optimizer.setLearningRate(lr);
-    this.headOptimizer?.setLearningRate(this.options.fineTune!.headLr!(this.step));
+    const { variables, context } = this.beginStep(stage, lr, seed);
     let applied: AppliedAugmentation | undefined;
     const lossValue = tf.tidy(() => {
       const prepared = prepare(batch, { stage, step: this.step, seed, augmentSeed, training: true });
       applied = (prepared as { applied?: AppliedAugmentation }).applied;
-      const context = { stage, step: this.step, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) };
       const { value, grads } = tf.variableGrads(() => withWeightDecay(this.loss(model, prepared, context), variables, weightDecay), variables);
       this.applyGradients(grads);
       return value;
@@ -179,14 +183,10 @@ export class Trainer<M extends ModelVariables = TrainableModel, B extends { coun
   /** One optimiser step whose gradients the replicas computed on shards of the prepared batch. */
   private async parallelStep(pool: GradientReplicas, batch: B, stage: TrainStage, lr: number, seed: number, augmentSeed: number): Promise<{ loss: number; applied?: AppliedAugmentation }> {
     const { model, prepare, weightDecay = 0 } = this.options;
-    const { body, head, frozenBatchNorm } = this.groups;
-    const variables = [...body, ...head];
+    const { variables, context } = this.beginStep(stage, lr, seed);
     if (!pool.isStarted) await pool.start(model as unknown as TrainableModel, variables);
-    this.optimizer.setLearningRate(lr);
-    this.headOptimizer?.setLearningRate(this.options.fineTune!.headLr!(this.step));
     const prepared = tf.tidy(() => prepare(batch, { stage, step: this.step, seed, augmentSeed, training: true }) as unknown as tf.TensorContainer) as unknown as PreparedBatch;
     try {
-      const context = { stage, step: this.step, seed, ...(frozenBatchNorm ? { frozenBatchNorm } : {}) };
       const { loss, grads } = await pool.gradients(model as unknown as TrainableModel, variables, prepared, context, weightDecay);
       tf.tidy(() => this.applyGradients(grads));
       tf.dispose(Object.values(grads));

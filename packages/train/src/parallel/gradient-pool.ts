@@ -6,7 +6,7 @@
 // carries it to every replica. Batch norm is per replica (as PyTorch DDP without SyncBN): only
 // replica 0's moving statistics are kept, and broadcast to the others with the weights.
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropyLoss, withWeightDecay } from '../cross-entropy-loss.js';
+import { crossEntropyGrads } from '../cross-entropy-loss.js';
 import { EffnetTrainError } from '../errors.js';
 import type { GradientReplicas, LossContext, PreparedBatch } from '../trainer-options.js';
 import type { TrainableModel } from '../trainable-model.js';
@@ -137,7 +137,7 @@ export class GradientPool implements GradientReplicas {
     settled.catch(() => undefined);
     const local = tf.tidy(() => {
       const shard = { images: tf.slice(batch.images, 0, sizes[0]), targets: tf.slice(batch.targets, 0, sizes[0]) };
-      return tf.variableGrads(() => withWeightDecay(crossEntropyLoss(model, shard, context), variables, weightDecay), variables);
+      return crossEntropyGrads(model, shard, context, variables, weightDecay);
     });
     let answers: FromReplica[];
     try {

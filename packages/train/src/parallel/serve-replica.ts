@@ -3,7 +3,7 @@
 // and write them into its slot of the shared gradient buffer. Runs in any worker (Node worker
 // thread or browser web worker) that has a tfjs backend with gradients registered.
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropyLoss, withWeightDecay } from '../cross-entropy-loss.js';
+import { crossEntropyGrads } from '../cross-entropy-loss.js';
 import type { TrainableModel } from '../trainable-model.js';
 import { layoutOf, type ReplicaPort, type ToReplica } from './replica-protocol.js';
 
@@ -47,7 +47,7 @@ function step(replica: Replica, message: Step): number {
     const images = tf.tensor4d(message.images, message.imageShape);
     const targets = tf.tensor2d(message.targets, message.targetShape);
     const context = { stage: message.stage, step: message.step, seed: message.seed, ...(message.frozenBatchNorm ? { frozenBatchNorm: true } : {}) };
-    const { value, grads } = tf.variableGrads(() => withWeightDecay(crossEntropyLoss(replica.model, { images, targets }, context), variables, message.weightDecay), variables);
+    const { value, grads } = crossEntropyGrads(replica.model, { images, targets }, context, variables, message.weightDecay);
     variables.forEach((variable, i) => gradients.view.set(grads[variable.name]!.dataSync() as Float32Array, gradients.offsets[i]!));
     return value.dataSync()[0]!;
   });
