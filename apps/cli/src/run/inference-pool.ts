@@ -58,9 +58,7 @@ export class InferencePool implements EvaluationReplicas {
       const { batch: copy, buffers } = transferable(batch);
       return this.channels.ask(i, { type, batch: copy }, buffers);
     });
-    // A failed worker must not leave a rejection unhandled while this thread computes its batch.
-    const settled = Promise.all(replies);
-    settled.catch(() => undefined);
+    const settled = this.channels.allReplies(replies);
     const first = await local(batches[0]!);
     return [first, ...(await settled).map(read)];
   }

@@ -132,9 +132,7 @@ export class GradientPool implements GradientReplicas {
         [shardImages.buffer, shardTargets.buffer],
       );
     });
-    // A failed worker must not leave a rejection unhandled while this thread computes its shard.
-    const settled = Promise.all(replies);
-    settled.catch(() => undefined);
+    const settled = this.channels.allReplies(replies);
     const local = tf.tidy(() => {
       const shard = { images: tf.slice(batch.images, 0, sizes[0]), targets: tf.slice(batch.targets, 0, sizes[0]) };
       return crossEntropyGrads(model, shard, context, variables, weightDecay);

@@ -56,6 +56,16 @@ export class ReplicaChannels<Out, In extends { type: string }> {
     });
   }
 
+  /**
+   * Every reply of `replies`, in order. A failure is held, not reported as unhandled, until the
+   * result is awaited: the caller computes its own share meanwhile.
+   */
+  allReplies(replies: Promise<In>[]): Promise<In[]> {
+    const all = Promise.all(replies);
+    all.catch(() => undefined);
+    return all;
+  }
+
   /** Ends every worker. */
   async close(): Promise<void> {
     await Promise.all(this.transports.map((transport) => transport.close().catch(() => undefined)));
