@@ -20,7 +20,7 @@ export type { MetricsRecord, StageRecord, StageEndRecord, StepRecord, EvalRecord
 export { shuffledIndices } from './shuffle.js';
 export { EffnetDataError, EffnetTrainError } from './errors.js';
 export { GradientPool, shardSizes } from './parallel/gradient-pool.js';
-export { serveReplica } from './parallel/serve-replica.js';
+export { serveReplica, serveRequests } from './parallel/serve-replica.js';
 export { ReplicaChannels } from './parallel/replica-channels.js';
 export type { MessageTransport, ReplicaTransport, ReplicaPort, ToReplica, FromReplica } from './parallel/replica-protocol.js';
 export { webWorkerTransport, workerScopeTransport, type WebWorkerLike, type WorkerScopeLike, type WorkerEventLike } from './parallel/web-worker-transport.js';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropyGrads } from '../cross-entropy-loss.js';
 import type { TrainableModel } from '../trainable-model.js';
-import { layoutOf, type ReplicaPort, type ToReplica } from './replica-protocol.js';
+import { layoutOf, type MessageTransport, type ReplicaPort, type ToReplica } from './replica-protocol.js';
 
 type Init = Extract<ToReplica, { type: 'init' }>;
 type Step = Extract<ToReplica, { type: 'step' }>;
@@ -54,27 +54,32 @@ function step(replica: Replica, message: Step): number {
 }
 
 /**
+ * Answers every message that comes over `port` with `handle`, which sends its own replies; an error
+ * it throws goes back as one `{ type: 'error', message }` reply (its first line reaches the run's
+ * one-line error). The worker side of every replica protocol: training's and the CLI's inference.
+ */
+export function serveRequests<Out, In>(port: MessageTransport<Out | { type: 'error'; message: string }, In>, handle: (message: In) => Promise<void>): void {
+  port.onMessage((message) => {
+    handle(message).catch((error: unknown) => port.send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+  });
+}
+
+/**
  * Serves one data-parallel replica on `port` until the run closes it: `build` turns the run's model
  * description (for effnet models, the ModelSpec) into a model with the same variable names. Call it
  * in a worker after choosing the worker's backend; errors go back to the run as one message.
  */
 export function serveReplica(port: ReplicaPort, build: (model: unknown) => TrainableModel | Promise<TrainableModel>): void {
   let replica: Replica | null = null;
-  port.onMessage((message) => {
-    void (async () => {
-      try {
-        if (message.type === 'init') {
-          replica = attach(message, await build(message.model));
-          port.send({ type: 'ready' });
-        } else if (message.type === 'step') {
-          if (!replica) throw new Error('a step arrived before init');
-          port.send({ type: 'done', loss: step(replica, message) });
-        } else {
-          await port.close();
-        }
-      } catch (error) {
-        port.send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-      }
-    })();
+  serveRequests(port, async (message) => {
+    if (message.type === 'init') {
+      replica = attach(message, await build(message.model));
+      port.send({ type: 'ready' });
+    } else if (message.type === 'step') {
+      if (!replica) throw new Error('a step arrived before init');
+      port.send({ type: 'done', loss: step(replica, message) });
+    } else {
+      await port.close();
+    }
   });
 }
