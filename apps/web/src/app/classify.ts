@@ -32,15 +32,11 @@ let wasmThreads: number | undefined;
  * only where the page is cross-origin isolated, so that SharedArrayBuffer exists).
  */
 export async function activateBackend(name: string, threads?: number): Promise<BackendDescription> {
-  let adapter;
   if (name === 'wasm' && threads !== undefined && wasmThreads === undefined) {
     wasmThreads = threads;
     setWasmThreads(threads);
-    adapter = await useBackend(name);
-  } else {
-    adapter = await useBackend(name);
   }
-  return adapter.describe();
+  return (await useBackend(name)).describe();
 }
 
 function evaluationStage(imageSize: number): TrainStage {
