@@ -1,10 +1,10 @@
-// Profiles one training step (forward, tf.variableGrads, SGD update) of a preset for 28×28 grey
-// images (default the demo's `efficientnetv2-28-lite`; `--preset efficientnetv2-28` for the other
-// small one), at batch 64 and 28 px on a backend (wasm by default), per kernel:
+// Profiles one training step (forward, tf.variableGrads, SGD update) of a preset (default the demo's
+// `efficientnetv2-28-lite` for 28×28 grey images, 10 classes; `--preset efficientnet-b0 --channels 3
+// --classes 1000 --size 128 --batch 16` for the B0 step of `npm run bench`), on a backend (wasm by default), per kernel:
 // tf.profile() of --profiled steps (3) after warm-up steps, kernel times summed by kernel name and
 // averaged over those steps, largest first.
 // Not a test: run it by hand,
-//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--preset efficientnetv2-28-lite] [--backend wasm] [--batch 64] [--size 28] [--top 25] [--runs 5] [--profiled 3]
+//   npx tsx --tsconfig tsconfig.base.json tools/bench/src/profile-train-step.ts [--preset efficientnetv2-28-lite] [--backend wasm] [--batch 64] [--size 28] [--channels 1] [--classes 10] [--top 25] [--runs 5] [--profiled 3]
 // The step itself is also timed without the profiler (median of --runs steps), because the
 // profiler reads every kernel's output back and so inflates the step's wall time.
 import '@tensorflow/tfjs';
@@ -22,14 +22,16 @@ const PRESET = option('preset', 'efficientnetv2-28-lite');
 const BACKEND = option('backend', 'wasm');
 const BATCH = Number(option('batch', '64'));
 const SIZE = Number(option('size', '28'));
+const CHANNELS = Number(option('channels', '1'));
+const CLASSES = Number(option('classes', '10'));
 const TOP = Number(option('top', '25'));
 const RUNS = Number(option('runs', '5'));
 const PROFILED = Number(option('profiled', '3'));
 
 await useBackend(BACKEND);
-const model = efficientnet(preset(PRESET) as ModelSpec, { seed: 1 });
-const x = tf.randomUniform([BATCH, SIZE, SIZE, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
-const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10).toFloat());
+const model = efficientnet(preset(PRESET, { inChannels: CHANNELS, numClasses: CLASSES }) as ModelSpec, { seed: 1 });
+const x = tf.randomUniform([BATCH, SIZE, SIZE, CHANNELS], -1, 1, 'float32', 1) as tf.Tensor4D;
+const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: BATCH }, (_, i) => i % CLASSES), 'int32'), CLASSES).toFloat());
 const optimizer = tf.train.sgd(1e-3);
 const step = (): tf.Scalar =>
   tf.tidy(() => {
