@@ -94,6 +94,33 @@ export function interleavedRounds<T>(items: readonly T[], rounds: number): T[][]
   });
 }
 
+/**
+ * Runs `tasks` with at most `jobs` of them at once, each started as soon as one ends, and resolves
+ * with their results in the order given (the first failure rejects; tasks already started finish).
+ */
+export async function runAtMost<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, tasks.length)) }, lane));
+  return results;
+}
+
+/** Parses a list of seeds, `0,1,2`: whole numbers ≥ 0, no repeats; throws naming the flag. */
+export function parseSeeds(flag: string, value: string): number[] {
+  const items = value.split(',').map((item) => item.trim());
+  const seeds = items.map(Number);
+  if (items.some((item) => !/^\d+$/.test(item)) || new Set(seeds).size !== seeds.length) {
+    throw new Error(`${flag} needs whole numbers ≥ 0 separated by commas, each once (e.g. 0,1,2), got '${value}'`);
+  }
+  return seeds;
+}
+
 /** Largest |a[i] − b[i]|; infinite when the lengths differ. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;

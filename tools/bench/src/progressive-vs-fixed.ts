@@ -17,12 +17,17 @@
 // gets the epochs that ratio affords.
 //
 //   npm run bench:progressive -w @effnet/bench -- [--epochs 4] [--stages 3] [--from-size 12] [--to-size 28] [--data fashion-mnist]
-//     [--mixup A:B] [--randaugment A:B] [--cutmix A:B] [--no-same-time] [--backend wasm] [--out tmp/bench/progressive-vs-fixed]
+//     [--mixup A:B] [--randaugment A:B] [--cutmix A:B] [--no-same-time] [--backend wasm] [--seeds 0,1,2] [--jobs 2]
+//     [--out tmp/bench/progressive-vs-fixed]
+// With several seeds every run is repeated per seed and the verdict is on the mean gap: at a few
+// epochs one seed's top-1 moves by about a point, more than the gap being measured. --jobs runs
+// training runs side by side (each is one thread); their accuracy does not depend on it, and the
+// time ratio comes from the step costs, which are timed alone.
 import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { interleavedRounds, median } from './bench-report.js';
+import { interleavedRounds, median, parseSeeds, runAtMost } from './bench-report.js';
 import { ROOT, effnetJson } from './effnet-child.js';
 
 
@@ -47,6 +52,8 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'fashion-mnist' },
     preset: { type: 'string', default: 'efficientnetv2-28-lite' },
     seed: { type: 'string', default: '0' },
+    seeds: { type: 'string' },
+    jobs: { type: 'string', default: '1' },
     out: { type: 'string', default: join(ROOT, 'tmp/bench/progressive-vs-fixed') },
     'limit-per-class': { type: 'string' },
     'to-size': { type: 'string', default: '28' },
@@ -78,18 +85,35 @@ step's cost at each size, timed in interleaved rounds. Results: <out>/results.js
   --data <name>          fashion-mnist, mnist or fashion-mnist-64 (default fashion-mnist)
   --preset <name>        preset (default efficientnetv2-28-lite)
   --seed <n>             seed (default 0)
+  --seeds <list>         repeat every run for each of these seeds (e.g. 0,1,2); the verdict is on the mean
+  --jobs <n>             training runs at once (default 1; each is single-threaded)
   --limit-per-class <n>  fewer images (quick checks)
   --out <folder>         run folders and results.json (default tmp/bench/progressive-vs-fixed)
 `);
   process.exit(0);
 }
 
+function fail(message: string): never {
+  process.stderr.write(`bench:progressive: ${message}\n`);
+  process.exit(2);
+}
+let seeds: number[];
+try {
+  seeds = parseSeeds(values.seeds === undefined ? '--seed' : '--seeds', values.seeds ?? values.seed!);
+} catch (error) {
+  fail((error as Error).message);
+}
+const jobs = Number(values.jobs);
+if (!/^\d+$/.test(values.jobs!) || jobs < 1) fail(`--jobs needs a whole number ≥ 1, got '${values.jobs}'`);
+/** A run's folder: `<out>/<name>` for one seed, `<out>/seed-<s>/<name>` for several. */
+const runFolder = (seed: number, name: string) => (seeds.length === 1 ? join(values.out!, name) : join(values.out!, `seed-${seed}`, name));
+
 /** Runs `effnet train` with `args` in a child process; progress bars go to this terminal. */
-function train(name: string, epochs: string, args: string[]): Promise<Summary> {
+function train(name: string, seed: number, epochs: string, args: string[]): Promise<Summary> {
   const common = [
-    'train', '--preset', values.preset!, '--data', values.data!, '--backend', values.backend!, '--epochs', epochs, '--seed', values.seed!,
+    'train', '--preset', values.preset!, '--data', values.data!, '--backend', values.backend!, '--epochs', epochs, '--seed', String(seed),
     '--batch', values.batch!, '--optimizer', 'sgd', '--lr', '0.4', '--warmup', '100', '--weight-decay', '0.00005', '--label-smoothing', '0.1', '--ema', '0.99', '--stage-eval', '0', '--samples', '8',
-    '--out', join(values.out!, name),
+    '--out', runFolder(seed, name),
     // One replica (no worker threads): the runs compare the plans, not the data-parallel pool.
     '--workers', '1',
     ...(values['limit-per-class'] ? ['--limit-per-class', values['limit-per-class']] : []),
@@ -97,15 +121,22 @@ function train(name: string, epochs: string, args: string[]): Promise<Summary> {
   return effnetJson<Summary>([...common, ...args]);
 }
 
-process.stderr.write(`progressive vs fixed: ${values.preset} on ${values.data}, ${values.epochs} epochs each, backend ${values.backend}\n`);
+process.stderr.write(`progressive vs fixed: ${values.preset} on ${values.data}, ${values.epochs} epochs each, backend ${values.backend}, seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}\n`);
 const ramps = (['mixup', 'randaugment', 'cutmix'] as const).filter((flag) => values[flag]);
-const progressive = await train('progressive', values.epochs!, [
+const PROGRESSIVE_PLAN = [
   '--stages', values.stages!, '--from-size', values['from-size']!, '--to-size', values['to-size']!, '--dropout', '0:0.1', ...ramps.flatMap((flag) => [`--${flag}`, values[flag]!]),
-]);
+];
 // Algorithm 1 with one stage: every step at the final size with the final regularisation.
 const FIXED_PLAN = ['--stages', '1', '--to-size', values['to-size']!, '--dropout', '0.1:0.1', ...ramps.flatMap((flag) => [`--${flag}`, values[flag]!.split(':').at(-1)!])];
-const fixed = await train('fixed', values.epochs!, FIXED_PLAN);
-const wallRatio = progressive.trainSeconds / fixed.trainSeconds;
+const pairs = await runAtMost(
+  seeds.flatMap((seed) => [() => train('progressive', seed, values.epochs!, PROGRESSIVE_PLAN), () => train('fixed', seed, values.epochs!, FIXED_PLAN)]),
+  jobs,
+);
+const progressiveRuns = seeds.map((_, i) => pairs[2 * i]!);
+const fixedRuns = seeds.map((_, i) => pairs[2 * i + 1]!);
+const [progressive, fixed] = [progressiveRuns[0]!, fixedRuns[0]!];
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const wallRatio = mean(progressiveRuns.map((run) => run.trainSeconds)) / mean(fixedRuns.map((run) => run.trainSeconds));
 
 /** Median ms of a training step at each size, the sizes interleaved over rounds (rotated each round). */
 async function stepCosts(sizes: number[], rounds = 3): Promise<Map<number, number>> {
@@ -126,33 +157,42 @@ const planCost = (s: Summary) => s.plan.reduce((sum, stage) => sum + stage.steps
 const timeRatio = planCost(progressive) / planCost(fixed);
 // Epochs the fixed-size run can afford in the progressive run's time, at the interleaved step costs.
 const sameTimeEpochs = (Number(values.epochs) * timeRatio).toFixed(2);
-const sameTime = values['no-same-time'] ? undefined : await train('fixed-same-time', sameTimeEpochs, FIXED_PLAN);
+const sameTimeRuns = values['no-same-time'] ? [] : await runAtMost(seeds.map((seed) => () => train('fixed-same-time', seed, sameTimeEpochs, FIXED_PLAN)), jobs);
 
-const runs = [['progressive', values.epochs!, progressive], ['fixed', values.epochs!, fixed], ...(sameTime ? [['fixed, same time', sameTimeEpochs, sameTime] as const] : [])] as const;
+const top1 = (run: Summary) => run.evaluation.top1 * 100;
+const runs = seeds.flatMap((seed, i) => [
+  ['progressive', seed, values.epochs!, progressiveRuns[i]!] as const,
+  ['fixed', seed, values.epochs!, fixedRuns[i]!] as const,
+  ...(sameTimeRuns[i] ? [['fixed, same time', seed, sameTimeEpochs, sameTimeRuns[i]!] as const] : []),
+]);
 const rows = [
-  ['run', 'epochs', 'plan', 'time at step costs (s)', 'wall-clock training time (s)', 'held-out top-1 (EMA)'],
-  ...runs.map(([name, epochs, s]) => [
-    name, epochs, s.plan.map((stage) => `${stage.steps}×${stage.imageSize}px`).join(' → '), (planCost(s) / 1000).toFixed(1), s.trainSeconds.toFixed(1), `${(s.evaluation.top1 * 100).toFixed(2)} %`,
+  ['run', 'seed', 'epochs', 'plan', 'time at step costs (s)', 'wall-clock training time (s)', 'held-out top-1 (EMA)'],
+  ...runs.map(([name, seed, epochs, s]) => [
+    name, String(seed), epochs, s.plan.map((stage) => `${stage.steps}×${stage.imageSize}px`).join(' → '), (planCost(s) / 1000).toFixed(1), s.trainSeconds.toFixed(1), `${top1(s).toFixed(2)} %`,
   ]),
 ];
-const points = (a: Summary, b: Summary) => {
-  const gap = (a.evaluation.top1 - b.evaluation.top1) * 100;
-  return `${gap >= 0 ? '+' : ''}${gap.toFixed(2)} points`;
-};
-const accuracyGap = (progressive.evaluation.top1 - fixed.evaluation.top1) * 100;
+const signed = (points: number) => `${points >= 0 ? '+' : ''}${points.toFixed(2)} points`;
+const gaps = seeds.map((_, i) => top1(progressiveRuns[i]!) - top1(fixedRuns[i]!));
+const accuracyGap = mean(gaps);
+const perSeed = (points: number[]) => (seeds.length > 1 ? ` (mean of ${seeds.length} seeds; per seed ${points.map(signed).join(', ')})` : '');
 const table = [
   `| ${rows[0]!.join(' | ')} |`,
   `|${rows[0]!.map(() => '---').join('|')}|`,
   ...rows.slice(1).map((row) => `| ${row.join(' | ')} |`),
 ].join('\n');
+const sameTimeGaps = sameTimeRuns.map((run, i) => top1(progressiveRuns[i]!) - top1(run));
 const verdict = [
   `training step at ${[...costs].map(([size, ms]) => `${size} px: ${ms.toFixed(0)} ms`).join(', ')} (interleaved); ` +
-    `progressive / fixed time at these costs: ${timeRatio.toFixed(2)}× (wall clock: ${wallRatio.toFixed(2)}×); top-1: progressive ${points(progressive, fixed)} against fixed ` +
+    `progressive / fixed time at these costs: ${timeRatio.toFixed(2)}× (wall clock: ${wallRatio.toFixed(2)}×); top-1: progressive ${signed(accuracyGap)} against fixed${perSeed(gaps)} ` +
     `(goal: ≤ 0.65× the time within 0.3 points: ${timeRatio <= 0.65 && accuracyGap >= -0.3 ? 'met' : 'not met'})`,
-  ...(sameTime ? [`in the same time (${sameTimeEpochs} epochs at the final size): progressive ${points(progressive, sameTime)} against fixed`] : []),
+  ...(sameTimeRuns.length > 0 ? [`in the same time (${sameTimeEpochs} epochs at the final size): progressive ${signed(mean(sameTimeGaps))} against fixed${perSeed(sameTimeGaps)}`] : []),
 ].join('\n');
 process.stdout.write(`\n${table}\n\n${verdict}\n`);
 mkdirSync(values.out!, { recursive: true });
 const resultsPath = join(values.out!, 'results.json');
-writeFileAtomic.sync(resultsPath, `${JSON.stringify({ options: values, progressive, fixed, sameTime, sameTimeEpochs, stepMs: Object.fromEntries(costs), timeRatio, wallRatio, accuracyGap, finishedAt: new Date().toISOString() }, null, 2)}\n`);
+const bySeed = seeds.map((seed, i) => ({ seed, progressive: progressiveRuns[i], fixed: fixedRuns[i], sameTime: sameTimeRuns[i], accuracyGap: gaps[i] }));
+writeFileAtomic.sync(
+  resultsPath,
+  `${JSON.stringify({ options: values, seeds: bySeed, progressive, fixed, sameTime: sameTimeRuns[0], sameTimeEpochs, stepMs: Object.fromEntries(costs), timeRatio, wallRatio, accuracyGap, finishedAt: new Date().toISOString() }, null, 2)}\n`,
+);
 process.stdout.write(`results: ${resultsPath}\n`);
