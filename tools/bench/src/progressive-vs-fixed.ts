@@ -10,7 +10,7 @@
 // (unless --no-same-time) trains at the final size for the progressive run's time instead of its
 // epochs: whether the small stages buy anything that fewer full-size epochs do not.
 // Each run is the real `effnet train` command in a child process (so each starts cold), one after
-// the other, and the result is its summary: training time and held-out top-1 with EMA weights.
+// the other (or --jobs at a time), and the result is its summary: training time and held-out top-1 with EMA weights.
 // The runs' wall times are as fair as the machine was steady; the time ratio that decides is
 // computed from a training step's cost at each size, timed by `effnet bench --train` in rounds
 // that interleave the sizes (so a change of load hits every size alike), and the same-time run
@@ -68,7 +68,8 @@ if (values.help) {
   process.stdout.write(`Usage: npm run bench:progressive -w @effnet/bench -- [options]
 
 Trains ${values.preset} with progressive learning and at the fixed final size for the same epochs
-(then at the fixed size for the progressive run's time), one run after the other, and prints
+(then at the fixed size for the progressive run's time), one run after the other (--jobs at a
+time), for each seed of --seeds, and prints
 training time and held-out top-1 (EMA) side by side; the time ratio is taken from a training
 step's cost at each size, timed in interleaved rounds. Results: <out>/results.json.
 
