@@ -30,7 +30,7 @@ export type WasmKernelName =
 export class KernelScope {
   private readonly made: TensorInfo[] = [];
 
-  constructor(private readonly backend: KernelBackend) {}
+  constructor(readonly backend: KernelBackend) {}
 
   /** Runs the wasm kernel `name` and tracks its (single) output. */
   run(name: WasmKernelName, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
@@ -44,6 +44,12 @@ export class KernelScope {
       attrs,
     });
     const info = Array.isArray(out) ? out[0]! : out;
+    this.made.push(info);
+    return info;
+  }
+
+  /** Tracks `info` (a tensor made outside the scope) like a kernel output, and returns it. */
+  track(info: TensorInfo): TensorInfo {
     this.made.push(info);
     return info;
   }

@@ -1,0 +1,107 @@
+// effnet's own SIMD kernels (src/simd/kernels.wat): the committed bytes are what the .wat compiles
+// to, the module runs on the wasm backend's heap in Node, and the depthwise filter gradient that
+// uses it (channel multiplier 1, channels a multiple of 4) equals tfjs-backend-cpu's on a seeded
+// sweep, exactly on a small integer case, without leaking backend buffers.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { registerWasmGradientKernels } from './register-kernels.js';
+import { simdKernels } from './simd/simd-kernels.js';
+
+interface Case {
+  x: tf.Tensor4D;
+  w: tf.Tensor4D;
+  dy: tf.Tensor4D;
+  attrs: NamedAttrMap;
+  label: string;
+}
+
+/** DepthwiseConv2dNativeBackpropFilter of `c` on `backend`, read back. */
+function run(backend: string, c: Case): { shape: number[]; values: Float32Array } {
+  tf.setBackend(backend);
+  const copy = (t: tf.Tensor) => tf.tensor(t.dataSync(), t.shape);
+  const inputs = { x: copy(c.x), dy: copy(c.dy) };
+  const out = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', inputs, { ...c.attrs, filterShape: c.w.shape }) as tf.Tensor;
+  const result = { shape: out.shape, values: out.dataSync() as Float32Array };
+  tf.dispose([out, ...Object.values(inputs)]);
+  return result;
+}
+
+function makeCase(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: 'same' | 'valid' | number[][], dy?: tf.Tensor4D, fill?: () => number): Case {
+  const info = tf.backend_util.computeConv2DInfo(x.shape, w.shape, stride, 1, pad as 'same', undefined, true);
+  const grad = dy ?? tf.tensor4d(Float32Array.from({ length: info.outShape.reduce((a, b) => a * b, 1) }, fill!), info.outShape);
+  return { x, w, dy: grad, attrs: { strides: [stride, stride], dilations: [1, 1], pad, dimRoundingMode: undefined } as unknown as NamedAttrMap, label: `x=[${x.shape}] k=${w.shape[0]} s=${stride} pad=${JSON.stringify(pad)}` };
+}
+
+describe('effnet SIMD kernels on the wasm backend', () => {
+  beforeAll(async () => {
+    await useWasmForTests();
+    registerWasmGradientKernels();
+  });
+
+  it('the committed kernels-wasm.ts is what kernels.wat compiles to', () => {
+    const script = fileURLToPath(new URL('../scripts/compile-simd.mjs', import.meta.url));
+    expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toContain('matches');
+  });
+
+  it('instantiate on the backend memory in Node (so the depthwise gradients below take the SIMD path)', () => {
+    tf.setBackend('wasm');
+    const kernels = simdKernels(tf.backend());
+    expect(kernels).not.toBeNull();
+    expect(typeof kernels!.depthwiseFilterGrad).toBe('function');
+    expect(simdKernels(tf.backend())).toBe(kernels); // one instance per backend
+  });
+
+  it('give exact sums on a small integer case', () => {
+    tf.setBackend('wasm');
+    // x = dy = 1, 3×3 'same', stride 1, 4×4 image: dw[i, j] counts the positions whose tap (i, j)
+    // falls inside the image, 3 or 4 rows (taps shifted by -1, 0, +1) times 3 or 4 columns.
+    const x = tf.ones([1, 4, 4, 4]) as tf.Tensor4D;
+    const w = tf.ones([3, 3, 4, 1]) as tf.Tensor4D;
+    const dy = tf.ones([1, 4, 4, 4]) as tf.Tensor4D;
+    const filter = run('wasm', makeCase(x, w, 1, 'same', dy));
+    const along = [3, 4, 3];
+    expect(Array.from(filter.values)).toEqual(along.flatMap((a) => along.flatMap((b) => [a * b, a * b, a * b, a * b])));
+    tf.dispose([x, w, dy]);
+  });
+
+  it('equal tfjs-cpu within 1e-5 relative over strides 1/2, kernels 1/3/5, every padding, 4-32 channels, odd and even sizes, without leaking', () => {
+    const rand = seeded(20261205);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const values = (n: number) => Float32Array.from({ length: n }, () => rand() * 2 - 1);
+    const failures: string[] = [];
+    const labels: string[] = [];
+    tf.setBackend('wasm');
+    const buffers = (tf.backend() as KernelBackend).numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let k = 0; k < 80; k++) {
+      const [n, h, w, c] = [pick([1, 2, 3]), pick([5, 6, 7, 8, 13]), pick([5, 6, 7, 9, 16]), pick([4, 8, 12, 32])];
+      const size = pick([1, 3, 5]);
+      const stride = pick([1, 2]);
+      const pad = pick(['same', 'valid', [[0, 0], [Math.floor(rand() * 3), Math.floor(rand() * 3)], [Math.floor(rand() * 3), Math.floor(rand() * 3)], [0, 0]]] as const);
+      if (pad === 'valid' && (h < size || w < size)) continue;
+      tf.setBackend('wasm');
+      const x = tf.tensor4d(values(n * h * w * c), [n, h, w, c]);
+      const filter = tf.tensor4d(values(size * size * c), [size, size, c, 1]);
+      const c0 = makeCase(x, filter, stride, pad as 'same', undefined, () => rand() * 2 - 1);
+      labels.push(c0.label);
+      const expected = run('cpu', c0);
+      const actual = run('wasm', c0);
+      let scale = 1e-6;
+      for (const v of expected.values) scale = Math.max(scale, Math.abs(v));
+      let worst = 0;
+      for (let i = 0; i < expected.values.length; i++) worst = Math.max(worst, Math.abs(actual.values[i]! - expected.values[i]!) / scale);
+      if (actual.shape.join() !== expected.shape.join() || !(worst <= 1e-5)) failures.push(`${c0.label}: shape ${actual.shape} vs ${expected.shape}, ${worst}`);
+      tf.setBackend('wasm');
+      tf.dispose([x, filter, c0.dy]);
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
+    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+});

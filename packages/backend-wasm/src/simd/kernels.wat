@@ -1,0 +1,68 @@
+;; effnet's own kernels for tfjs-backend-wasm, in WebAssembly SIMD (4 float32 lanes). The module
+;; imports the backend's memory, so it reads and writes the backend's tensors in place; addresses
+;; are byte offsets in that memory, every tensor NHWC and contiguous. Compiled by
+;; scripts/compile-simd.mjs into src/simd/kernels-wasm.ts (base64, committed); the line marked
+;; MEMORY becomes a shared memory for tfjs-backend-wasm's threaded build.
+;;
+;; The filter gradient of a depthwise convolution (channel multiplier 1, no dilation), with xp the
+;; input padded as the forward pass saw it ([n, hp, wp, c]), dy [n, oh, ow, c] and c a multiple of 4:
+;;   dw[i, j, c] = Σ_{b, y, x} xp[b, y·sh + i, x·sw + j, c] · dy[b, y, x, c]
+;; It walks dy once; at each position every tap (i, j) adds the product of xp's row under the tap
+;; and dy's row (c values each) to row (i, j) of dw, which stays in cache (kh·kw·c values).
+(module
+  (import "env" "memory" (memory 1)) ;; MEMORY
+
+  ;; dw [kh, kw, c] (written whole) from xp [n, hp, wp, c] and dy [n, oh, ow, c].
+  (func (export "depthwiseFilterGrad")
+    (param $xp i32) (param $dy i32) (param $dw i32) (param $n i32) (param $hp i32) (param $wp i32)
+    (param $oh i32) (param $ow i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
+    (local $pixel i32) (local $row i32) (local $b i32) (local $y i32) (local $x i32) (local $i i32) (local $j i32)
+    (local $corner i32) (local $window i32) (local $acc i32) (local $k i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (memory.fill (local.get $dw) (i32.const 0) (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $pixel)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pixel)))
+    (block $doneB (loop $nextB
+      (br_if $doneB (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $y (i32.const 0))
+      (block $doneY (loop $nextY
+        (br_if $doneY (i32.ge_u (local.get $y) (local.get $oh)))
+        (local.set $x (i32.const 0))
+        (block $doneX (loop $nextX
+          (br_if $doneX (i32.ge_u (local.get $x) (local.get $ow)))
+          ;; the window's top left corner: xp[b, y·sh, x·sw, 0]
+          (local.set $corner (i32.add (local.get $xp) (i32.add
+            (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp)) (i32.mul (local.get $y) (local.get $sh))) (local.get $row))
+            (i32.mul (i32.mul (local.get $x) (local.get $sw)) (local.get $pixel)))))
+          (local.set $acc (local.get $dw))
+          (local.set $i (i32.const 0))
+          (block $doneI (loop $nextI
+            (br_if $doneI (i32.ge_u (local.get $i) (local.get $kh)))
+            (local.set $window (local.get $corner))
+            (local.set $j (i32.const 0))
+            (block $doneJ (loop $nextJ
+              (br_if $doneJ (i32.ge_u (local.get $j) (local.get $kw)))
+              ;; dw[i, j, :] += xp[b, y·sh + i, x·sw + j, :] · dy[b, y, x, :]
+              (local.set $k (i32.const 0))
+              (block $doneK (loop $nextK
+                (br_if $doneK (i32.ge_u (local.get $k) (local.get $pixel)))
+                (v128.store align=4 (i32.add (local.get $acc) (local.get $k))
+                  (f32x4.add (v128.load align=4 (i32.add (local.get $acc) (local.get $k)))
+                    (f32x4.mul (v128.load align=4 (i32.add (local.get $window) (local.get $k)))
+                               (v128.load align=4 (i32.add (local.get $dy) (local.get $k))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $nextK)))
+              (local.set $acc (i32.add (local.get $acc) (local.get $pixel)))
+              (local.set $window (i32.add (local.get $window) (local.get $pixel)))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $nextJ)))
+            (local.set $corner (i32.add (local.get $corner) (local.get $row)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextI)))
+          (local.set $dy (i32.add (local.get $dy) (local.get $pixel)))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $nextX)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $nextY)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $nextB))))
+)

@@ -1,0 +1,49 @@
+// effnet's own WebAssembly SIMD kernels (src/simd/kernels.wat), instantiated on a tfjs-backend-wasm
+// backend's memory so that they read and write its tensors in place: one instance per backend,
+// or null where the runtime has no WebAssembly SIMD or the backend's memory cannot be found (the
+// callers then take their composed paths).
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernels-wasm.js';
+
+/** The functions kernels.wat exports; addresses are byte offsets in the backend's memory. */
+export interface SimdKernels {
+  /** dW[i, j, c] = Σ xp[b, y·sh + i, x·sw + j, c] · dy[b, y, x, c] (see kernels.wat); c % 4 === 0. */
+  depthwiseFilterGrad(xp: number, dy: number, dw: number, n: number, hp: number, wp: number, oh: number, ow: number, c: number, kh: number, kw: number, sh: number, sw: number): void;
+}
+
+/** What the SIMD kernels' callers use of tfjs-backend-wasm's `BackendWasm`: outputs on its heap, and where tensors lie. */
+export interface WasmBackend extends KernelBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  getMemoryOffset(dataId: object): number;
+}
+
+/** What is read of tfjs-backend-wasm's `BackendWasm`: its Emscripten module's memory. */
+interface WasmModuleHolder {
+  wasm?: { asm?: Record<string, unknown>; wasmMemory?: unknown };
+}
+
+const instances = new WeakMap<KernelBackend, SimdKernels | null>();
+
+function instantiate(backend: KernelBackend): SimdKernels | null {
+  const wasm = (backend as WasmModuleHolder).wasm;
+  const memory = wasm?.asm?.['memory'] ?? wasm?.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = Uint8Array.from(atob(shared ? KERNELS_SHARED_WASM : KERNELS_WASM), (ch) => ch.charCodeAt(0));
+  try {
+    // Synchronous: the module is a few hundred bytes, far below what browsers allow on the main thread.
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdKernels;
+  } catch {
+    return null; // no WebAssembly SIMD in this runtime
+  }
+}
+
+/** effnet's SIMD kernels on `backend`'s memory, or null where they cannot run. */
+export function simdKernels(backend: KernelBackend): SimdKernels | null {
+  let kernels = instances.get(backend);
+  if (kernels === undefined) {
+    kernels = instantiate(backend);
+    instances.set(backend, kernels);
+  }
+  return kernels;
+}
