@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { getAdapter, listBackends, useBackend, type BackendDescription, type BackendListing } from '@effnet/backends';
 import '@effnet/backend-cpu';
-import '@effnet/backend-wasm';
+import { simdKernelsActive } from '@effnet/backend-wasm';
 import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
 import { coldStartHarness } from './cold-start-harness.js';
@@ -35,6 +35,8 @@ export interface TrainStepResult {
   readonly loss: number;
   /** Every variable after the step, by name. */
   readonly weights: Record<string, number[]>;
+  /** Whether effnet's own SIMD kernels ran the step's kernels that have them (wasm). */
+  readonly simdKernels: boolean;
 }
 
 /** The augmentation workload's outputs on one backend. */
@@ -131,7 +133,7 @@ export const harness = {
     try {
       const loss = await trainStep(net.model, net.input, labels, lr);
       const after = await snapshot(net.model);
-      return { loss, weights: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Array.from(v)])) };
+      return { loss, weights: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Array.from(v)])), simdKernels: simdKernelsActive() };
     } finally {
       labels.dispose();
       disposeNetwork(net);

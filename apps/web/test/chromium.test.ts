@@ -3,14 +3,14 @@
 // listBackends() there reports webgl (and webgpu, or why not); the same ModelSpec and torchvision
 // weights give logits within 1e-3 of Node's tfjs-cpu on webgl, webgpu and wasm for two tiny
 // networks and on webgl for EfficientNet-B0 at 224; one SGD step of the tiny EfficientNetV2-style
-// network runs on webgl (and webgpu) and matches Node's cpu step; 100 inference calls and 20
-// training steps leak no tensor on each browser backend; the production build (vite build) keeps
-// every adapter and finds the wasm binary it emitted; the same seed gives the same augmented
-// batch (@effnet/schedules: RandAugment's operations, randAugment, mixup, cutmix, crop, flip,
-// resize) on webgl and webgpu as on Node's cpu, 0-255 outputs exactly and the rest within 1e-5.
-// Without Chromium the tests are skipped with the reason printed, except on CI, where that is a
-// failure. The playground page itself runs a network from its form and shows the top-5 classes
-// and timings.
+// network runs on webgl, webgpu and wasm (there with effnet's own SIMD kernels) and matches Node's
+// cpu step; 100 inference calls and 20 training steps leak no tensor on each browser backend; the
+// production build (vite build) keeps every adapter and finds the wasm binary it emitted; the same
+// seed gives the same augmented batch (@effnet/schedules: RandAugment's operations, randAugment,
+// mixup, cutmix, crop, flip, resize) on webgl and webgpu as on Node's cpu, 0-255 outputs exactly
+// and the rest within 1e-5. Without Chromium the tests are skipped with the reason printed, except
+// on CI, where that is a failure. The playground page itself runs a network from its form and
+// shows the top-5 classes and timings.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Page } from 'playwright-core';
@@ -137,9 +137,11 @@ describe.runIf(RUN)('effnet in Chromium', () => {
       disposeNetwork(net);
     });
 
-    it.each(['webgl', 'webgpu'])('runs on %s and gives Node cpu’s updated weights within 1e-3', async (backend) => {
+    it.each(['webgl', 'webgpu', 'wasm'])('runs on %s and gives Node cpu’s updated weights within 1e-3', async (backend) => {
       if (backend === 'webgpu' && webgpuReason !== undefined) return void console.warn(`skipped on webgpu: ${webgpuReason}`);
       const result = await page.evaluate(([b]) => window.effnet.trainStep('v2-tiny', b, 0.05, 32), [backend] as const);
+      // on wasm the depthwise filter gradients run effnet's own SIMD kernel (Chromium has WebAssembly SIMD)
+      expect(result.simdKernels).toBe(backend === 'wasm');
       expect(Math.abs(result.loss - cpu.loss)).toBeLessThan(1e-3 * Math.max(1, cpu.loss));
       expect(Object.keys(result.weights).sort()).toEqual(Object.keys(cpu.weights).sort());
       let worst = 0;

@@ -8,3 +8,4 @@ export { setWasmThreads } from './wasm-threads.js';
 export { registerWasmGradientKernels, replaceStockKernels } from './register-kernels.js';
 export { WASM_GRADIENT_KERNELS, WASM_REPLACEMENT_KERNELS, type ReplacementKernel } from './gradient-kernels.js';
 export { StockKernel } from './kernels/stock-kernel.js';
+export { simdKernelsActive } from './simd/simd-kernels.js';

@@ -2,6 +2,7 @@
 // backend's memory so that they read and write its tensors in place: one instance per backend,
 // or null where the runtime has no WebAssembly SIMD or the backend's memory cannot be found (the
 // callers then take their composed paths).
+import { backend as activeBackend, getBackend } from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernels-wasm.js';
 
@@ -46,4 +47,13 @@ export function simdKernels(backend: KernelBackend): SimdKernels | null {
     instances.set(backend, kernels);
   }
   return kernels;
+}
+
+/**
+ * Whether effnet's own WebAssembly SIMD kernels run on the active `wasm` backend (false when
+ * another backend is active, or the runtime has no WebAssembly SIMD): where they do not, the
+ * kernels that use them take their slower composed paths.
+ */
+export function simdKernelsActive(): boolean {
+  return getBackend() === 'wasm' && simdKernels(activeBackend()) !== null;
 }
