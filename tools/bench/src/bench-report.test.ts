@@ -1,7 +1,7 @@
 // The pure helpers of `npm run bench`: option parsing (and its errors), medians, differences
 // and the table's ratios.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BENCH_OPTIONS, formatTable, interleavedRounds, maxAbsDiff, median, parseBenchArgs, parseSeeds, runAtMost, torchRatios } from './bench-report.js';
+import { DEFAULT_BENCH_OPTIONS, formatTable, interleavedRounds, maxAbsDiff, median, parseBenchArgs, parseSeeds, torchRatios, wholeNumber } from './bench-report.js';
 
 describe('bench helpers', () => {
   it('interleaves side-by-side runs, rotating the order each round', () => {
@@ -9,27 +9,12 @@ describe('bench helpers', () => {
     expect(interleavedRounds([28, 48, 64], 4)).toEqual([[28, 48, 64], [48, 64, 28], [64, 28, 48], [28, 48, 64]]);
   });
 
-  it('runs tasks at most N at once, results in the order given', async () => {
-    const events: string[] = [];
-    let running = 0;
-    let most = 0;
-    const task = (name: string, ms: number) => async () => {
-      running++;
-      most = Math.max(most, running);
-      events.push(`start ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      running--;
-      events.push(`end ${name}`);
-      return name;
-    };
-    expect(await runAtMost([task('a', 30), task('b', 5), task('c', 5)], 2)).toEqual(['a', 'b', 'c']);
-    expect(most).toBe(2);
-    // c starts when b ends, before a ends.
-    expect(events).toEqual(['start a', 'start b', 'end b', 'start c', 'end c', 'end a']);
-    most = 0;
-    expect(await runAtMost([task('d', 1), task('e', 1)], 1)).toEqual(['d', 'e']);
-    expect(most).toBe(1);
-    await expect(runAtMost([async () => { throw new Error('boom'); }], 3)).rejects.toThrow('boom');
+  it('reads whole numbers and refuses anything else, naming the flag', () => {
+    expect(wholeNumber('--jobs', '2', 1)).toBe(2);
+    expect(wholeNumber('--warmups', '0', 0)).toBe(0);
+    for (const bad of [undefined, '', '0', '-1', '1.5', '1e1', ' 2', 'two']) {
+      expect(() => wholeNumber('--jobs', bad, 1)).toThrow(`--jobs needs a whole number ≥ 1, got '${bad ?? ''}'`);
+    }
   });
 
   it('parses seed lists and refuses bad ones', () => {

@@ -64,12 +64,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       continue;
     }
     const key = numeric[flag];
-    const value = Number(argv[i + 1]);
     if (key === undefined) throw new Error(`bench: unknown option '${flag}'; known: ${Object.keys(numeric).join(', ')}, --skip-train, --skip-browser, --only onnx, --help`);
-    if (!Number.isInteger(value) || value < (key === 'warmups' ? 0 : 1)) {
-      throw new Error(`bench: ${flag} needs a whole number${key === 'warmups' ? '' : ' ≥ 1'}, got '${argv[i + 1] ?? ''}'`);
-    }
-    (options as unknown as Record<string, number>)[key] = value;
+    (options as unknown as Record<string, number>)[key] = wholeNumber(`bench: ${flag}`, argv[i + 1], key === 'warmups' ? 0 : 1);
     i += 1;
   }
   return options;
@@ -94,21 +90,11 @@ export function interleavedRounds<T>(items: readonly T[], rounds: number): T[][]
   });
 }
 
-/**
- * Runs `tasks` with at most `jobs` of them at once, each started as soon as one ends, and resolves
- * with their results in the order given (the first failure rejects; tasks already started finish).
- */
-export async function runAtMost<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, tasks.length)) }, lane));
-  return results;
+/** `text` as a whole number ≥ `min` (digits only); throws naming `flag` otherwise. */
+export function wholeNumber(flag: string, text: string | undefined, min: number): number {
+  const value = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || value < min) throw new Error(`${flag} needs a whole number ≥ ${min}, got '${text ?? ''}'`);
+  return value;
 }
 
 /** Parses a list of seeds, `0,1,2`: whole numbers ≥ 0, no repeats; throws naming the flag. */

@@ -27,7 +27,8 @@ import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { interleavedRounds, median, parseSeeds, runAtMost } from './bench-report.js';
+import pLimit from 'p-limit';
+import { interleavedRounds, median, parseSeeds, wholeNumber } from './bench-report.js';
 import { ROOT, effnetJson } from './effnet-child.js';
 
 
@@ -99,13 +100,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 let seeds: number[];
+let jobs: number;
 try {
   seeds = parseSeeds(values.seeds === undefined ? '--seed' : '--seeds', values.seeds ?? values.seed!);
+  jobs = wholeNumber('--jobs', values.jobs, 1);
 } catch (error) {
   fail((error as Error).message);
 }
-const jobs = Number(values.jobs);
-if (!/^\d+$/.test(values.jobs!) || jobs < 1) fail(`--jobs needs a whole number ≥ 1, got '${values.jobs}'`);
+/** Runs a training run once fewer than --jobs are running. */
+const job = pLimit(jobs);
 /** A run's folder: `<out>/<name>` for one seed, `<out>/seed-<s>/<name>` for several. */
 const runFolder = (seed: number, name: string) => (seeds.length === 1 ? join(values.out!, name) : join(values.out!, `seed-${seed}`, name));
 
@@ -129,12 +132,10 @@ const PROGRESSIVE_PLAN = [
 ];
 // Algorithm 1 with one stage: every step at the final size with the final regularisation.
 const FIXED_PLAN = ['--stages', '1', '--to-size', values['to-size']!, '--dropout', '0.1:0.1', ...ramps.flatMap((flag) => [`--${flag}`, values[flag]!.split(':').at(-1)!])];
-const pairs = await runAtMost(
-  seeds.flatMap((seed) => [() => train('progressive', seed, values.epochs!, PROGRESSIVE_PLAN), () => train('fixed', seed, values.epochs!, FIXED_PLAN)]),
-  jobs,
-);
-const progressiveRuns = seeds.map((_, i) => pairs[2 * i]!);
-const fixedRuns = seeds.map((_, i) => pairs[2 * i + 1]!);
+const [progressiveRuns, fixedRuns] = await Promise.all([
+  Promise.all(seeds.map((seed) => job(() => train('progressive', seed, values.epochs!, PROGRESSIVE_PLAN)))),
+  Promise.all(seeds.map((seed) => job(() => train('fixed', seed, values.epochs!, FIXED_PLAN)))),
+]);
 const [progressive, fixed] = [progressiveRuns[0]!, fixedRuns[0]!];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const wallRatio = mean(progressiveRuns.map((run) => run.trainSeconds)) / mean(fixedRuns.map((run) => run.trainSeconds));
@@ -158,7 +159,7 @@ const planCost = (s: Summary) => s.plan.reduce((sum, stage) => sum + stage.steps
 const timeRatio = planCost(progressive) / planCost(fixed);
 // Epochs the fixed-size run can afford in the progressive run's time, at the interleaved step costs.
 const sameTimeEpochs = (Number(values.epochs) * timeRatio).toFixed(2);
-const sameTimeRuns = values['no-same-time'] ? [] : await runAtMost(seeds.map((seed) => () => train('fixed-same-time', seed, sameTimeEpochs, FIXED_PLAN)), jobs);
+const sameTimeRuns = values['no-same-time'] ? [] : await Promise.all(seeds.map((seed) => job(() => train('fixed-same-time', seed, sameTimeEpochs, FIXED_PLAN))));
 
 const top1 = (run: Summary) => run.evaluation.top1 * 100;
 const runs = seeds.flatMap((seed, i) => [
