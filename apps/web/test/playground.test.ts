@@ -89,10 +89,13 @@ describe.skipIf(MISSING !== undefined)('the playground, used in Chromium', () =>
     // No count asked: tfjs's own choice, half the logical cores (1 on a 2-core machine).
     const auto = await page.evaluate(() => Math.min(8, Math.max(1, Math.floor(navigator.hardwareConcurrency / 2))));
     expect(await page.getAttribute('#backend-info', 'data-threads')).toBe(String(auto));
+    // the threaded build's memory is shared: effnet's SIMD kernels run on it too
+    expect(await page.getAttribute('#backend-info', 'data-simd-kernels')).toBe('true');
     const threaded = await page.context().newPage();
     await threaded.goto(`${server.url}?backend=wasm&threads=2`);
     await ready(threaded);
     expect(await threaded.getAttribute('#backend-info', 'data-threads')).toBe('2'); // tfjs alone caps it at the half of the cores
+    expect(await threaded.getAttribute('#backend-info', 'data-simd-kernels')).toBe('true');
     await threaded.close();
   });
 

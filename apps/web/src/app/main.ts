@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-core'; // first: its flags must be registered before th
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { listBackends } from '@effnet/backends';
 import '@effnet/backend-cpu';
-import '@effnet/backend-wasm';
+import { simdKernelsActive } from '@effnet/backend-wasm';
 import '@effnet/backend-webgl';
 import '@effnet/backend-webgpu';
 import { refreshSaved, setUpClassify } from './classify-screen.js';
@@ -47,6 +47,7 @@ async function activate(): Promise<void> {
   const extra = description.threads === undefined ? '' : `, ${description.threads} thread(s), SIMD ${description.simd ? 'on' : 'off'}`;
   $('backend-info').textContent = `${description.name}${description.gpu ? ` (${description.gpu})` : ''}${extra}`;
   $('backend-info').dataset['threads'] = String(description.threads ?? '');
+  $('backend-info').dataset['simdKernels'] = String(simdKernelsActive()); // effnet's own wasm SIMD kernels
 }
 select.addEventListener('change', () => void guarded(activate));
 $('isolation').textContent = globalThis.crossOriginIsolated ? 'cross-origin isolated (SharedArrayBuffer available)' : 'not cross-origin isolated: wasm runs one thread';
