@@ -9,7 +9,7 @@ import type { KernelBackend, NamedAttrMap } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
-import { simdKernels } from './simd/simd-kernels.js';
+import { simdKernels, simdKernelsActive } from './simd/simd-kernels.js';
 
 interface Case {
   x: tf.Tensor4D;
@@ -53,6 +53,9 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     expect(kernels).not.toBeNull();
     expect(typeof kernels!.depthwiseFilterGrad).toBe('function');
     expect(simdKernels(tf.backend())).toBe(kernels); // one instance per backend
+    expect(simdKernelsActive()).toBe(true);
+    tf.setBackend('cpu');
+    expect(simdKernelsActive()).toBe(false);
   });
 
   it('give exact sums on a small integer case', () => {
