@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { fusedBatchNormConfig } from './kernels/fused-batch-norm.js';
 
@@ -77,10 +77,7 @@ describe('wasm FusedBatchNorm', () => {
     for (const c of cases) {
       const expected = await runOn('cpu', c);
       const actual = await runOn('wasm', c);
-      let scale = 1e-6;
-      for (const v of expected) scale = Math.max(scale, Math.abs(v));
-      let worst = 0;
-      for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / scale);
+      const worst = maxRelativeError(actual, expected);
       if (!(worst <= 1e-5)) failures.push(`${c.label}: ${worst}`);
     }
     expect(failures).toEqual([]);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 
@@ -91,14 +91,6 @@ async function runOn(backend: string, c: Case): Promise<{ shape: number[]; value
   const shape = out.shape;
   tf.dispose([out, ...Object.values(inputs)]);
   return { shape, values };
-}
-
-function maxRelativeError(actual: Float32Array, expected: Float32Array): number {
-  let scale = 1e-6;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / scale);
-  return worst;
 }
 
 describe('wasm gradient kernels', () => {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { planLeadingReduction } from './kernels/leading-reduction.js';
 import { meanConfig } from './kernels/mean.js';
@@ -93,10 +93,7 @@ describe('wasm Sum and Mean', () => {
       const expected = await runOn('cpu', c);
       const actual = await runOn('wasm', c);
       expect(actual.shape, c.label).toEqual(expected.shape);
-      let scale = 1e-6;
-      for (let i = 0; i < expected.values.length; i++) scale = Math.max(scale, Math.abs(expected.values[i]!));
-      let worst = 0;
-      for (let i = 0; i < expected.values.length; i++) worst = Math.max(worst, Math.abs(actual.values[i]! - expected.values[i]!) / scale);
+      const worst = maxRelativeError(actual.values, expected.values);
       if (!(worst <= (c.dtype === 'int32' ? 0 : 1e-5))) failures.push(`${c.label}: ${worst}`);
     }
     expect(failures).toEqual([]);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { simdKernels, simdKernelsActive } from './simd/simd-kernels.js';
 
@@ -93,10 +93,7 @@ describe('effnet SIMD kernels on the wasm backend', () => {
       labels.push(c0.label);
       const expected = run('cpu', c0);
       const actual = run('wasm', c0);
-      let scale = 1e-6;
-      for (const v of expected.values) scale = Math.max(scale, Math.abs(v));
-      let worst = 0;
-      for (let i = 0; i < expected.values.length; i++) worst = Math.max(worst, Math.abs(actual.values[i]! - expected.values[i]!) / scale);
+      const worst = maxRelativeError(actual.values, expected.values);
       if (actual.shape.join() !== expected.shape.join() || !(worst <= 1e-5)) failures.push(`${c0.label}: shape ${actual.shape} vs ${expected.shape}, ${worst}`);
       tf.setBackend('wasm');
       tf.dispose([x, filter, c0.dy]);

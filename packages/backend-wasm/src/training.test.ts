@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmForTests } from '../test/wasm-setup.js';
+import { maxRelativeError, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { tinyForward, tinyTrainStep, tinyWeights } from '../test/tiny-net.js';
 
@@ -29,14 +29,6 @@ async function stepOn(backend: string, steps: number): Promise<Record<string, Fl
   return out;
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
-  let scale = 1e-6;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / scale);
-  return worst;
-}
-
 describe('training on wasm', () => {
   beforeAll(async () => {
     await useWasmForTests();
@@ -49,8 +41,8 @@ describe('training on wasm', () => {
     const delta = (after: Float32Array, name: string) => after.map((v, i) => v - WEIGHTS[name]!.values[i]!);
     for (const name of Object.keys(WEIGHTS)) {
       // The updated weights agree, and so do the updates themselves (a far stricter test).
-      expect(relErr(wasm[name]!, cpu[name]!), name).toBeLessThan(1e-4);
-      expect(relErr(delta(wasm[name]!, name), delta(cpu[name]!, name)), name).toBeLessThan(1e-4);
+      expect(maxRelativeError(wasm[name]!, cpu[name]!), name).toBeLessThan(1e-4);
+      expect(maxRelativeError(delta(wasm[name]!, name), delta(cpu[name]!, name)), name).toBeLessThan(1e-4);
       // Every weight moved: its gradient is not zero.
       expect(Math.max(...delta(cpu[name]!, name).map(Math.abs)), name).toBeGreaterThan(0);
     }

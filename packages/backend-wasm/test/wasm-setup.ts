@@ -1,6 +1,6 @@
 // Test helper: makes the wasm backend usable in Node (its .wasm files from the installed
-// package) without registering any effnet kernel or adapter, and leaves cpu selected; and the
-// seeded generator of the parity sweeps.
+// package) without registering any effnet kernel or adapter, and leaves cpu selected; the seeded
+// generator of the parity sweeps and the error measure they bound.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -24,4 +24,13 @@ export function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Largest |actual − expected| relative to the largest |expected| (at least 1e-6): the sweeps' error. */
+export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let scale = 1e-6;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / scale);
+  return worst;
 }
