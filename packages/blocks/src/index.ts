@@ -13,6 +13,7 @@ export { ConvBNAct, type ConvBNActOptions } from './conv-bn-act.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Dropout } from './dropout.js';
 export { DropPath, dropPath } from './drop-path.js';
+export { globalAveragePool } from './global-pool.js';
 export { SqueezeExcite, type SqueezeExciteOptions } from './squeeze-excite.js';
 export { InvertedResidual, type InvertedResidualParts } from './inverted-residual.js';
 export { MBConv } from './mbconv.js';

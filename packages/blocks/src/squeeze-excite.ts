@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Activation } from '@effnet/scaling';
 import { activate } from './activation.js';
 import { Conv2d } from './conv2d.js';
+import { globalAveragePool } from './global-pool.js';
 import { Layer, type ApplyContext } from './module.js';
 import type { ParamScope } from './param-store.js';
 
@@ -39,7 +40,7 @@ export class SqueezeExcite extends Layer {
   }
 
   protected forward(x: tf.Tensor4D, ctx: ApplyContext): tf.Tensor4D {
-    const pooled = tf.mean(x, [1, 2], true) as tf.Tensor4D;
+    const pooled = globalAveragePool(x, true);
     const hidden = activate(this.reduce.apply(pooled, ctx), this.options.activation ?? 'silu');
     return tf.mul(x, tf.sigmoid(this.expand.apply(hidden, ctx)));
   }

@@ -7,7 +7,7 @@
 // parameter store. Tensors are NHWC; any input size works (progressive learning changes it between
 // stages).
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, type ApplyContext, type Block, type ParamEntry, type ParamScope } from '@effnet/blocks';
+import { ConvBNAct, Dropout, Linear, ParamStore, applyContext, blockFromSpec, globalAveragePool, type ApplyContext, type Block, type ParamEntry, type ParamScope } from '@effnet/blocks';
 import { preset, type ModelSpec, type PresetOverrides } from '@effnet/scaling';
 import { EffnetModelError } from './errors.js';
 import { normalizeInside } from './preprocessing.js';
@@ -174,7 +174,7 @@ export class EfficientNet {
         x = block.apply(x, this.blockContext(ctx, i, options.dropPath));
       });
       x = head.apply(x, ctx);
-      const pooled = tf.mean(x, [1, 2]) as tf.Tensor2D;
+      const pooled = globalAveragePool(x);
       if (!this.classifier) return pooled;
       const dropped = this.dropout!.apply(pooled, ctx, options.dropout ?? this.spec.dropout) as tf.Tensor2D;
       return this.classifier.apply(dropped, ctx);
