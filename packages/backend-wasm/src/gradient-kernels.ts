@@ -8,6 +8,7 @@ import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/c
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwise-conv2d-backprop-input.js';
 import { castConfig, castStock } from './kernels/cast.js';
+import { channelAdd, channelMultiply, channelSub } from './kernels/channel-binary.js';
 import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch-norm.js';
 import { identityConfig, identityStock } from './kernels/identity.js';
 import { meanConfig, meanStock } from './kernels/mean.js';
@@ -31,10 +32,11 @@ export interface ReplacementKernel {
 
 /**
  * The kernels `@effnet/backend-wasm` registers over tfjs-backend-wasm's own: Conv2DBackpropInput
- * on XNNPACK's compiled convolution instead of plain loops; Sum and Mean over leading axes as one
- * matrix product with ones instead of a transpose and a loop; Identity and same-dtype Cast
- * sharing the data instead of copying it; FusedBatchNorm with per-channel statistics as three
- * broadcast passes instead of a scalar loop.
+ * on XNNPACK's compiled convolution instead of plain loops; Sum and Mean over leading axes in one
+ * SIMD pass (or one matrix product with ones) instead of a transpose and a loop; Identity and
+ * same-dtype Cast sharing the data instead of copying it; FusedBatchNorm with per-channel
+ * statistics in one SIMD pass (or three broadcast passes) instead of a scalar loop; Add, Sub and
+ * Multiply of an activation and per-channel values in one SIMD pass.
  */
 export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: conv2dBackpropInputConfig, stock: conv2dBackpropInputStock },
@@ -43,4 +45,7 @@ export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: identityConfig, stock: identityStock },
   { config: castConfig, stock: castStock },
   { config: fusedBatchNormConfig, stock: fusedBatchNormStock },
+  channelAdd,
+  channelSub,
+  channelMultiply,
 ];

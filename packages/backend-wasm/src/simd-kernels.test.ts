@@ -1,7 +1,9 @@
 // effnet's own SIMD kernels (src/simd/kernels.wat): the committed bytes are what the .wat compiles
-// to, the module runs on the wasm backend's heap in Node, and the depthwise filter gradient that
-// uses it (channel multiplier 1, channels a multiple of 4) equals tfjs-backend-cpu's on a seeded
-// sweep, exactly on a small integer case, without leaking backend buffers.
+// to, the module runs on the wasm backend's heap in Node, and the kernels that use it equal
+// tfjs-backend-cpu's on seeded sweeps, exactly on small integer cases, without leaking backend
+// buffers: the depthwise filter gradient (channel multiplier 1, channels a multiple of 4), the
+// leading-axis Sum and Mean (inner size a multiple of 4), and Add, Sub and Multiply of an
+// activation and per-channel values (bit for bit).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -52,6 +54,7 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     const kernels = simdKernels(tf.backend());
     expect(kernels).not.toBeNull();
     expect(typeof kernels!.depthwiseFilterGrad).toBe('function');
+    expect(typeof kernels!.sumLeading).toBe('function');
     expect(simdKernels(tf.backend())).toBe(kernels); // one instance per backend
     expect(simdKernelsActive()).toBe(true);
     tf.setBackend('cpu');
@@ -101,6 +104,98 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
     for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
+    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('sum leading axes exactly on integers, across the 128-row blocks and for several outer rows', () => {
+    tf.setBackend('wasm');
+    // x[o, r, k] = (r mod 7) + k + 10·o over 300 rows: exact in float32 at every partial sum.
+    const [outer, reduced, inner] = [3, 300, 8];
+    const values = Float32Array.from({ length: outer * reduced * inner }, (_, i) => {
+      const k = i % inner;
+      const r = Math.floor(i / inner) % reduced;
+      const o = Math.floor(i / (inner * reduced));
+      return (r % 7) + k + 10 * o;
+    });
+    const x = tf.tensor3d(values, [outer, reduced, inner]);
+    const rowSum = Array.from({ length: reduced }, (_, r) => r % 7).reduce((a, b) => a + b, 0);
+    const expected = Array.from({ length: outer * inner }, (_, i) => rowSum + reduced * ((i % inner) + 10 * Math.floor(i / inner)));
+    const sum = tf.sum(x, 1);
+    expect(Array.from(sum.dataSync())).toEqual(expected);
+    const mean = tf.mean(x, 1, true);
+    expect(mean.shape).toEqual([outer, 1, inner]);
+    expect(Array.from(mean.dataSync())).toEqual(expected.map((v) => Math.fround(Math.fround(v) * Math.fround(1 / reduced))));
+    tf.dispose([x, sum, mean]);
+  });
+
+  it('sum and average leading axes as tfjs-cpu does, within 1e-5 relative, over 60 seeded shapes, without leaking', () => {
+    const rand = seeded(20261206);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const failures: string[] = [];
+    tf.setBackend('wasm');
+    const buffers = (tf.backend() as KernelBackend).numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let k = 0; k < 60; k++) {
+      const shape = [pick([1, 2, 3, 16]), pick([1, 5, 7, 14]), pick([1, 5, 7, 14]), pick([4, 8, 12, 24, 96])];
+      const axis = pick([[0, 1, 2], [1, 2], [0], [2]]);
+      const kernel = pick(['Sum', 'Mean'] as const);
+      const keepDims = rand() < 0.5;
+      const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * 4 - 1);
+      const read = (backend: string) => {
+        tf.setBackend(backend);
+        const x = tf.tensor(values, shape);
+        const out = tf.engine().runKernel(kernel, { x }, { axis, keepDims } as unknown as NamedAttrMap) as tf.Tensor;
+        const result = { shape: out.shape, values: out.dataSync() as Float32Array };
+        tf.dispose([x, out]);
+        return result;
+      };
+      const expected = read('cpu');
+      const actual = read('wasm');
+      const worst = maxRelativeError(actual.values, expected.values);
+      if (actual.shape.join() !== expected.shape.join() || !(worst <= 1e-5)) failures.push(`${kernel} [${shape}] axis ${axis}: shape ${actual.shape} vs ${expected.shape}, ${worst}`);
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('add, subtract and multiply per-channel values bit for bit as tfjs-cpu does (NaN and ±Infinity included), and hand the rest to the stock kernels', () => {
+    const rand = seeded(20261207);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0];
+    const values = (n: number) => Float32Array.from({ length: n }, () => (rand() < 0.02 ? pick(special) : (rand() * 8 - 4) * 10 ** Math.floor(rand() * 7 - 3)));
+    const failures: string[] = [];
+    const labels: string[] = [];
+    tf.setBackend('wasm');
+    const buffers = (tf.backend() as KernelBackend).numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let k = 0; k < 120; k++) {
+      const channels = pick([4, 8, 12, 24, 96, 5, 6]);
+      const full = [...Array.from({ length: pick([0, 1, 3]) }, () => pick([1, 2, 3, 7])), channels];
+      const v = pick([[channels], [1, channels], [1, 1, 1, channels]]).slice(-full.length);
+      const kernel = pick(['Add', 'Sub', 'Multiply'] as const);
+      const vFirst = rand() < 0.3;
+      const fullValues = values(full.reduce((a, b) => a * b, 1));
+      const vValues = values(channels);
+      const label = `${kernel} [${vFirst ? v : full}] [${vFirst ? full : v}]`;
+      labels.push(label);
+      const read = (backend: string) => {
+        tf.setBackend(backend);
+        const [a, b] = vFirst ? [tf.tensor(vValues, v), tf.tensor(fullValues, full)] : [tf.tensor(fullValues, full), tf.tensor(vValues, v)];
+        const out = tf.engine().runKernel(kernel, { a, b }) as tf.Tensor;
+        const result = { shape: out.shape, values: Array.from(out.dataSync()) };
+        tf.dispose([a, b, out]);
+        return result;
+      };
+      const expected = read('cpu');
+      const actual = read('wasm');
+      if (actual.shape.join() !== expected.shape.join() || actual.values.some((x, i) => !Object.is(x, expected.values[i]) && !(x === 0 && expected.values[i] === 0))) failures.push(label);
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    for (const text of ['Add', 'Sub', 'Multiply', ',4]', ',96]', ',5]']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
     expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
     expect(tf.memory().numTensors).toBe(tensors);
   });

@@ -1,12 +1,15 @@
 // FusedBatchNorm for the wasm backend, replacing tfjs-backend-wasm's own (a scalar C loop, 4-8×
-// the time of one elementwise pass): with per-channel statistics it is three broadcast passes,
-// y = (x − mean) · a + offset with a = scale / √(variance + ε) computed on the C channels. Other
-// shapes (statistics not per channel, non-float32 data) go to the stock kernel. Follows tfjs's
+// the time of one elementwise pass): with per-channel statistics it is y = (x − mean) · a + offset
+// with a = scale / √(variance + ε) computed on the C channels, then one pass of effnet's SIMD
+// kernel (src/simd/kernels.wat) when C is a multiple of 4, else three broadcast passes (the stock
+// broadcast kernels take about 4× one pass each with few channels). Other shapes (statistics not
+// per channel, non-float32 data) go to the stock kernel. Follows tfjs's
 // FusedBatchNorm kernel (inputs x, mean, variance, optional offset and scale; attr varianceEpsilon).
 import { FusedBatchNorm, util } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel-scope.js';
 import { StockKernel } from './stock-kernel.js';
+import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
 
 /** tfjs-backend-wasm's own FusedBatchNorm, for statistics that are not per channel. */
 export const fusedBatchNormStock = new StockKernel(FusedBatchNorm);
@@ -26,6 +29,15 @@ const fusedBatchNorm: KernelFunc = (args) => {
     const eps = scope.fromValues(Float32Array.of(varianceEpsilon), [1]);
     let a = scope.run('Rsqrt', { x: scope.run('Add', { a: flat(variance), b: eps }) });
     if (scale !== undefined) a = scope.run('Multiply', { a, b: flat(scale) });
+    const simd = channels % 4 === 0 ? simdKernels(scope.backend) : null;
+    if (simd) {
+      const backend = scope.backend as WasmBackend;
+      const bias = offset === undefined ? scope.run('Fill', [], { shape: [channels], value: 0, dtype: 'float32' }) : offset;
+      const y = scope.track(backend.makeOutput(x.shape, 'float32'));
+      const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
+      simd.channelAffine(at(x), at(y), at(mean), at(a), at(bias), util.sizeFromShape(x.shape) / channels, channels);
+      return scope.finish(y);
+    }
     let y = scope.run('Multiply', { a: scope.run('Sub', { a: x, b: flat(mean) }), b: a });
     if (offset !== undefined) y = scope.run('Add', { a: y, b: flat(offset) });
     return scope.finish(y);

@@ -65,4 +65,112 @@
         (br $nextY)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $nextB))))
+
+;; Sums over a block of leading axes (batch-norm statistics, bias gradients, global pooling), x
+;; viewed as [outer, reduced, inner] with inner a multiple of 4:
+;;   out[o, k] = weight · Σ_r x[o, r, k]
+;; Rows are added in order into acc (inner values, scratch), and every 128 rows acc is added to
+;; out, so that a long sum (50,000 rows) loses little to rounding; the weight (1/R for a mean)
+;; scales the sum at the end.
+  (func (export "sumLeading")
+    (param $x i32) (param $out i32) (param $acc i32) (param $outer i32) (param $reduced i32) (param $inner i32) (param $weight f32)
+    (local $row i32) (local $o i32) (local $r i32) (local $end i32) (local $k i32) (local $scale v128)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $scale (f32x4.splat (local.get $weight)))
+    (block $doneO (loop $nextO
+      (br_if $doneO (i32.ge_u (local.get $o) (local.get $outer)))
+      (memory.fill (local.get $out) (i32.const 0) (local.get $row))
+      (local.set $r (i32.const 0))
+      (block $doneR (loop $nextBlock
+        (br_if $doneR (i32.ge_u (local.get $r) (local.get $reduced)))
+        (local.set $end (select (i32.add (local.get $r) (i32.const 128)) (local.get $reduced)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 128)) (local.get $reduced))))
+        (memory.fill (local.get $acc) (i32.const 0) (local.get $row))
+        (block $doneRow (loop $nextRow
+          (br_if $doneRow (i32.ge_u (local.get $r) (local.get $end)))
+          ;; acc += x[o, r, :]
+          (local.set $k (i32.const 0))
+          (block $doneK (loop $nextK
+            (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+            (v128.store align=4 (i32.add (local.get $acc) (local.get $k))
+              (f32x4.add (v128.load align=4 (i32.add (local.get $acc) (local.get $k)))
+                         (v128.load align=4 (i32.add (local.get $x) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $nextK)))
+          (local.set $x (i32.add (local.get $x) (local.get $row)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $nextRow)))
+        ;; out[o, :] += acc
+        (local.set $k (i32.const 0))
+        (block $doneK (loop $nextK
+          (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+          (v128.store align=4 (i32.add (local.get $out) (local.get $k))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $out) (local.get $k)))
+                       (v128.load align=4 (i32.add (local.get $acc) (local.get $k)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br $nextK)))
+        (br $nextBlock)))
+      ;; out[o, :] *= weight
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $nextK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+        (v128.store align=4 (i32.add (local.get $out) (local.get $k))
+          (f32x4.mul (v128.load align=4 (i32.add (local.get $out) (local.get $k))) (local.get $scale)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $nextK)))
+      (local.set $out (i32.add (local.get $out) (local.get $row)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $nextO))))
+
+;; Batch norm with per-channel statistics, x viewed as [rows, inner] with inner (the channels) a
+;; multiple of 4, in one pass: out[r, k] = (x[r, k] − shift[k]) · scale[k] + offset[k], each step
+;; rounded to float32 as the three broadcast kernels it replaces round them.
+  (func (export "channelAffine")
+    (param $x i32) (param $out i32) (param $shift i32) (param $scale i32) (param $offset i32) (param $rows i32) (param $inner i32)
+    (local $row i32) (local $r i32) (local $k i32)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $nextK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+        (v128.store align=4 (i32.add (local.get $out) (local.get $k))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $k)))
+                         (v128.load align=4 (i32.add (local.get $shift) (local.get $k))))
+              (v128.load align=4 (i32.add (local.get $scale) (local.get $k))))
+            (v128.load align=4 (i32.add (local.get $offset) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $nextK)))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $out (i32.add (local.get $out) (local.get $row)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
+
+;; Add (op 0), subtract (1) or multiply (2) a per-channel row to every row of x, x viewed as
+;; [rows, inner] with inner (the channels) a multiple of 4: out[r, k] = x[r, k] op v[k].
+  (func (export "channelBinary")
+    (param $op i32) (param $x i32) (param $v i32) (param $out i32) (param $rows i32) (param $inner i32)
+    (local $row i32) (local $r i32) (local $k i32) (local $a v128) (local $b v128)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $nextK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+        (local.set $a (v128.load align=4 (i32.add (local.get $x) (local.get $k))))
+        (local.set $b (v128.load align=4 (i32.add (local.get $v) (local.get $k))))
+        (v128.store align=4 (i32.add (local.get $out) (local.get $k))
+          (if (result v128) (i32.eqz (local.get $op))
+            (then (f32x4.add (local.get $a) (local.get $b)))
+            (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
+              (then (f32x4.sub (local.get $a) (local.get $b)))
+              (else (f32x4.mul (local.get $a) (local.get $b)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $nextK)))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $out (i32.add (local.get $out) (local.get $row)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
 )
