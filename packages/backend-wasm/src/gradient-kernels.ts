@@ -12,14 +12,19 @@ import { channelAdd, channelMultiply, channelSub } from './kernels/channel-binar
 import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch-norm.js';
 import { identityConfig, identityStock } from './kernels/identity.js';
 import { meanConfig, meanStock } from './kernels/mean.js';
+import { siluGradConfig } from './kernels/silu-grad.js';
 import { sumConfig, sumStock } from './kernels/sum.js';
 import type { StockKernel } from './kernels/stock-kernel.js';
 
-/** The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of them). */
+/**
+ * The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of
+ * them): three gradients of tfjs-core ops, and EffnetSiluGrad, which @effnet/blocks' SiLU calls.
+ */
 export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
+  siluGradConfig,
 ];
 
 /** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept. */

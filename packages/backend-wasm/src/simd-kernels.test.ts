@@ -2,8 +2,8 @@
 // to, the module runs on the wasm backend's heap in Node, and the kernels that use it equal
 // tfjs-backend-cpu's on seeded sweeps, exactly on small integer cases, without leaking backend
 // buffers: the depthwise filter gradient (channel multiplier 1, channels a multiple of 4), the
-// leading-axis Sum and Mean (inner size a multiple of 4), and Add, Sub and Multiply of an
-// activation and per-channel values (bit for bit).
+// leading-axis Sum and Mean (inner size a multiple of 4), Add, Sub and Multiply of an activation
+// and per-channel values, and EffnetSiluGrad (both bit for bit).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -196,6 +196,45 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
     for (const text of ['Add', 'Sub', 'Multiply', ',4]', ',96]', ',5]']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
+    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('EffnetSiluGrad equals dy·(s·(1 + x·(1 − s))) composed of tfjs-cpu ops bit for bit, by the SIMD pass and (odd sizes) by separate kernels, and refuses mismatched inputs', () => {
+    const rand = seeded(20261208);
+    const failures: string[] = [];
+    tf.setBackend('wasm');
+    const buffers = (tf.backend() as KernelBackend).numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (const shape of [[4], [2, 3, 3, 8], [1, 7, 7, 24], [5], [3, 3], [2, 5, 5, 3], [0, 4]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = Float32Array.from({ length: n }, () => (rand() * 16 - 8) * 10 ** Math.floor(rand() * 3 - 1));
+      const dy = Float32Array.from({ length: n }, () => rand() * 2 - 1);
+      const read = (backend: string, fused: boolean) => {
+        tf.setBackend(backend);
+        const [tx, tdy] = [tf.tensor(x, shape), tf.tensor(dy, shape)];
+        const s = tf.sigmoid(tx);
+        const out = fused ? (tf.engine().runKernel('EffnetSiluGrad', { dy: tdy, x: tx, s }) as tf.Tensor) : tf.tidy(() => tf.mul(tdy, tf.mul(s, tf.add(1, tf.mul(tx, tf.sub(1, s))))));
+        const values = Array.from(out.dataSync());
+        tf.dispose([tx, tdy, s, out]);
+        return values;
+      };
+      // The same sigmoid on both sides: wasm's own (its values differ from cpu's in the last bit).
+      const sigmoidOnWasm = (() => { tf.setBackend('wasm'); const t = tf.tensor(x, shape); const s = tf.sigmoid(t); const v = s.dataSync().slice(); tf.dispose([t, s]); return v; })();
+      tf.setBackend('cpu');
+      const [cx, cdy, cs] = [tf.tensor(x, shape), tf.tensor(dy, shape), tf.tensor(sigmoidOnWasm, shape)];
+      const expectedTensor = tf.tidy(() => tf.mul(cdy, tf.mul(cs, tf.add(1, tf.mul(cx, tf.sub(1, cs))))));
+      const expected = Array.from(expectedTensor.dataSync());
+      tf.dispose([cx, cdy, cs, expectedTensor]);
+      const actual = read('wasm', true);
+      if (actual.length !== expected.length || actual.some((v, i) => !Object.is(v, expected[i]))) failures.push(`[${shape}]`);
+      expect(read('wasm', false)).toEqual(expected);
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    const [a, b] = [tf.ones([4]), tf.ones([8])];
+    expect(() => tf.engine().runKernel('EffnetSiluGrad', { dy: a, x: a, s: b })).toThrow(/float32 dy, x and s of one shape; got s float32 \[8\] for x \[4\]/);
+    tf.dispose([a, b]);
     expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
     expect(tf.memory().numTensors).toBe(tensors);
   });

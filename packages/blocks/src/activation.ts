@@ -1,7 +1,35 @@
 // Activations by name, as PyTorch defines them: SiLU x·σ(x) (swish), ReLU, ReLU6 and exact GELU
-// x·Φ(x) = x·(1 + erf(x/√2))/2.
+// x·Φ(x) = x·(1 + erf(x/√2))/2. SiLU has a closed-form gradient, dy·s·(1 + x·(1 − s)) with
+// s = σ(x) kept from the forward pass: one kernel where the backend registers SILU_GRAD_KERNEL
+// (@effnet/backend-wasm does, in one SIMD pass), else five elementwise ops, where tfjs-core's
+// autodiff through the product and the sigmoid takes six.
 import * as tf from '@tensorflow/tfjs-core';
+import type { GradSaveFunc } from '@tensorflow/tfjs-core';
 import type { Activation } from '@effnet/scaling';
+
+/**
+ * The kernel a backend may register to compute SiLU's gradient in one pass: inputs `dy`, `x` and
+ * `s` = σ(x) (float32, one shape), output dy·(s·(1 + x·(1 − s))), rounded as those four ops in
+ * that order round it.
+ */
+export const SILU_GRAD_KERNEL = 'EffnetSiluGrad';
+
+/** SiLU's gradient dy·(s·(1 + x·(1 − s))), s = σ(x): the backend's SILU_GRAD_KERNEL if it has one. */
+export function siluGradient(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor): tf.Tensor {
+  if (tf.getKernel(SILU_GRAD_KERNEL, tf.getBackend()) !== undefined) return tf.engine().runKernel(SILU_GRAD_KERNEL, { dy, x, s }) as tf.Tensor;
+  return tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(x, tf.sub(1, s)))));
+}
+
+/** x·σ(x), differentiated by {@link siluGradient}. */
+function silu<T extends tf.Tensor>(x: T): T {
+  const op = tf.customGrad((...args: Array<tf.Tensor | GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, GradSaveFunc];
+    const s = tf.sigmoid(input);
+    save([input, s]);
+    return { value: tf.mul(input, s), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => siluGradient(dy, saved[0]!, saved[1]!) };
+  });
+  return op(x) as T;
+}
 
 /**
  * Applies `activation` to `x`; `null` is the identity.
@@ -14,7 +42,7 @@ export function activate<T extends tf.Tensor>(x: T, activation: Activation | nul
     case null:
       return x;
     case 'silu':
-      return tf.mul(x, tf.sigmoid(x));
+      return silu(x);
     case 'relu':
       return tf.relu(x);
     case 'relu6':

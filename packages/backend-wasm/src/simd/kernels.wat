@@ -173,4 +173,24 @@
       (local.set $out (i32.add (local.get $out) (local.get $row)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $nextR))))
+
+;; SiLU's gradient for @effnet/blocks (kernel EffnetSiluGrad), n values (a multiple of 4) of dy, x
+;; and s = σ(x): out = dy · (s · (1 + x · (1 − s))), each step rounded to float32 in that order.
+  (func (export "siluGrad")
+    (param $dy i32) (param $x i32) (param $s i32) (param $out i32) (param $n i32)
+    (local $k i32) (local $end i32) (local $one v128) (local $sv v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $sv (v128.load align=4 (i32.add (local.get $s) (local.get $k))))
+      (v128.store align=4 (i32.add (local.get $out) (local.get $k))
+        (f32x4.mul (v128.load align=4 (i32.add (local.get $dy) (local.get $k)))
+          (f32x4.mul (local.get $sv)
+            (f32x4.add (local.get $one)
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $x) (local.get $k)))
+                (f32x4.sub (local.get $one) (local.get $sv)))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $next)))
+  )
 )

@@ -16,6 +16,8 @@ export interface SimdKernels {
   channelAffine(x: number, out: number, shift: number, scale: number, offset: number, rows: number, inner: number): void;
   /** out[r, k] = x[r, k] op v[k] for x [rows, inner], op 0 add, 1 subtract, 2 multiply; inner % 4 === 0. */
   channelBinary(op: number, x: number, v: number, out: number, rows: number, inner: number): void;
+  /** out = dy · (s · (1 + x · (1 − s))) over n values; n % 4 === 0. */
+  siluGrad(dy: number, x: number, s: number, out: number, n: number): void;
 }
 
 /** What the SIMD kernels' callers use of tfjs-backend-wasm's `BackendWasm`: outputs on its heap, and where tensors lie. */

@@ -1,0 +1,59 @@
+// SiLU's closed-form gradient (tf.customGrad) against tfjs-core's autodiff of x·σ(x): the values
+// bit for bit, the gradient within 1e-6 (relative to the largest) on seeded inputs (large |x| included), the
+// backend's SILU_GRAD_KERNEL used where registered; no leaked tensors.
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SILU_GRAD_KERNEL, activate, siluGradient } from './activation.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('SiLU', () => {
+  it('hand-checked: silu(0) = 0 with slope 1/2; silu(x) → x and slope → 1 for large x, → 0 for very negative x', () => {
+    const x = tf.tensor1d([0, 40, -40]);
+    const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => tf.sum(activate(t, 'silu')))(x);
+    expect(value.dataSync()[0]).toBeCloseTo(40, 5);
+    const g = grad.dataSync();
+    expect(g[0]).toBe(0.5);
+    expect(g[1]).toBe(1);
+    expect(Math.abs(g[2]!)).toBeLessThan(1e-15);
+    tf.dispose([x, value, grad]);
+  });
+
+  it('equals tf.mul(x, tf.sigmoid(x)) bit for bit, and its autodiff gradient within 1e-6 of the largest, without leaking', () => {
+    const before = tf.memory().numTensors;
+    let seed = 20261205;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const x = tf.tensor(Float32Array.from({ length: 4000 }, () => (rand() * 2 - 1) * 10 ** (rand() * 3 - 1)), [10, 20, 20]);
+    const dy = tf.tensor(Float32Array.from({ length: 4000 }, () => rand() * 2 - 1), [10, 20, 20]);
+    const ours = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(activate(t, 'silu'), dy)))(x);
+    const autodiff = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.mul(t, tf.sigmoid(t)), dy)))(x);
+    const plain = tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
+    const value = tf.tidy(() => activate(x, 'silu'));
+    expect(Array.from(value.dataSync())).toEqual(Array.from(plain.dataSync()));
+    const [a, b] = [ours.grad.dataSync(), autodiff.grad.dataSync()];
+    // Relative to the largest gradient: near x ≈ −1.28, where the slope crosses 0, both forms cancel.
+    let worst = 0;
+    let largest = 0;
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      largest = Math.max(largest, Math.abs(b[i]!));
+    }
+    expect(worst / largest).toBeLessThan(1e-6);
+    tf.dispose([x, dy, ours.value, ours.grad, autodiff.value, autodiff.grad, plain, value]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('siluGradient is dy·(s·(1 + x·(1 − s))) on a backend without SILU_GRAD_KERNEL (tfjs-cpu)', () => {
+    expect(SILU_GRAD_KERNEL).toBe('EffnetSiluGrad');
+    expect(tf.getKernel(SILU_GRAD_KERNEL, 'cpu')).toBeUndefined();
+    const [dy, x, s] = [tf.tensor1d([2, -1]), tf.tensor1d([3, 0.5]), tf.tensor1d([0.75, 0.5])];
+    const g = tf.tidy(() => siluGradient(dy, x, s));
+    // 2·(0.75·(1 + 3·0.25)) = 2.625; −1·(0.5·(1 + 0.5·0.5)) = −0.625
+    expect(Array.from(g.dataSync())).toEqual([2.625, -0.625]);
+    tf.dispose([dy, x, s, g]);
+  });
+});
