@@ -14,7 +14,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope, type KernelScope } from './kernel-scope.js';
 import { checkDy } from './check-dy.js';
 import { cropSpatial, paddedInput } from './padded-input.js';
 
@@ -55,8 +55,7 @@ function byPatches(scope: KernelScope, x: TensorInfo, dy: TensorInfo, info: back
 const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x: xIn, dy: dyIn } = inputs as unknown as Conv2DBackpropFilterInputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
-  const scope = new KernelScope(backend as KernelBackend);
-  try {
+  return inKernelScope(backend as KernelBackend, (scope) => {
     let x = xIn as TensorInfo;
     let dy = dyIn as TensorInfo;
     if (dataFormat === 'NCHW') {
@@ -77,9 +76,9 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top + bottom + left + right === 0) {
       const rows = info.batchSize * info.outHeight * info.outWidth;
       const product = scope.transposedProduct(scope.reshape(x, [1, rows, inC]), scope.reshape(dy, [1, rows, outC]));
-      return scope.finish(scope.reshape(product, filterShape));
+      return scope.reshape(product, filterShape);
     }
-    if (kh * kw * inC <= PATCHES_UP_TO) return scope.finish(byPatches(scope, x, dy, info, filterShape));
+    if (kh * kw * inC <= PATCHES_UP_TO) return byPatches(scope, x, dy, info, filterShape);
     const xT = scope.run('Transpose', { x: paddedInput(scope, x, info) }, { perm: [3, 1, 2, 0] });
     const dyT = scope.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
     const corr = scope.run('Conv2D', { x: xT, filter: dyT }, {
@@ -89,11 +88,8 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       dilations: [info.strideHeight, info.strideWidth],
     });
     const taps = cropSpatial(scope, corr, kh, kw);
-    return scope.finish(scope.run('Transpose', { x: taps }, { perm: [1, 2, 0, 3] }));
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+    return scope.run('Transpose', { x: taps }, { perm: [1, 2, 0, 3] });
+  });
 };
 
 /** Conv2DBackpropFilter (the filter gradient of conv2d) for the `wasm` backend. */

@@ -16,7 +16,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { EffnetBackendError } from '@effnet/backends';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope } from './kernel-scope.js';
 import { checkDy } from './check-dy.js';
 import { spreadOnStrideGrid, transposedFrame } from './spread-gradient.js';
 import { subPixelApplies, subPixelInputGradient } from './sub-pixel.js';
@@ -32,8 +32,7 @@ const conv2dBackpropInput: KernelFunc = (args) => {
   if (dataFormat === 'NCHW') {
     return conv2dBackpropInputStock.run(args, 'channels-first (NCHW) data; pass NHWC tensors (dataFormat "NHWC")');
   }
-  const scope = new KernelScope(backend as KernelBackend);
-  try {
+  return inKernelScope(backend as KernelBackend, (scope) => {
     const info = backend_util.computeConv2DInfo(
       inputShape,
       filter.shape as [number, number, number, number],
@@ -52,7 +51,7 @@ const conv2dBackpropInput: KernelFunc = (args) => {
           'pass the filter of the forward convolution',
       );
     }
-    if (subPixelApplies(info)) return scope.finish(subPixelInputGradient(scope, dy, filter, info));
+    if (subPixelApplies(info)) return subPixelInputGradient(scope, dy, filter, info);
     const spread = spreadOnStrideGrid(scope, dy, info.strideHeight, info.strideWidth);
     const frame = transposedFrame(scope, spread, info, h, w);
     // W[kh-1-i, kw-1-j, co, ci]: flipped in space, channels swapped.
@@ -68,11 +67,8 @@ const conv2dBackpropInput: KernelFunc = (args) => {
     if (dx.shape[0] !== n || dx.shape[1] !== h || dx.shape[2] !== w || dx.shape[3] !== inC || outC !== dy.shape[3]) {
       throw new Error(`${Conv2DBackpropInput}: internal shape error [${dx.shape.join(', ')}] for inputShape [${inputShape.join(', ')}]`);
     }
-    return scope.finish(dx);
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+    return dx;
+  });
 };
 
 /** Conv2DBackpropInput (the input gradient of conv2d) for `wasm`, on XNNPACK's convolution. */

@@ -16,7 +16,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope, type KernelScope } from './kernel-scope.js';
 import { checkDy } from './check-dy.js';
 import { refuseDilation } from './refuse-dilation.js';
 import { cropSpatial, paddedInput } from './padded-input.js';
@@ -56,8 +56,7 @@ const depthwiseConv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) =
   const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo };
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
     attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  const scope = new KernelScope(backend as KernelBackend);
-  try {
+  return inKernelScope(backend as KernelBackend, (scope) => {
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filterShape,
@@ -70,11 +69,8 @@ const depthwiseConv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) =
     checkDy(dy, info, DepthwiseConv2dNativeBackpropFilter);
     refuseDilation(info, DepthwiseConv2dNativeBackpropFilter);
     const simd = x.dtype === 'float32' && dy.dtype === 'float32' && filterShape[3] === 1 && filterShape[2]! % 4 === 0 ? simdKernels(backend as KernelBackend) : null;
-    return scope.finish(simd ? bySimd(scope, simd, x, dy, info, filterShape) : byCorrelation(scope, x, dy, info, filterShape));
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+    return simd ? bySimd(scope, simd, x, dy, info, filterShape) : byCorrelation(scope, x, dy, info, filterShape);
+  });
 };
 
 /** DepthwiseConv2dNativeBackpropFilter (the filter gradient of depthwiseConv2d) for `wasm`. */

@@ -11,7 +11,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope } from './kernel-scope.js';
 import { checkDy } from './check-dy.js';
 import { refuseDilation } from './refuse-dilation.js';
 import { spreadOnStrideGrid, transposedFrame } from './spread-gradient.js';
@@ -20,8 +20,7 @@ const depthwiseConv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) =>
   const { dy, filter } = inputs as unknown as { dy: TensorInfo; filter: TensorInfo };
   const { strides, dilations, pad, dimRoundingMode, inputShape } =
     attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  const scope = new KernelScope(backend as KernelBackend);
-  try {
+  return inKernelScope(backend as KernelBackend, (scope) => {
     const info = backend_util.computeConv2DInfo(
       inputShape,
       filter.shape as [number, number, number, number],
@@ -47,13 +46,10 @@ const depthwiseConv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) =>
       dilations: [info.dilationHeight, info.dilationWidth],
       pad: 'valid',
     });
-    if (mult === 1) return scope.finish(dx);
+    if (mult === 1) return dx;
     const split = scope.reshape(dx, [n, h, w, inC, mult]);
-    return scope.finish(scope.run('Sum', { x: split }, { axis: [4], keepDims: false }));
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+    return scope.run('Sum', { x: split }, { axis: [4], keepDims: false });
+  });
 };
 
 /** DepthwiseConv2dNativeBackpropInput (the input gradient of depthwiseConv2d) for `wasm`. */

@@ -7,7 +7,7 @@
 // FusedBatchNorm kernel (inputs x, mean, variance, optional offset and scale; attr varianceEpsilon).
 import { FusedBatchNorm, util } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope } from './kernel-scope.js';
 import { StockKernel } from './stock-kernel.js';
 import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
 
@@ -23,8 +23,7 @@ const fusedBatchNorm: KernelFunc = (args) => {
   if (x.dtype !== 'float32' || x.shape.length === 0 || util.sizeFromShape(x.shape) === 0 || ![mean, variance, offset, scale].every(perChannel)) {
     return fusedBatchNormStock.run(args, 'statistics that are not one value per channel (the last axis)');
   }
-  const scope = new KernelScope(args.backend as KernelBackend);
-  try {
+  return inKernelScope(args.backend as KernelBackend, (scope) => {
     const flat = (t: TensorInfo) => scope.reshape(t, [channels]);
     const eps = scope.fromValues(Float32Array.of(varianceEpsilon), [1]);
     let a = scope.run('Rsqrt', { x: scope.run('Add', { a: flat(variance), b: eps }) });
@@ -36,15 +35,12 @@ const fusedBatchNorm: KernelFunc = (args) => {
       const y = scope.track(backend.makeOutput(x.shape, 'float32'));
       const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
       simd.channelAffine(at(x), at(y), at(mean), at(a), at(bias), util.sizeFromShape(x.shape) / channels, channels);
-      return scope.finish(y);
+      return y;
     }
     let y = scope.run('Multiply', { a: scope.run('Sub', { a: x, b: flat(mean) }), b: a });
     if (offset !== undefined) y = scope.run('Add', { a: y, b: flat(offset) });
-    return scope.finish(y);
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+    return y;
+  });
 };
 
 /** FusedBatchNorm for `wasm`: per-channel statistics as three broadcast passes. */

@@ -25,7 +25,7 @@ export type WasmKernelName =
 
 /**
  * Calls wasm kernels and tracks their outputs; `finish(result)` frees every tracked output except
- * `result`. Use one scope per kernel invocation.
+ * `result`. Use one scope per kernel invocation: {@link inKernelScope} opens and closes one.
  */
 export class KernelScope {
   private readonly made: TensorInfo[] = [];
@@ -131,5 +131,19 @@ export class KernelScope {
   abandon(): void {
     for (const info of this.made) this.backend.disposeData(info.dataId);
     this.made.length = 0;
+  }
+}
+
+/**
+ * Runs `body` with a new {@link KernelScope} on `backend` and returns its result: every other
+ * intermediate the scope tracked is freed, and all of them when `body` throws (the error goes on).
+ */
+export function inKernelScope(backend: KernelBackend, body: (scope: KernelScope) => TensorInfo): TensorInfo {
+  const scope = new KernelScope(backend);
+  try {
+    return scope.finish(body(scope));
+  } catch (error) {
+    scope.abandon();
+    throw error;
   }
 }

@@ -5,7 +5,7 @@
 // kernel (attrs axis, keepDims).
 import { Mean } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, MeanAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope } from './kernel-scope.js';
 import { planLeadingReduction, reduceLeading } from './leading-reduction.js';
 import { StockKernel } from './stock-kernel.js';
 
@@ -17,13 +17,7 @@ const mean: KernelFunc = (args) => {
   const { axis, keepDims } = args.attrs as unknown as MeanAttrs;
   const plan = planLeadingReduction(x, axis, keepDims);
   if (plan === undefined) return meanStock.run(args, `Mean over axes ${JSON.stringify(axis)} of a ${x.dtype} [${x.shape.join(', ')}] tensor`);
-  const scope = new KernelScope(args.backend as KernelBackend);
-  try {
-    return scope.finish(reduceLeading(scope, x, plan, 1 / plan.reduced));
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+  return inKernelScope(args.backend as KernelBackend, (scope) => reduceLeading(scope, x, plan, 1 / plan.reduced));
 };
 
 /** Mean for `wasm`: leading-axis reductions as a product with ones, the rest by the stock kernel. */

@@ -7,7 +7,7 @@ import { util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { EffnetBackendError } from '@effnet/backends';
 import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope } from './kernel-scope.js';
 
 /** The kernel's name, as @effnet/blocks exports it (SILU_GRAD_KERNEL). */
 export const SILU_GRAD = 'EffnetSiluGrad';
@@ -29,15 +29,11 @@ const siluGrad: KernelFunc = ({ inputs, backend }) => {
     if (size > 0) simd.siluGrad(at(dy), at(x), at(s), at(out), size);
     return out;
   }
-  const scope = new KernelScope(backend as KernelBackend);
-  try {
+  return inKernelScope(backend as KernelBackend, (scope) => {
     const one = scope.fromValues(Float32Array.of(1), []);
     const inner = scope.run('Add', { a: one, b: scope.run('Multiply', { a: x, b: scope.run('Sub', { a: one, b: s }) }) });
-    return scope.finish(scope.run('Multiply', { a: dy, b: scope.run('Multiply', { a: s, b: inner }) }));
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+    return scope.run('Multiply', { a: dy, b: scope.run('Multiply', { a: s, b: inner }) });
+  });
 };
 
 /** EffnetSiluGrad (SiLU's gradient for @effnet/blocks) for the `wasm` backend. */

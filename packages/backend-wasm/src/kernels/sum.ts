@@ -4,7 +4,7 @@
 // the stock kernel it replaced. Follows tfjs's Sum kernel (attrs axis, keepDims).
 import { Sum } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelScope } from './kernel-scope.js';
+import { inKernelScope } from './kernel-scope.js';
 import { planLeadingReduction, reduceLeading } from './leading-reduction.js';
 import { StockKernel } from './stock-kernel.js';
 
@@ -16,13 +16,7 @@ const sum: KernelFunc = (args) => {
   const { axis, keepDims } = args.attrs as unknown as SumAttrs;
   const plan = planLeadingReduction(x, axis, keepDims);
   if (plan === undefined) return sumStock.run(args, `Sum over axes ${JSON.stringify(axis)} of a ${x.dtype} [${x.shape.join(', ')}] tensor`);
-  const scope = new KernelScope(args.backend as KernelBackend);
-  try {
-    return scope.finish(reduceLeading(scope, x, plan, 1));
-  } catch (error) {
-    scope.abandon();
-    throw error;
-  }
+  return inKernelScope(args.backend as KernelBackend, (scope) => reduceLeading(scope, x, plan, 1));
 };
 
 /** Sum for `wasm`: leading-axis reductions as a product with ones, the rest by the stock kernel. */
