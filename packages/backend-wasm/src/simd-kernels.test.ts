@@ -38,6 +38,23 @@ function makeCase(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: 'same' | 
   return { x, w, dy: grad, attrs: { strides: [stride, stride], dilations: [1, 1], pad, dimRoundingMode: undefined } as unknown as NamedAttrMap, label: `x=[${x.shape}] k=${w.shape[0]} s=${stride} pad=${JSON.stringify(pad)}` };
 }
 
+/** Picks one of `xs` with `rand`. */
+function picker(rand: () => number): <T>(xs: readonly T[]) => T {
+  return (xs) => xs[Math.floor(rand() * xs.length)]!;
+}
+
+/** The wasm backend's buffers and all tensors counted now; the returned check expects both counts again. */
+function leakCheck(): () => void {
+  tf.setBackend('wasm');
+  const buffers = (tf.backend() as KernelBackend).numDataIds();
+  const tensors = tf.memory().numTensors;
+  return () => {
+    tf.setBackend('wasm');
+    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+  };
+}
+
 describe('effnet SIMD kernels on the wasm backend', () => {
   beforeAll(async () => {
     await useWasmForTests();
@@ -76,13 +93,12 @@ describe('effnet SIMD kernels on the wasm backend', () => {
 
   it('equal tfjs-cpu within 1e-5 relative over strides 1/2, kernels 1/3/5, every padding, 4-32 channels, odd and even sizes, without leaking', () => {
     const rand = seeded(20261205);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const pick = picker(rand);
     const values = (n: number) => Float32Array.from({ length: n }, () => rand() * 2 - 1);
     const failures: string[] = [];
     const labels: string[] = [];
     tf.setBackend('wasm');
-    const buffers = (tf.backend() as KernelBackend).numDataIds();
-    const tensors = tf.memory().numTensors;
+    const expectNoLeaks = leakCheck();
     for (let k = 0; k < 80; k++) {
       const [n, h, w, c] = [pick([1, 2, 3]), pick([5, 6, 7, 8, 13]), pick([5, 6, 7, 9, 16]), pick([4, 8, 12, 32])];
       const size = pick([1, 3, 5]);
@@ -104,8 +120,7 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
     for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
-    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks();
   });
 
   it('sum leading axes exactly on integers, across the 128-row blocks and for several outer rows', () => {
@@ -131,11 +146,10 @@ describe('effnet SIMD kernels on the wasm backend', () => {
 
   it('sum and average leading axes as tfjs-cpu does, within 1e-5 relative, over 60 seeded shapes, without leaking', () => {
     const rand = seeded(20261206);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const pick = picker(rand);
     const failures: string[] = [];
     tf.setBackend('wasm');
-    const buffers = (tf.backend() as KernelBackend).numDataIds();
-    const tensors = tf.memory().numTensors;
+    const expectNoLeaks = leakCheck();
     for (let k = 0; k < 60; k++) {
       const shape = [pick([1, 2, 3, 16]), pick([1, 5, 7, 14]), pick([1, 5, 7, 14]), pick([4, 8, 12, 24, 96])];
       const axis = pick([[0, 1, 2], [1, 2], [0], [2]]);
@@ -157,20 +171,18 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     }
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
-    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks();
   });
 
   it('add, subtract and multiply per-channel values bit for bit as tfjs-cpu does (NaN and ±Infinity included), and hand the rest to the stock kernels', () => {
     const rand = seeded(20261207);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const pick = picker(rand);
     const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0];
     const values = (n: number) => Float32Array.from({ length: n }, () => (rand() < 0.02 ? pick(special) : (rand() * 8 - 4) * 10 ** Math.floor(rand() * 7 - 3)));
     const failures: string[] = [];
     const labels: string[] = [];
     tf.setBackend('wasm');
-    const buffers = (tf.backend() as KernelBackend).numDataIds();
-    const tensors = tf.memory().numTensors;
+    const expectNoLeaks = leakCheck();
     for (let k = 0; k < 120; k++) {
       const channels = pick([4, 8, 12, 24, 96, 5, 6]);
       const full = [...Array.from({ length: pick([0, 1, 3]) }, () => pick([1, 2, 3, 7])), channels];
@@ -196,16 +208,14 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
     for (const text of ['Add', 'Sub', 'Multiply', ',4]', ',96]', ',5]']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
-    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks();
   });
 
   it('EffnetSiluGrad equals dy·(s·(1 + x·(1 − s))) composed of tfjs-cpu ops bit for bit, by the SIMD pass and (odd sizes) by separate kernels, and refuses mismatched inputs', () => {
     const rand = seeded(20261208);
     const failures: string[] = [];
     tf.setBackend('wasm');
-    const buffers = (tf.backend() as KernelBackend).numDataIds();
-    const tensors = tf.memory().numTensors;
+    const expectNoLeaks = leakCheck();
     for (const shape of [[4], [2, 3, 3, 8], [1, 7, 7, 24], [5], [3, 3], [2, 5, 5, 3], [0, 4]]) {
       const n = shape.reduce((a, b) => a * b, 1);
       const x = Float32Array.from({ length: n }, () => (rand() * 16 - 8) * 10 ** Math.floor(rand() * 3 - 1));
@@ -235,7 +245,6 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     const [a, b] = [tf.ones([4]), tf.ones([8])];
     expect(() => tf.engine().runKernel('EffnetSiluGrad', { dy: a, x: a, s: b })).toThrow(/float32 dy, x and s of one shape; got s float32 \[8\] for x \[4\]/);
     tf.dispose([a, b]);
-    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks();
   });
 });
