@@ -112,11 +112,11 @@ async function effnetOn(backend: 'wasm' | 'cpu') {
   return { adapter, info: await adapter.describe(), model, image, predict, predictPlain, warmupMs };
 }
 
-/** Peak tensor bytes during one B0 predict on the active backend: all tensors alive, and above those alive before the call. */
-async function peakMemory(model: EfficientNet, image: tf.Tensor4D, fused: boolean): Promise<{ peakMiB: number; aboveMiB: number }> {
+/** Peak tensor bytes while `run` runs on the active backend: all tensors alive, and above those alive before it. Disposes what it returns. */
+async function peakMemory(run: () => tf.TensorContainer | Promise<tf.TensorContainer>): Promise<{ peakMiB: number; aboveMiB: number }> {
   const before = tf.memory().numBytes;
-  const profile = await tf.profile(() => model.predict(image, { fused }));
-  (profile.result as tf.Tensor).dispose();
+  const profile = await tf.profile(run);
+  tf.dispose(profile.result);
   return { peakMiB: profile.peakBytes / 2 ** 20, aboveMiB: (profile.peakBytes - before) / 2 ** 20 };
 }
 
@@ -168,7 +168,10 @@ const rows: BenchRow[] = [
   ...[rawTimes, torchLayoutTimes, adapterTimes].map((times, i) => ({ runtime: onnx.contenders[i]!.runtime, threads: options.threads, times: times! })),
 ];
 const adapterRatio = median(adapterTimes!) / median(rawTimes!);
-const memory = { fused: await peakMemory(wasm.model, wasm.image, true), plain: await peakMemory(wasm.model, wasm.image, false) };
+const memory: Record<'fused' | 'plain', { peakMiB: number; aboveMiB: number }> & { training?: { peakMiB: number; aboveMiB: number } } = {
+  fused: await peakMemory(() => wasm.model.predict(wasm.image, { fused: true })),
+  plain: await peakMemory(() => wasm.model.predict(wasm.image, { fused: false })),
+};
 await session.release();
 await onnx.release();
 
@@ -196,6 +199,7 @@ if (!options.skipTrain) {
   const trainers = [() => torch.call('train'), () => once(step), ...torch2Calls.map((call) => () => call('train'))];
   await interleave(trainers, 1);
   const [torchTrain, wasmTrain, torch2Train] = await interleave(trainers, options.trainRuns);
+  memory.training = await peakMemory(step);
   tf.dispose([images, labels]);
   trainTable = formatTable(
     [
@@ -236,6 +240,7 @@ console.log(`\n@effnet/backend-onnx / raw onnxruntime-node on the same export, m
 if (trainTable !== '') {
   console.log(`\nEfficientNet-B0 128, batch 16, one SGD training step (forward, backward, update), 1 untimed round, then ${options.trainRuns} rounds alternating:\n`);
   console.log(trainTable);
+  if (memory.training) console.log(`peak tensor memory of one B0 128 batch-16 training step on wasm: ${mib(memory.training).replace('the call', 'the step')}`);
 }
 console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
 
