@@ -8,7 +8,8 @@
 // the browser benchmark (apps/web/bench/browser-bench.ts). Every runtime's logits are checked
 // against PyTorch's before it is timed. onnxruntime-node, wasm and PyTorch run interleaved, one
 // call each per round in rotating order, so that they share the machine's load alike (tfjs-cpu,
-// 1.6 s or more a call, is timed after them). Not a test: timings are never asserted.
+// 1.6 s or more a call, is timed after them). Also the peak tensor memory of one B0 predict on
+// wasm (fused and plain) and of one training step. Not a test: timings are never asserted.
 // Writes tmp/bench/results.json.
 //   npm run bench -- [--threads 1] [--runs 20] [--cpu-runs 3] [--train-runs 3] [--skip-train] [--skip-browser]
 //   npm run bench -- --only onnx   (onnxruntime-node and @effnet/backend-onnx only; --help lists all)
