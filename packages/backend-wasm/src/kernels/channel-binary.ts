@@ -9,10 +9,9 @@ import type { BinaryInputs, KernelBackend, KernelConfig, KernelFunc, TensorInfo 
 import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
 import { StockKernel } from './stock-kernel.js';
 
-/** Whether `v` holds one value per channel of `full` (same rank or lower, every other axis 1). */
-function perChannel(full: TensorInfo, v: TensorInfo): boolean {
-  const channels = full.shape[full.shape.length - 1];
-  return v.shape.length >= 1 && v.shape.length <= full.shape.length && v.shape[v.shape.length - 1] === channels && util.sizeFromShape(v.shape) === channels;
+/** Whether `t` holds one value per channel: `channels` values, every axis but the last of size 1. */
+export function oneValuePerChannel(t: TensorInfo, channels: number): boolean {
+  return util.sizeFromShape(t.shape) === channels && t.shape.slice(0, -1).every((d) => d === 1);
 }
 
 /** The [full, per-channel] pair of a broadcast this module runs, or undefined. */
@@ -20,7 +19,8 @@ function channelBroadcast(a: TensorInfo, b: TensorInfo, commutes: boolean): [Ten
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || util.arraysEqual(a.shape, b.shape)) return undefined;
   const pick = (full: TensorInfo, v: TensorInfo): [TensorInfo, TensorInfo] | undefined => {
     const channels = full.shape[full.shape.length - 1] ?? 0;
-    return channels > 0 && channels % 4 === 0 && util.sizeFromShape(full.shape) > 0 && perChannel(full, v) ? [full, v] : undefined;
+    // v's rank at most full's, so that the broadcast's shape is full's
+    return channels > 0 && channels % 4 === 0 && util.sizeFromShape(full.shape) > 0 && v.shape.length <= full.shape.length && oneValuePerChannel(v, channels) ? [full, v] : undefined;
   };
   return pick(a, b) ?? (commutes ? pick(b, a) : undefined);
 }

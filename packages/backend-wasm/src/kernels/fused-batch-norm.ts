@@ -7,6 +7,7 @@
 // FusedBatchNorm kernel (inputs x, mean, variance, optional offset and scale; attr varianceEpsilon).
 import { FusedBatchNorm, util } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { oneValuePerChannel } from './channel-binary.js';
 import { inKernelScope } from './kernel-scope.js';
 import { StockKernel } from './stock-kernel.js';
 import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
@@ -19,7 +20,7 @@ const fusedBatchNorm: KernelFunc = (args) => {
     Partial<Record<'offset' | 'scale', TensorInfo>>;
   const { varianceEpsilon } = args.attrs as unknown as FusedBatchNormAttrs;
   const channels = x.shape[x.shape.length - 1] ?? 0;
-  const perChannel = (t: TensorInfo | undefined) => t === undefined || (t.dtype === 'float32' && util.sizeFromShape(t.shape) === channels && t.shape.slice(0, -1).every((d) => d === 1));
+  const perChannel = (t: TensorInfo | undefined) => t === undefined || (t.dtype === 'float32' && oneValuePerChannel(t, channels));
   if (x.dtype !== 'float32' || x.shape.length === 0 || util.sizeFromShape(x.shape) === 0 || ![mean, variance, offset, scale].every(perChannel)) {
     return fusedBatchNormStock.run(args, 'statistics that are not one value per channel (the last axis)');
   }
