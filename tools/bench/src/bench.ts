@@ -113,8 +113,14 @@ async function effnetOn(backend: 'wasm' | 'cpu') {
   return { adapter, info: await adapter.describe(), model, image, predict, predictPlain, warmupMs };
 }
 
+/** Peak tensor memory of one call: all tensors alive, and above those alive before it. */
+interface Peak {
+  peakMiB: number;
+  aboveMiB: number;
+}
+
 /** Peak tensor bytes while `run` runs on the active backend: all tensors alive, and above those alive before it. Disposes what it returns. */
-async function peakMemory(run: () => tf.TensorContainer | Promise<tf.TensorContainer>): Promise<{ peakMiB: number; aboveMiB: number }> {
+async function peakMemory(run: () => tf.TensorContainer | Promise<tf.TensorContainer>): Promise<Peak> {
   const before = tf.memory().numBytes;
   const profile = await tf.profile(run);
   tf.dispose(profile.result);
@@ -169,7 +175,7 @@ const rows: BenchRow[] = [
   ...[rawTimes, torchLayoutTimes, adapterTimes].map((times, i) => ({ runtime: onnx.contenders[i]!.runtime, threads: options.threads, times: times! })),
 ];
 const adapterRatio = median(adapterTimes!) / median(rawTimes!);
-const memory: Record<'fused' | 'plain', { peakMiB: number; aboveMiB: number }> & { training?: { peakMiB: number; aboveMiB: number } } = {
+const memory: { fused: Peak; plain: Peak; training?: Peak } = {
   fused: await peakMemory(() => wasm.model.predict(wasm.image, { fused: true })),
   plain: await peakMemory(() => wasm.model.predict(wasm.image, { fused: false })),
 };
@@ -233,7 +239,7 @@ console.log(`PyTorch BLAS: ${torchInfo.blas.join(', ') || 'none mapped'}; 1024³
 console.log(`first-call (warm-up) ms: wasm ${wasm.warmupMs.toFixed(0)}, cpu ${cpu.warmupMs.toFixed(0)}\n`);
 const table = formatTable(rows, 'onnxruntime-node');
 console.log(table);
-const mib = (m: { peakMiB: number; aboveMiB: number }) => `${m.peakMiB.toFixed(1)} MiB (${m.aboveMiB.toFixed(1)} MiB above the tensors alive before the call)`;
+const mib = (m: Peak, what = 'the call') => `${m.peakMiB.toFixed(1)} MiB (${m.aboveMiB.toFixed(1)} MiB above the tensors alive before ${what})`;
 if (!('skipped' in torch2)) console.log(`\n${torchRatios('B0 224 predict', wasmTimes!, [{ torch: torchInfo.torch, times: torchTimes! }, { torch: torch2.info.torch, times: torch2Times! }])}`);
 console.log(`\nwasm fused / plain modules, medians of the same interleaved rounds: ${(median(wasmTimes!) / median(plainTimes!)).toFixed(3)}×`);
 console.log(`peak tensor memory of one B0 224 predict on wasm: fused ${mib(memory.fused)}; plain ${mib(memory.plain)}`);
@@ -241,7 +247,7 @@ console.log(`\n@effnet/backend-onnx / raw onnxruntime-node on the same export, m
 if (trainTable !== '') {
   console.log(`\nEfficientNet-B0 128, batch 16, one SGD training step (forward, backward, update), 1 untimed round, then ${options.trainRuns} rounds alternating:\n`);
   console.log(trainTable);
-  if (memory.training) console.log(`peak tensor memory of one B0 128 batch-16 training step on wasm: ${mib(memory.training).replace('the call', 'the step')}`);
+  if (memory.training) console.log(`peak tensor memory of one B0 128 batch-16 training step on wasm: ${mib(memory.training, 'the step')}`);
 }
 console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)}`);
 
