@@ -1,6 +1,7 @@
 // Parity of the wasm gradient kernels with tfjs-backend-cpu's over a seeded sweep of shapes,
 // strides, kernel sizes, paddings (same, valid, explicit) and channel multipliers; the same for
-// the Conv2DBackpropInput that replaces tfjs-backend-wasm's own, and its channels-first fallback.
+// the Conv2DBackpropInput that replaces tfjs-backend-wasm's own, and its channels-first fallback;
+// the BatchMatMul that replaces it for transposed operands (a linear layer's gradients).
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
@@ -202,5 +203,39 @@ describe('wasm gradient kernels', () => {
     );
     tf.dispose([x, dy]);
     await tf.setBackend('cpu');
+  });
+  it('BatchMatMul with transposed operands equals tfjs-cpu within 1e-5 relative (single and batched products, ranks 2-4), without leaking', () => {
+    const rand = seeded(20261209);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const worst: Record<string, number> = {};
+    tf.setBackend('wasm');
+    const [buffers, tensors] = [tf.backend().numDataIds(), tf.memory().numTensors];
+    for (let k = 0; k < 60; k++) {
+      const [m, inner, n] = [pick([1, 3, 16, 37]), pick([1, 5, 64, 129]), pick([2, 10, 48, 97])];
+      const outer = pick([[], [1], [1, 1], [2], [3, 1]]);
+      const [transposeA, transposeB] = [rand() < 0.5, rand() < 0.5];
+      const aShape = [...outer, ...(transposeA ? [inner, m] : [m, inner])];
+      const bShape = [...(rand() < 0.5 ? outer : outer.map(() => 1)), ...(transposeB ? [n, inner] : [inner, n])];
+      const values = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1);
+      const [av, bv] = [values(aShape), values(bShape)];
+      const read = (backend: string) => {
+        tf.setBackend(backend);
+        const [a, b] = [tf.tensor(av, aShape), tf.tensor(bv, bShape)];
+        const out = tf.matMul(a, b, transposeA, transposeB);
+        const result = { shape: out.shape, values: out.dataSync() };
+        tf.dispose([a, b, out]);
+        return result;
+      };
+      const expected = read('cpu');
+      const actual = read('wasm');
+      expect(actual.shape).toEqual(expected.shape);
+      const label = `${outer.length > 0 && outer.some((d) => d > 1) ? 'batched' : 'single'} ${transposeA ? 'aᵀ' : 'a'}·${transposeB ? 'bᵀ' : 'b'}`;
+      worst[label] = Math.max(worst[label] ?? 0, maxRelativeError(actual.values, expected.values));
+    }
+    tf.setBackend('wasm');
+    expect(Object.keys(worst).sort()).toEqual(['batched a·b', 'batched a·bᵀ', 'batched aᵀ·b', 'batched aᵀ·bᵀ', 'single a·b', 'single a·bᵀ', 'single aᵀ·b', 'single aᵀ·bᵀ']);
+    for (const [label, error] of Object.entries(worst)) expect(error, label).toBeLessThan(1e-5);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 });

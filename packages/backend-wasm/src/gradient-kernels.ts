@@ -7,6 +7,7 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwise-conv2d-backprop-input.js';
+import { batchMatMulConfig, batchMatMulStock } from './kernels/batch-mat-mul.js';
 import { castConfig, castStock } from './kernels/cast.js';
 import { channelAdd, channelMultiply, channelSub } from './kernels/channel-binary.js';
 import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch-norm.js';
@@ -14,6 +15,7 @@ import { identityConfig, identityStock } from './kernels/identity.js';
 import { meanConfig, meanStock } from './kernels/mean.js';
 import { siluGradConfig } from './kernels/silu-grad.js';
 import { sumConfig, sumStock } from './kernels/sum.js';
+import { transposeConfig, transposeStock } from './kernels/transpose.js';
 import type { StockKernel } from './kernels/stock-kernel.js';
 
 /**
@@ -41,7 +43,9 @@ export interface ReplacementKernel {
  * SIMD pass (or one matrix product with ones) instead of a transpose and a loop; Identity and
  * same-dtype Cast sharing the data instead of copying it; FusedBatchNorm with per-channel
  * statistics in one SIMD pass (or three broadcast passes) instead of a scalar loop; Add, Sub and
- * Multiply of an activation and per-channel values in one SIMD pass.
+ * Multiply of an activation and per-channel values in one SIMD pass; Transpose of 2-D and
+ * batched 2-D permutations in SIMD tiles instead of one strided value at a time; BatchMatMul of
+ * one transposed matrix by another on XNNPACK (after an explicit transpose) instead of plain loops.
  */
 export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: conv2dBackpropInputConfig, stock: conv2dBackpropInputStock },
@@ -53,4 +57,6 @@ export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   channelAdd,
   channelSub,
   channelMultiply,
+  { config: transposeConfig, stock: transposeStock },
+  { config: batchMatMulConfig, stock: batchMatMulStock },
 ];

@@ -62,23 +62,27 @@ export class BatchNorm extends Layer {
     const movingMean = valueOf<tf.Tensor1D>(this.movingMean);
     const movingVariance = valueOf<tf.Tensor1D>(this.movingVariance);
     if (!ctx.training || ctx.frozenBatchNorm) return tf.batchNorm4d(input, movingMean, movingVariance, beta, gamma, eps);
-    const { mean, variance } = tf.moments(input, [0, 1, 2]);
-    const n = input.shape[0] * input.shape[1] * input.shape[2];
-    const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
-    this.movingMean.variable!.assign(tf.add(tf.mul(movingMean, 1 - momentum), tf.mul(mean, momentum)));
-    this.movingVariance.variable!.assign(tf.add(tf.mul(movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
-    return normaliseBatch(input, mean as tf.Tensor1D, variance as tf.Tensor1D, gamma, beta, eps);
+    return normaliseBatch(input, gamma, beta, eps, (mean, variance) => {
+      const n = input.shape[0] * input.shape[1] * input.shape[2];
+      const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
+      this.movingMean.variable!.assign(tf.add(tf.mul(movingMean, 1 - momentum), tf.mul(mean, momentum)));
+      this.movingVariance.variable!.assign(tf.add(tf.mul(movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
+    });
   }
 }
 
 /**
- * `tf.batchNorm4d(x, mean, variance, beta, gamma, eps)` with the batch's own `mean` and `variance`
- * (computed from `x` by the caller), differentiated in closed form with respect to `x` (through
- * the statistics too), `gamma` and `beta`.
+ * `tf.batchNorm4d(x, mean, variance, beta, gamma, eps)` with the batch's own mean and (biased)
+ * variance, which it hands to `update` (the moving statistics), differentiated in closed form with
+ * respect to `x` (through the statistics too), `gamma` and `beta`. The statistics and the update
+ * run inside the custom-gradient op, where tfjs records nothing for the backward pass: on the
+ * tape they cost a node and a saved copy per kernel that the backward pass never reads.
  */
-function normaliseBatch(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor4D {
+function normaliseBatch(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number, update: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
   const op = tf.customGrad((...args: Array<tf.Tensor | GradSaveFunc>) => {
     const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, GradSaveFunc];
+    const { mean, variance } = tf.moments(xIn, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+    update(mean, variance);
     save([xIn, mean, variance, gammaIn]);
     return {
       value: tf.batchNorm4d(xIn, mean, variance, betaIn, gammaIn, eps),

@@ -193,4 +193,84 @@
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $next)))
   )
+
+;; A batch of 2-D transposes of 4-byte values (Transpose when the last axis moves), with byte
+;; strides: dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for r < rows,
+;; c < cols. Whole 4×4 blocks are transposed in registers (four loads, eight shuffles, four
+;; stores), 32×32 values at a time so that both sides stay in cache; the rows and columns past the
+;; last multiple of 4 are copied one value at a time.
+  (func (export "transpose")
+    (param $src i32) (param $dst i32) (param $batches i32) (param $rows i32) (param $cols i32)
+    (param $srcBatch i32) (param $srcRow i32) (param $dstBatch i32) (param $dstRow i32)
+    (local $b i32) (local $rows4 i32) (local $cols4 i32) (local $r0 i32) (local $c0 i32) (local $rEnd i32) (local $cEnd i32)
+    (local $r i32) (local $c i32) (local $p i32) (local $q i32)
+    (local $va v128) (local $vb v128) (local $vc v128) (local $vd v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (block $doneB (loop $nextB
+      (br_if $doneB (i32.ge_u (local.get $b) (local.get $batches)))
+      ;; whole 4×4 blocks, tile by tile
+      (local.set $r0 (i32.const 0))
+      (block $doneR0 (loop $nextR0
+        (br_if $doneR0 (i32.ge_u (local.get $r0) (local.get $rows4)))
+        (local.set $rEnd (select (i32.add (local.get $r0) (i32.const 32)) (local.get $rows4)
+          (i32.lt_u (i32.add (local.get $r0) (i32.const 32)) (local.get $rows4))))
+        (local.set $c0 (i32.const 0))
+        (block $doneC0 (loop $nextC0
+          (br_if $doneC0 (i32.ge_u (local.get $c0) (local.get $cols4)))
+          (local.set $cEnd (select (i32.add (local.get $c0) (i32.const 32)) (local.get $cols4)
+            (i32.lt_u (i32.add (local.get $c0) (i32.const 32)) (local.get $cols4))))
+          (local.set $r (local.get $r0))
+          (block $doneR (loop $nextR
+            (br_if $doneR (i32.ge_u (local.get $r) (local.get $rEnd)))
+            (local.set $c (local.get $c0))
+            (block $doneC (loop $nextC
+              (br_if $doneC (i32.ge_u (local.get $c) (local.get $cEnd)))
+              ;; rows r..r+3 of columns c..c+3
+              (local.set $p (i32.add (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $srcRow))) (i32.shl (local.get $c) (i32.const 2))))
+              (local.set $va (v128.load align=4 (local.get $p)))
+              (local.set $vb (v128.load align=4 (i32.add (local.get $p) (local.get $srcRow))))
+              (local.set $vc (v128.load align=4 (i32.add (local.get $p) (i32.shl (local.get $srcRow) (i32.const 1)))))
+              (local.set $vd (v128.load align=4 (i32.add (local.get $p) (i32.mul (local.get $srcRow) (i32.const 3)))))
+              ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+              (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $va) (local.get $vb)))
+              (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $va) (local.get $vb)))
+              (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $vc) (local.get $vd)))
+              (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $vc) (local.get $vd)))
+              ;; column c + k of the four rows goes to destination row c + k, at column r
+              (local.set $q (i32.add (i32.add (local.get $dst) (i32.mul (local.get $c) (local.get $dstRow))) (i32.shl (local.get $r) (i32.const 2))))
+              (v128.store align=4 (local.get $q)
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+              (v128.store align=4 (i32.add (local.get $q) (local.get $dstRow))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+              (v128.store align=4 (i32.add (local.get $q) (i32.shl (local.get $dstRow) (i32.const 1)))
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+              (v128.store align=4 (i32.add (local.get $q) (i32.mul (local.get $dstRow) (i32.const 3)))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+              (local.set $c (i32.add (local.get $c) (i32.const 4)))
+              (br $nextC)))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (br $nextR)))
+          (local.set $c0 (local.get $cEnd))
+          (br $nextC0)))
+        (local.set $r0 (local.get $rEnd))
+        (br $nextR0)))
+      ;; the columns past cols4, every row; then the rows past rows4, columns below cols4
+      (local.set $r (i32.const 0))
+      (block $doneEdge (loop $nextEdge
+        (br_if $doneEdge (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (select (i32.const 0) (local.get $cols4) (i32.ge_u (local.get $r) (local.get $rows4))))
+        (block $doneEdgeC (loop $nextEdgeC
+          (br_if $doneEdgeC (i32.ge_u (local.get $c) (local.get $cols)))
+          (f32.store align=4
+            (i32.add (i32.add (local.get $dst) (i32.mul (local.get $c) (local.get $dstRow))) (i32.shl (local.get $r) (i32.const 2)))
+            (f32.load align=4 (i32.add (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $srcRow))) (i32.shl (local.get $c) (i32.const 2)))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br $nextEdgeC)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextEdge)))
+      (local.set $src (i32.add (local.get $src) (local.get $srcBatch)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $dstBatch)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $nextB))))
 )

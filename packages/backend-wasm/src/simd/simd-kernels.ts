@@ -18,6 +18,8 @@ export interface SimdKernels {
   channelBinary(op: number, x: number, v: number, out: number, rows: number, inner: number): void;
   /** out = dy · (s · (1 + x · (1 − s))) over n values; n % 4 === 0. */
   siluGrad(dy: number, x: number, s: number, out: number, n: number): void;
+  /** dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for 4-byte values, r < rows, c < cols; strides in bytes. */
+  transpose(src: number, dst: number, batches: number, rows: number, cols: number, srcBatch: number, srcRow: number, dstBatch: number, dstRow: number): void;
 }
 
 /** What the SIMD kernels' callers use of tfjs-backend-wasm's `BackendWasm`: outputs on its heap, and where tensors lie. */
