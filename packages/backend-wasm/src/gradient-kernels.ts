@@ -8,6 +8,7 @@ import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/c
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwise-conv2d-backprop-input.js';
 import { batchMatMulConfig, batchMatMulStock } from './kernels/batch-mat-mul.js';
+import { batchMomentsConfig, batchNormGradConfig } from './kernels/batch-norm-training.js';
 import { castConfig, castStock } from './kernels/cast.js';
 import { channelAdd, channelMultiply, channelSub } from './kernels/channel-binary.js';
 import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch-norm.js';
@@ -20,13 +21,17 @@ import type { StockKernel } from './kernels/stock-kernel.js';
 
 /**
  * The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of
- * them): three gradients of tfjs-core ops, and EffnetSiluGrad, which @effnet/blocks' SiLU calls.
+ * them): three gradients of tfjs-core ops, and three kernels @effnet/blocks calls where they are
+ * registered: EffnetSiluGrad (SiLU's gradient), EffnetBatchMoments and EffnetBatchNormGrad (batch
+ * norm's statistics and gradients in training).
  */
 export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
   siluGradConfig,
+  batchMomentsConfig,
+  batchNormGradConfig,
 ];
 
 /** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept. */

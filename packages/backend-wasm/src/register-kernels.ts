@@ -22,8 +22,9 @@ function alreadyRegistered(kernelName: string, first: string): EffnetBackendErro
 
 /**
  * Registers Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter,
- * DepthwiseConv2dNativeBackpropInput and EffnetSiluGrad (SiLU's gradient for @effnet/blocks) for
- * the `wasm` backend, then {@link replaceStockKernels}.
+ * DepthwiseConv2dNativeBackpropInput, and for @effnet/blocks EffnetSiluGrad (SiLU's gradient),
+ * EffnetBatchMoments and EffnetBatchNormGrad (batch norm in training), for the `wasm` backend,
+ * then {@link replaceStockKernels}.
  * Throws `EffnetBackendError` naming both registrants when any of them is already registered.
  */
 export function registerWasmGradientKernels(): void {

@@ -3,7 +3,8 @@
 // tfjs-backend-cpu's on seeded sweeps, exactly on small integer cases, without leaking backend
 // buffers: the depthwise filter gradient (channel multiplier 1, channels a multiple of 4), the
 // leading-axis Sum and Mean (inner size a multiple of 4), Add, Sub and Multiply of an activation
-// and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit).
+// and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), and batch norm's
+// training kernels EffnetBatchMoments and EffnetBatchNormGrad (bit for bit the kernels they replace).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -289,6 +290,61 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     expect(failures).toEqual([]);
     // The sweep reached every case the SIMD kernel runs, and some it hands to the stock kernel.
     for (const plan of ['1,0', '0,2,1', '2,1,0', '1,0,2', '']) expect(plans.has(plan), `perm [${plan}]`).toBe(true);
+    expectNoLeaks();
+  });
+  it('EffnetBatchMoments and EffnetBatchNormGrad equal the kernels they replace bit for bit (SIMD and composed paths), stay within 1e-5 of tfjs-cpu, refuse bad inputs, without leaking', () => {
+    const rand = seeded(20261210);
+    const failures: string[] = [];
+    let worstVsCpu = 0;
+    const expectNoLeaks = leakCheck();
+    // The composed paths, as @effnet/blocks runs them where the kernels are not registered.
+    const composedMoments = (x: tf.Tensor4D) => Object.values(tf.moments(x, [0, 1, 2]));
+    const composedGrad = (dy: tf.Tensor4D, x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, eps: number) =>
+      tf.tidy(() => {
+        const count = x.shape[0] * x.shape[1] * x.shape[2];
+        const invStd = tf.rsqrt(tf.add(variance, eps));
+        const centred = tf.sub(x, mean);
+        const sumDy = tf.sum(dy, [0, 1, 2]);
+        const dGamma = tf.mul(tf.sum(tf.mul(dy, centred), [0, 1, 2]), invStd);
+        const scale = tf.mul(gamma, invStd);
+        const perCentred = tf.mul(scale, tf.mul(invStd, tf.div(dGamma, -count)));
+        const perChannel = tf.mul(scale, tf.div(sumDy, -count));
+        return [tf.add(tf.add(tf.mul(dy, scale), tf.mul(centred, perCentred)), perChannel), dGamma, sumDy];
+      });
+    for (const shape of [[2, 5, 5, 8], [64, 7, 7, 16], [3, 9, 9, 4], [1, 1, 1, 12], [16, 16, 16, 24], [2, 3, 3, 3], [4, 5, 5, 6], [200, 1, 1, 4]] as Array<[number, number, number, number]>) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const c = shape[3];
+      const xv = Float32Array.from({ length: n }, () => (rand() * 4 - 1) * 10 ** Math.floor(rand() * 3 - 1));
+      const dyv = Float32Array.from({ length: n }, () => rand() * 2 - 1);
+      const gv = Float32Array.from({ length: c }, () => rand() * 2);
+      const eps = 1e-3;
+      const results = (backend: string, fused: boolean) => {
+        tf.setBackend(backend);
+        const [x, dy, gamma] = [tf.tensor4d(xv, shape), tf.tensor4d(dyv, shape), tf.tensor1d(gv)];
+        const moments = (fused ? tf.engine().runKernel('EffnetBatchMoments', { x }) : composedMoments(x)) as tf.Tensor1D[];
+        const [mean, variance] = moments as [tf.Tensor1D, tf.Tensor1D];
+        const grads = (fused ? tf.engine().runKernel('EffnetBatchNormGrad', { dy, x, mean, variance, gamma }, { eps }) : composedGrad(dy, x, mean, variance, gamma, eps)) as tf.Tensor[];
+        const values = [...moments, ...grads].map((t) => Array.from(t.dataSync()));
+        tf.dispose([x, dy, gamma, ...moments, ...grads]);
+        return values;
+      };
+      const fused = results('wasm', true);
+      const composed = results('wasm', false);
+      const names = ['mean', 'variance', 'dx', 'dgamma', 'dbeta'];
+      fused.forEach((values, i) => {
+        if (values.length !== composed[i]!.length || values.some((v, j) => !Object.is(v, composed[i]![j]))) failures.push(`${names[i]} of [${shape}]`);
+      });
+      results('cpu', false).forEach((values, i) => (worstVsCpu = Math.max(worstVsCpu, maxRelativeError(fused[i]!, values))));
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    expect(worstVsCpu).toBeLessThan(1e-5);
+    const [x, y, v] = [tf.zeros([2, 3, 3, 4]), tf.zeros([2, 3, 3, 8]), tf.zeros([4])];
+    expect(() => tf.engine().runKernel('EffnetBatchMoments', { x: v })).toThrow(/EffnetBatchMoments needs x as a float32 NHWC tensor; got float32 \[4\]/);
+    expect(() => tf.engine().runKernel('EffnetBatchNormGrad', { dy: y, x, mean: v, variance: v, gamma: v }, { eps: 1e-3 })).toThrow(/needs dy of x's shape \[2, 3, 3, 4\]; got \[2, 3, 3, 8\]/);
+    expect(() => tf.engine().runKernel('EffnetBatchNormGrad', { dy: x, x, mean: v, variance: x, gamma: v }, { eps: 1e-3 })).toThrow(/needs variance as float32 \[4\] \(one value per channel of x\); got float32 \[2, 3, 3, 4\]/);
+    expect(() => tf.engine().runKernel('EffnetBatchNormGrad', { dy: x, x, mean: v, variance: v, gamma: v }, {})).toThrow(/needs attr eps, a positive number; got undefined/);
+    tf.dispose([x, y, v]);
     expectNoLeaks();
   });
 });

@@ -16,6 +16,25 @@ import { constant } from './initializers.js';
 import { Layer, requireImages, type ApplyContext } from './module.js';
 import { valueOf, type ParamEntry, type ParamScope } from './param-store.js';
 
+/**
+ * The kernel a backend may register for the batch's statistics in training: input `x` (float32
+ * NHWC), outputs [mean, variance] over N, H, W (the variance biased), rounded as tf.moments'
+ * kernels round them.
+ */
+export const BATCH_MOMENTS_KERNEL = 'EffnetBatchMoments';
+
+/**
+ * The kernel a backend may register for batch norm's training gradients: inputs `dy`, `x`, `mean`,
+ * `variance`, `gamma` and attr `eps`, outputs [dx, dγ, dβ] as {@link batchNormGradients} computes
+ * them.
+ */
+export const BATCH_NORM_GRAD_KERNEL = 'EffnetBatchNormGrad';
+
+/** Whether the active backend registers `kernel`. */
+function backendHas(kernel: string): boolean {
+  return tf.getKernel(kernel, tf.getBackend()) !== undefined;
+}
+
 /** Options of a {@link BatchNorm}. */
 export interface BatchNormOptions extends BatchNormSpec {
   /** Channels (the last axis). */
@@ -71,6 +90,13 @@ export class BatchNorm extends Layer {
   }
 }
 
+/** The mean and biased variance of `x` over N, H, W: the backend's BATCH_MOMENTS_KERNEL if it has one, else tf.moments. */
+function batchMoments(x: tf.Tensor4D): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (!backendHas(BATCH_MOMENTS_KERNEL)) return tf.moments(x, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+  const [mean, variance] = tf.engine().runKernel(BATCH_MOMENTS_KERNEL, { x }) as [tf.Tensor1D, tf.Tensor1D];
+  return { mean, variance };
+}
+
 /**
  * `tf.batchNorm4d(x, mean, variance, beta, gamma, eps)` with the batch's own mean and (biased)
  * variance, which it hands to `update` (the moving statistics), differentiated in closed form with
@@ -81,7 +107,7 @@ export class BatchNorm extends Layer {
 function normaliseBatch(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number, update: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
   const op = tf.customGrad((...args: Array<tf.Tensor | GradSaveFunc>) => {
     const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, GradSaveFunc];
-    const { mean, variance } = tf.moments(xIn, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+    const { mean, variance } = batchMoments(xIn);
     update(mean, variance);
     save([xIn, mean, variance, gammaIn]);
     return {
@@ -97,7 +123,8 @@ function normaliseBatch(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
 
 /**
  * The closed-form gradients [dx, dγ, dβ] of training-mode batch norm: dγ = Σ dy · x̂, dβ = Σ dy,
- * dx = γ/σ · dy − γ/σ · Σdy / n − (x − μ) · γ/σ² · dγ / n (the header's formula with x̂ = (x − μ)/σ).
+ * dx = γ/σ · dy − γ/σ · Σdy / n − (x − μ) · γ/σ² · dγ / n (the header's formula with x̂ = (x − μ)/σ):
+ * the backend's BATCH_NORM_GRAD_KERNEL if it has one, else 17 kernels.
  */
 export function batchNormGradients(
   dy: tf.Tensor4D,
@@ -107,6 +134,9 @@ export function batchNormGradients(
   gamma: tf.Tensor1D,
   eps: number,
 ): [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D] {
+  if (backendHas(BATCH_NORM_GRAD_KERNEL)) {
+    return tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, { dy, x, mean, variance, gamma }, { eps }) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+  }
   const count = x.shape[0] * x.shape[1] * x.shape[2];
   const invStd = tf.rsqrt(tf.add(variance, eps));
   const centred = tf.sub(x, mean);

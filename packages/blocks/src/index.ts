@@ -8,7 +8,7 @@ export { kaimingNormalFanOut, linearUniform, constant, type Initializer } from '
 export { samePadding, symmetricPadding, convPadding, type ExplicitPadding } from './padding.js';
 export { activate, siluGradient, SILU_GRAD_KERNEL } from './activation.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
-export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
+export { BatchNorm, BATCH_MOMENTS_KERNEL, BATCH_NORM_GRAD_KERNEL, batchNormGradients, type BatchNormOptions } from './batch-norm.js';
 export { ConvBNAct, type ConvBNActOptions } from './conv-bn-act.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Dropout } from './dropout.js';

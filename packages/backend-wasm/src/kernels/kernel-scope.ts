@@ -12,12 +12,15 @@ export type WasmKernelName =
   | 'Conv2D'
   | 'DepthwiseConv2dNative'
   | 'Fill'
+  | 'Mean'
   | 'Multiply'
   | 'PadV2'
+  | 'RealDiv'
   | 'Reshape'
   | 'Reverse'
   | 'Rsqrt'
   | 'Slice'
+  | 'Square'
   | 'StridedSlice'
   | 'Sub'
   | 'Sum'
@@ -118,10 +121,11 @@ export class KernelScope {
     return this.run('Transpose', { x: productT }, { perm: [0, 2, 1] });
   }
 
-  /** Frees every tracked intermediate except `result` and returns `result`. */
-  finish(result: TensorInfo): TensorInfo {
+  /** Frees every tracked intermediate except `result` (one output or several) and returns `result`. */
+  finish<T extends TensorInfo | TensorInfo[]>(result: T): T {
+    const kept = new Set<TensorInfo>(Array.isArray(result) ? result : [result]);
     for (const info of this.made) {
-      if (info !== result) this.backend.disposeData(info.dataId);
+      if (!kept.has(info)) this.backend.disposeData(info.dataId);
     }
     this.made.length = 0;
     return result;
@@ -138,7 +142,7 @@ export class KernelScope {
  * Runs `body` with a new {@link KernelScope} on `backend` and returns its result: every other
  * intermediate the scope tracked is freed, and all of them when `body` throws (the error goes on).
  */
-export function inKernelScope(backend: KernelBackend, body: (scope: KernelScope) => TensorInfo): TensorInfo {
+export function inKernelScope<T extends TensorInfo | TensorInfo[]>(backend: KernelBackend, body: (scope: KernelScope) => T): T {
   const scope = new KernelScope(backend);
   try {
     return scope.finish(body(scope));

@@ -52,7 +52,7 @@ export function reduceLeading(scope: KernelScope, x: TensorInfo, plan: LeadingRe
     const out = scope.track(backend.makeOutput(plan.outShape, 'float32'));
     const acc = scope.track(backend.makeOutput([plan.inner], 'float32'));
     const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-    simd.sumLeading(at(x), at(out), at(acc), plan.outer, plan.reduced, plan.inner, weight);
+    simd.sumLeading(at(x), at(out), at(acc), plan.outer, plan.reduced, plan.inner, weight, 0);
     return out;
   }
   // The ones as a column read transposed: with a transpose the wasm BatchMatMul runs its own

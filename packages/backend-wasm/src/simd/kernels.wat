@@ -68,13 +68,14 @@
 
 ;; Sums over a block of leading axes (batch-norm statistics, bias gradients, global pooling), x
 ;; viewed as [outer, reduced, inner] with inner a multiple of 4:
-;;   out[o, k] = weight · Σ_r x[o, r, k]
+;;   out[o, k] = weight · Σ_r x[o, r, k]             (centre 0)
+;;   out[o, k] = weight · Σ_r (x[o, r, k] − centre[k])²   (centre the address of inner values)
 ;; Rows are added in order into acc (inner values, scratch), and every 128 rows acc is added to
 ;; out, so that a long sum (50,000 rows) loses little to rounding; the weight (1/R for a mean)
-;; scales the sum at the end.
+;; scales the sum at the end. With a centre, each term is rounded as Sub then Square round it.
   (func (export "sumLeading")
-    (param $x i32) (param $out i32) (param $acc i32) (param $outer i32) (param $reduced i32) (param $inner i32) (param $weight f32)
-    (local $row i32) (local $o i32) (local $r i32) (local $end i32) (local $k i32) (local $scale v128)
+    (param $x i32) (param $out i32) (param $acc i32) (param $outer i32) (param $reduced i32) (param $inner i32) (param $weight f32) (param $centre i32)
+    (local $row i32) (local $o i32) (local $r i32) (local $end i32) (local $k i32) (local $scale v128) (local $v v128)
     (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
     (local.set $scale (f32x4.splat (local.get $weight)))
     (block $doneO (loop $nextO
@@ -88,13 +89,16 @@
         (memory.fill (local.get $acc) (i32.const 0) (local.get $row))
         (block $doneRow (loop $nextRow
           (br_if $doneRow (i32.ge_u (local.get $r) (local.get $end)))
-          ;; acc += x[o, r, :]
+          ;; acc += x[o, r, :], or (x[o, r, :] − centre)²
           (local.set $k (i32.const 0))
           (block $doneK (loop $nextK
             (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+            (local.set $v (v128.load align=4 (i32.add (local.get $x) (local.get $k))))
+            (if (local.get $centre) (then
+              (local.set $v (f32x4.sub (local.get $v) (v128.load align=4 (i32.add (local.get $centre) (local.get $k)))))
+              (local.set $v (f32x4.mul (local.get $v) (local.get $v)))))
             (v128.store align=4 (i32.add (local.get $acc) (local.get $k))
-              (f32x4.add (v128.load align=4 (i32.add (local.get $acc) (local.get $k)))
-                         (v128.load align=4 (i32.add (local.get $x) (local.get $k)))))
+              (f32x4.add (v128.load align=4 (i32.add (local.get $acc) (local.get $k))) (local.get $v)))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br $nextK)))
           (local.set $x (i32.add (local.get $x) (local.get $row)))
@@ -193,6 +197,87 @@
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $next)))
   )
+
+;; The two passes of batch norm's closed-form gradient (kernel EffnetBatchNormGrad), x and dy
+;; viewed as [rows, inner] with inner (the channels) a multiple of 4 and mean one value per channel.
+;; The sums, blocked as sumLeading blocks them:
+;;   sumDy[k] = Σ_r dy[r, k]        sumDyC[k] = Σ_r dy[r, k] · (x[r, k] − mean[k])
+  (func (export "batchNormGradSums")
+    (param $dy i32) (param $x i32) (param $mean i32) (param $sumDy i32) (param $sumDyC i32) (param $accDy i32) (param $accDyC i32)
+    (param $rows i32) (param $inner i32)
+    (local $row i32) (local $r i32) (local $end i32) (local $k i32) (local $d v128)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (memory.fill (local.get $sumDy) (i32.const 0) (local.get $row))
+    (memory.fill (local.get $sumDyC) (i32.const 0) (local.get $row))
+    (block $doneR (loop $nextBlock
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $end (select (i32.add (local.get $r) (i32.const 128)) (local.get $rows)
+        (i32.lt_u (i32.add (local.get $r) (i32.const 128)) (local.get $rows))))
+      (memory.fill (local.get $accDy) (i32.const 0) (local.get $row))
+      (memory.fill (local.get $accDyC) (i32.const 0) (local.get $row))
+      (block $doneRow (loop $nextRow
+        (br_if $doneRow (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $k (i32.const 0))
+        (block $doneK (loop $nextK
+          (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+          (local.set $d (v128.load align=4 (i32.add (local.get $dy) (local.get $k))))
+          (v128.store align=4 (i32.add (local.get $accDy) (local.get $k))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $accDy) (local.get $k))) (local.get $d)))
+          (v128.store align=4 (i32.add (local.get $accDyC) (local.get $k))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $accDyC) (local.get $k)))
+              (f32x4.mul (local.get $d)
+                (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $k)))
+                           (v128.load align=4 (i32.add (local.get $mean) (local.get $k)))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br $nextK)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $row)))
+        (local.set $x (i32.add (local.get $x) (local.get $row)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow)))
+      ;; the block's sums into the totals
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $nextK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+        (v128.store align=4 (i32.add (local.get $sumDy) (local.get $k))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $sumDy) (local.get $k)))
+                     (v128.load align=4 (i32.add (local.get $accDy) (local.get $k)))))
+        (v128.store align=4 (i32.add (local.get $sumDyC) (local.get $k))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $sumDyC) (local.get $k)))
+                     (v128.load align=4 (i32.add (local.get $accDyC) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $nextK)))
+      (br $nextBlock))))
+
+;; The input gradient from the per-channel factors:
+;;   dx[r, k] = (dy[r, k] · scale[k] + (x[r, k] − mean[k]) · perCentred[k]) + perChannel[k]
+;; each step rounded to float32 in that order, as the five kernels it replaces round them.
+  (func (export "batchNormGradInput")
+    (param $dy i32) (param $x i32) (param $mean i32) (param $scale i32) (param $perCentred i32) (param $perChannel i32) (param $dx i32)
+    (param $rows i32) (param $inner i32)
+    (local $row i32) (local $r i32) (local $k i32)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $nextK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $row)))
+        (v128.store align=4 (i32.add (local.get $dx) (local.get $k))
+          (f32x4.add
+            (f32x4.add
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $dy) (local.get $k)))
+                         (v128.load align=4 (i32.add (local.get $scale) (local.get $k))))
+              (f32x4.mul
+                (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $k)))
+                           (v128.load align=4 (i32.add (local.get $mean) (local.get $k))))
+                (v128.load align=4 (i32.add (local.get $perCentred) (local.get $k)))))
+            (v128.load align=4 (i32.add (local.get $perChannel) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $nextK)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $row)))
+      (local.set $x (i32.add (local.get $x) (local.get $row)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $row)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
 
 ;; A batch of 2-D transposes of 4-byte values (Transpose when the last axis moves), with byte
 ;; strides: dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for r < rows,

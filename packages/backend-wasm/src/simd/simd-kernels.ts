@@ -10,8 +10,15 @@ import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernels-wasm.js';
 export interface SimdKernels {
   /** dW[i, j, c] = Σ xp[b, y·sh + i, x·sw + j, c] · dy[b, y, x, c] (see kernels.wat); c % 4 === 0. */
   depthwiseFilterGrad(xp: number, dy: number, dw: number, n: number, hp: number, wp: number, oh: number, ow: number, c: number, kh: number, kw: number, sh: number, sw: number): void;
-  /** out[o, k] = weight · Σ_r x[o, r, k] for x [outer, reduced, inner], acc scratch of inner values; inner % 4 === 0. */
-  sumLeading(x: number, out: number, acc: number, outer: number, reduced: number, inner: number, weight: number): void;
+  /**
+   * out[o, k] = weight · Σ_r x[o, r, k] for x [outer, reduced, inner] (centre 0), or weight · Σ_r (x[o, r, k] − centre[k])²
+   * (centre the address of inner values); acc scratch of inner values; inner % 4 === 0.
+   */
+  sumLeading(x: number, out: number, acc: number, outer: number, reduced: number, inner: number, weight: number, centre: number): void;
+  /** sumDy[k] = Σ_r dy[r, k], sumDyC[k] = Σ_r dy[r, k] · (x[r, k] − mean[k]) for [rows, inner]; accDy, accDyC scratch; inner % 4 === 0. */
+  batchNormGradSums(dy: number, x: number, mean: number, sumDy: number, sumDyC: number, accDy: number, accDyC: number, rows: number, inner: number): void;
+  /** dx[r, k] = (dy[r, k] · scale[k] + (x[r, k] − mean[k]) · perCentred[k]) + perChannel[k] for [rows, inner]; inner % 4 === 0. */
+  batchNormGradInput(dy: number, x: number, mean: number, scale: number, perCentred: number, perChannel: number, dx: number, rows: number, inner: number): void;
   /** out[r, k] = (x[r, k] − shift[k]) · scale[k] + offset[k] for x [rows, inner]; inner % 4 === 0. */
   channelAffine(x: number, out: number, shift: number, scale: number, offset: number, rows: number, inner: number): void;
   /** out[r, k] = x[r, k] op v[k] for x [rows, inner], op 0 add, 1 subtract, 2 multiply; inner % 4 === 0. */
