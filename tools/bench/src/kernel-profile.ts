@@ -15,8 +15,9 @@ export interface KernelProfile {
 }
 
 /**
- * Profiles `profiled` calls of `run` (whose result it disposes). Entries named `…__op` are an op's
- * wrapper (tf.customGrad, e.g. batch norm in training), whose inner kernels are listed too: they are
+ * Profiles `profiled` calls of `run` (whose result it disposes). Entries named `…__op` or
+ * `unnamed scope` are a custom-gradient op's wrapper (tf.customGrad inside a named op, or outside
+ * any: batch norm, SiLU and pooling in training), whose inner kernels are listed too: they are
  * skipped, or their time would count twice.
  */
 export async function kernelProfile(run: () => tf.TensorContainer, profiled: number): Promise<KernelProfile> {
@@ -27,7 +28,7 @@ export async function kernelProfile(run: () => tf.TensorContainer, profiled: num
   for (let p = 0; p < profiled; p++) {
     const info = await tf.profile(run);
     tf.dispose(info.result);
-    const kernels = info.kernels.filter((k) => !k.name.endsWith('__op'));
+    const kernels = info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope');
     calls = kernels.length;
     peakBytes = info.peakBytes;
     for (const k of kernels) {
