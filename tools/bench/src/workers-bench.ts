@@ -3,10 +3,12 @@
 // load from other jobs on a shared machine hits both alike. Prints each round, the median step time
 // of each and their ratio, with the load average before and after, and the CPU time per step of
 // each (worker threads included): the work the data-parallel step adds, which load does not hide.
-// The worker replica starts cold (the main thread has run the inference passes first) and takes a
-// few more steps to reach its steady speed than the 2 warm-up steps: --warmup sets them for both.
+// The worker replica starts cold (the main thread has run the inference passes first): its own
+// isolate compiles tfjs's JavaScript afresh and took 15-30 steps to reach its steady speed in our
+// runs, so both sides get 30 untimed warm-up steps by default (--warmup; with 6 the ratio read
+// 0.05-0.1 lower).
 //
-//   npm run bench:workers -w @effnet/bench -- [--rounds 4] [--workers 2] [--preset efficientnetv2-28-lite] [--batch 128] [--runs 5] [--warmup 2]
+//   npm run bench:workers -w @effnet/bench -- [--rounds 4] [--workers 2] [--preset efficientnetv2-28-lite] [--batch 128] [--runs 10] [--warmup 30]
 import { availableParallelism, loadavg } from 'node:os';
 import { interleavedRounds, median } from './bench-report.js';
 import { effnetJson } from './effnet-child.js';
@@ -21,7 +23,7 @@ interface BenchResult {
 const rounds = Number(option('rounds', '4'));
 const workers = option('workers', '2');
 const args = ['bench', '--train', '--backend', 'wasm', '--preset', option('preset', 'efficientnetv2-28-lite'), '--batch', option('batch', '128'),
-  '--channels', '1', '--classes', '10', '--runs', option('runs', '5'), '--warmup', option('warmup', '2')];
+  '--channels', '1', '--classes', '10', '--runs', option('runs', '10'), '--warmup', option('warmup', '30')];
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 const loadBefore = load();
 const times: Record<string, number[]> = { '1': [], [workers]: [] };

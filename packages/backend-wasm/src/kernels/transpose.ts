@@ -6,7 +6,8 @@
 // a batch of them ([0, 2, 1] or [2, 1, 0]), effnet's SIMD kernel (src/simd/kernels.wat) moves
 // the values in cache-sized tiles of 4×4 blocks. Values are moved, never computed, so the output
 // equals the stock kernel's bit for bit. Other permutations (the last axis staying last, which
-// the stock kernel copies in runs) and dtypes other than float32 and int32 go to the stock kernel.
+// the stock kernel copies in runs), transposes with fewer than 4 rows or columns, and dtypes other
+// than float32 and int32 go to the stock kernel.
 // Follows tfjs's Transpose kernel (attr perm).
 import { Transpose, util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo, TransposeAttrs } from '@tensorflow/tfjs-core';
