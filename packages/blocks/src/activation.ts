@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc } from '@tensorflow/tfjs-core';
 import type { Activation } from '@effnet/scaling';
+import { backendHas } from './backend-kernels.js';
 
 /**
  * The kernel a backend may register to compute SiLU's gradient in one pass: inputs `dy`, `x` and
@@ -16,7 +17,7 @@ export const SILU_GRAD_KERNEL = 'EffnetSiluGrad';
 
 /** SiLU's gradient dy·(s·(1 + x·(1 − s))), s = σ(x): the backend's SILU_GRAD_KERNEL if it has one. */
 export function siluGradient(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(SILU_GRAD_KERNEL, tf.getBackend()) !== undefined) return tf.engine().runKernel(SILU_GRAD_KERNEL, { dy, x, s }) as tf.Tensor;
+  if (backendHas(SILU_GRAD_KERNEL)) return tf.engine().runKernel(SILU_GRAD_KERNEL, { dy, x, s }) as tf.Tensor;
   return tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(x, tf.sub(1, s)))));
 }
 

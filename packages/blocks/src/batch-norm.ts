@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc } from '@tensorflow/tfjs-core';
 import type { BatchNormSpec } from '@effnet/scaling';
+import { backendHas } from './backend-kernels.js';
 import { EffnetBlockError } from './errors.js';
 import { constant } from './initializers.js';
 import { Layer, requireImages, type ApplyContext } from './module.js';
@@ -29,11 +30,6 @@ export const BATCH_MOMENTS_KERNEL = 'EffnetBatchMoments';
  * them.
  */
 export const BATCH_NORM_GRAD_KERNEL = 'EffnetBatchNormGrad';
-
-/** Whether the active backend registers `kernel`. */
-function backendHas(kernel: string): boolean {
-  return tf.getKernel(kernel, tf.getBackend()) !== undefined;
-}
 
 /** Options of a {@link BatchNorm}. */
 export interface BatchNormOptions extends BatchNormSpec {
