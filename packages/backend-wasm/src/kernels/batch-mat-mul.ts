@@ -14,6 +14,9 @@ import { StockKernel } from './stock-kernel.js';
 /** tfjs-backend-wasm's own BatchMatMul: every product ends there. */
 export const batchMatMulStock = new StockKernel(BatchMatMul);
 
+/** What this kernel cannot do without the stock one, for the error when there is none. */
+const WITHOUT_STOCK = 'products by itself (it hands every product to the stock kernel)';
+
 /** `t` with its last two axes swapped. */
 function swapLastAxes(scope: KernelScope, t: TensorInfo): TensorInfo {
   const rank = t.shape.length;
@@ -32,11 +35,11 @@ const batchMatMul: KernelFunc = (args) => {
   // A single row or column (a sum with a vector of ones, leading-reduction.ts) gains nothing
   // from XNNPACK, which would first pack the whole other operand.
   if (!(transposeA || transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || !single(a) || !single(b) || rows < 2 || cols < 2) {
-    return batchMatMulStock.run(args, 'products by itself (it hands every product to the stock kernel)');
+    return batchMatMulStock.run(args, WITHOUT_STOCK);
   }
   return inKernelScope(args.backend as KernelBackend, (scope) => {
     const inputs = { a: transposeA ? swapLastAxes(scope, a) : a, b: transposeB ? swapLastAxes(scope, b) : b };
-    const out = batchMatMulStock.run({ ...args, inputs: inputs as never, attrs: { ...args.attrs, transposeA: false, transposeB: false } }, 'products by itself (it hands every product to the stock kernel)');
+    const out = batchMatMulStock.run({ ...args, inputs: inputs as never, attrs: { ...args.attrs, transposeA: false, transposeB: false } }, WITHOUT_STOCK);
     return Array.isArray(out) ? out[0]! : out;
   });
 };

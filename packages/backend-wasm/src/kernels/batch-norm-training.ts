@@ -16,11 +16,15 @@ import { inKernelScope, type KernelScope } from './kernel-scope.js';
 export const BATCH_MOMENTS = 'EffnetBatchMoments';
 export const BATCH_NORM_GRAD = 'EffnetBatchNormGrad';
 
+/** `t` as an error message names it. */
+function described(t: TensorInfo | undefined): string {
+  return t === undefined ? 'nothing' : `${t.dtype} [${t.shape.join(', ')}]`;
+}
+
 /** Channels and the number of values per channel of an NHWC float32 `x`; throws for anything else. */
 function checkActivation(kernel: string, name: string, x: TensorInfo | undefined): { channels: number; rows: number } {
   if (x === undefined || x.dtype !== 'float32' || x.shape.length !== 4) {
-    const got = x === undefined ? 'nothing' : `${x.dtype} [${x.shape.join(', ')}]`;
-    throw new EffnetBackendError('wasm', `${kernel} needs ${name} as a float32 NHWC tensor; got ${got}`);
+    throw new EffnetBackendError('wasm', `${kernel} needs ${name} as a float32 NHWC tensor; got ${described(x)}`);
   }
   const [n, h, w, channels] = x.shape as [number, number, number, number];
   return { channels, rows: n * h * w };
@@ -30,8 +34,7 @@ function checkActivation(kernel: string, name: string, x: TensorInfo | undefined
 function checkPerChannel(kernel: string, channels: number, tensors: Record<string, TensorInfo | undefined>): void {
   for (const [name, t] of Object.entries(tensors)) {
     if (t === undefined || t.dtype !== 'float32' || t.shape.length !== 1 || t.shape[0] !== channels) {
-      const got = t === undefined ? 'nothing' : `${t.dtype} [${t.shape.join(', ')}]`;
-      throw new EffnetBackendError('wasm', `${kernel} needs ${name} as float32 [${channels}] (one value per channel of x); got ${got}`);
+      throw new EffnetBackendError('wasm', `${kernel} needs ${name} as float32 [${channels}] (one value per channel of x); got ${described(t)}`);
     }
   }
 }
