@@ -1,6 +1,8 @@
 // One training step (forward, tf.variableGrads, SGD update) of a preset on wasm for every line read
 // on stdin, its milliseconds printed on stdout: the child process that alternate-steps.ts runs in
-// each of two checkouts. Prints `ready` after 3 warm-up steps. Options as profile-train-step.ts:
+// each of two checkouts. Prints `ready` after 3 warm-up steps. It builds the same step as
+// profile-train-step.ts but imports nothing of this folder but script-option.ts, so that it can be
+// copied into a checkout that predates it. Options as profile-train-step.ts:
 //   npx tsx --tsconfig tsconfig.base.json tools/bench/src/step-server.ts [--preset efficientnetv2-28-lite] [--batch 64] [--size 28] [--channels 1] [--classes 10]
 import '@tensorflow/tfjs';
 import { createInterface } from 'node:readline';
