@@ -7,6 +7,7 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputConfig, conv2dBackpropInputStock } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwise-conv2d-backprop-input.js';
+import { depthwiseConv2dConfig, depthwiseConv2dStock, fusedDepthwiseConv2dConfig, fusedDepthwiseConv2dStock } from './kernels/depthwise-conv2d.js';
 import { batchMatMulConfig, batchMatMulStock } from './kernels/batch-mat-mul.js';
 import { batchMomentsConfig, batchNormGradConfig } from './kernels/batch-norm-training.js';
 import { castConfig, castStock } from './kernels/cast.js';
@@ -50,7 +51,9 @@ export interface ReplacementKernel {
  * statistics in one SIMD pass (or three broadcast passes) instead of a scalar loop; Add, Sub and
  * Multiply of an activation and per-channel values in one SIMD pass; Transpose of 2-D and
  * batched 2-D permutations in SIMD tiles instead of one strided value at a time; BatchMatMul of
- * one transposed matrix by another on XNNPACK (after an explicit transpose) instead of plain loops.
+ * one transposed matrix by another on XNNPACK (after an explicit transpose) instead of plain loops;
+ * DepthwiseConv2dNative and FusedDepthwiseConv2D (channel multiplier 1, channels a multiple of 4)
+ * in SIMD, four output pixels at a time, instead of XNNPACK's depthwise convolution.
  */
 export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: conv2dBackpropInputConfig, stock: conv2dBackpropInputStock },
@@ -64,4 +67,6 @@ export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   channelMultiply,
   { config: transposeConfig, stock: transposeStock },
   { config: batchMatMulConfig, stock: batchMatMulStock },
+  { config: depthwiseConv2dConfig, stock: depthwiseConv2dStock },
+  { config: fusedDepthwiseConv2dConfig, stock: fusedDepthwiseConv2dStock },
 ];

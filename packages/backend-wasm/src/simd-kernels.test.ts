@@ -3,8 +3,9 @@
 // tfjs-backend-cpu's on seeded sweeps, exactly on small integer cases, without leaking backend
 // buffers: the depthwise filter gradient (channel multiplier 1, channels a multiple of 4), the
 // leading-axis Sum and Mean (inner size a multiple of 4), Add, Sub and Multiply of an activation
-// and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), and batch norm's
-// training kernels EffnetBatchMoments and EffnetBatchNormGrad (bit for bit the kernels they replace).
+// and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), batch norm's
+// training kernels EffnetBatchMoments and EffnetBatchNormGrad (bit for bit the kernels they replace),
+// and the forward depthwise convolution (DepthwiseConv2dNative, FusedDepthwiseConv2D).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -122,6 +123,63 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
     for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
+    expectNoLeaks();
+  });
+
+  it('DepthwiseConv2dNative and FusedDepthwiseConv2D equal tfjs-cpu within 1e-5 relative over 120 seeded cases (SIMD and stock paths, NaN included), exactly on integers, without leaking', () => {
+    const rand = seeded(20261206);
+    const pick = picker(rand);
+    const failures: string[] = [];
+    const paths = new Set<string>();
+    const expectNoLeaks = leakCheck();
+    for (let k = 0; k < 120; k++) {
+      const [n, h, w] = [pick([1, 2]), pick([1, 2, 5, 8, 13]), pick([1, 3, 6, 9, 16])];
+      const c = pick([4, 8, 12, 32, 3, 6]);
+      const multiplier = rand() < 0.15 ? 2 : 1;
+      const size = pick([1, 2, 3, 5, 7]);
+      const stride = pick([1, 2, 3]);
+      const dilation = stride === 1 && rand() < 0.15 ? 2 : 1;
+      const pad = pick(['same', 'valid', Math.floor(rand() * 3)] as const);
+      const span = (size - 1) * dilation + 1;
+      const room = (d: number) => d + 2 * (typeof pad === 'number' ? pad : 0) - span;
+      if (pad !== 'same' && (room(h) < 0 || room(w) < 0)) continue;
+      const fused = rand() < 0.6;
+      const activation = pick(['linear', 'relu', 'relu6', 'sigmoid'] as const);
+      const integers = rand() < 0.2;
+      const simd = multiplier === 1 && c % 4 === 0 && dilation === 1 && (!fused || activation !== 'sigmoid');
+      const value = () => (integers ? Math.floor(rand() * 9) - 4 : rand() * 2 - 1);
+      // NaN in the SIMD path's input only: the stock kernel (XNNPACK) handles NaN as tfjs-cpu does
+      // not (it multiplies padding zeros by the filter, its relu clamps NaN to 0).
+      const xv = Float32Array.from({ length: n * h * w * c }, () => (simd && !integers && rand() < 0.003 ? Number.NaN : value()));
+      const fv = Float32Array.from({ length: size * size * c * multiplier }, value);
+      const bv = Float32Array.from({ length: c * multiplier }, value);
+      const label = `[${n}, ${h}, ${w}, ${c}] k=${size}×${multiplier} s=${stride} d=${dilation} pad=${pad} ${fused ? `fused ${activation}` : 'plain'}${integers ? ' integers' : ''}`;
+      paths.add(`${simd ? 'simd' : 'stock'} ${fused ? 'fused' : 'plain'}`);
+      const read = (backend: string) => {
+        tf.setBackend(backend);
+        const x = tf.tensor4d(xv, [n, h, w, c]);
+        const filter = tf.tensor4d(fv, [size, size, c, multiplier]);
+        const bias = tf.tensor1d(bv);
+        const out = fused
+          ? tf.fused.depthwiseConv2d({ x, filter, strides: stride, pad, dilations: dilation, bias, activation })
+          : tf.depthwiseConv2d(x, filter, stride, pad, 'NHWC', dilation);
+        const result = { shape: out.shape, values: out.dataSync() as Float32Array };
+        tf.dispose([x, filter, bias, out]);
+        return result;
+      };
+      const expected = read('cpu');
+      const actual = read('wasm');
+      const nanAt = (v: Float32Array) => Array.from(v, (e, i) => (Number.isNaN(e) ? i : -1)).filter((i) => i >= 0).join();
+      const finite = (v: Float32Array) => v.map((e) => (Number.isNaN(e) ? 0 : e));
+      const worst = maxRelativeError(finite(actual.values), finite(expected.values));
+      // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
+      const exact = !integers || (fused && activation === 'sigmoid') || actual.values.every((v, i) => Object.is(v, expected.values[i]));
+      if (actual.shape.join() !== expected.shape.join() || nanAt(actual.values) !== nanAt(expected.values) || !(worst <= 1e-5) || !exact) failures.push(`${label}: shape [${actual.shape}] vs [${expected.shape}], error ${worst}, exact ${exact}`);
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    // The sweep reached both paths of both kernels.
+    expect([...paths].sort()).toEqual(['simd fused', 'simd plain', 'stock fused', 'stock plain']);
     expectNoLeaks();
   });
 

@@ -25,6 +25,11 @@ export interface SimdKernels {
   channelBinary(op: number, x: number, v: number, out: number, rows: number, inner: number): void;
   /** out = dy · (s · (1 + x · (1 − s))) over n values; n % 4 === 0. */
   siluGrad(dy: number, x: number, s: number, out: number, n: number): void;
+  /**
+   * out[b, y, x, k] = act(Σ x[b, y·sh + i − padTop, x·sw + j − padLeft, k] · f[i, j, k] + bias[k]) over the taps inside x
+   * (see kernels.wat); columns xs ≤ x < xe have every tap inside; act 0 none, 1 relu, 2 relu6; c % 4 === 0.
+   */
+  depthwiseConv(x: number, f: number, bias: number, out: number, n: number, h: number, w: number, oh: number, ow: number, c: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, xs: number, xe: number, hasBias: number, act: number): void;
   /** dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for 4-byte values, r < rows, c < cols; strides in bytes. */
   transpose(src: number, dst: number, batches: number, rows: number, cols: number, srcBatch: number, srcRow: number, dstBatch: number, dstRow: number): void;
 }
