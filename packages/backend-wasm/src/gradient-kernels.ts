@@ -11,6 +11,7 @@ import { depthwiseConv2dConfig, depthwiseConv2dStock, fusedDepthwiseConv2dConfig
 import { batchMatMulConfig, batchMatMulStock } from './kernels/batch-mat-mul.js';
 import { batchMomentsConfig, batchNormGradConfig } from './kernels/batch-norm-training.js';
 import { castConfig, castStock } from './kernels/cast.js';
+import { conv2dConfig, conv2dStock, fusedConv2dConfig, fusedConv2dStock } from './kernels/conv2d.js';
 import { channelAdd, channelMultiply, channelSub } from './kernels/channel-binary.js';
 import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch-norm.js';
 import { identityConfig, identityStock } from './kernels/identity.js';
@@ -53,7 +54,9 @@ export interface ReplacementKernel {
  * batched 2-D permutations in SIMD tiles instead of one strided value at a time; BatchMatMul of
  * one transposed matrix by another on XNNPACK (after an explicit transpose) instead of plain loops;
  * DepthwiseConv2dNative and FusedDepthwiseConv2D (channel multiplier 1, channels a multiple of 4)
- * in SIMD, four output pixels at a time, instead of XNNPACK's depthwise convolution.
+ * in SIMD, four output pixels at a time, instead of XNNPACK's depthwise convolution; Conv2D and
+ * FusedConv2D of a 1×1 filter (stride 1, output channels a multiple of 8) as a SIMD matrix product
+ * in 4 × 8 blocks instead of XNNPACK's.
  */
 export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: conv2dBackpropInputConfig, stock: conv2dBackpropInputStock },
@@ -69,4 +72,6 @@ export const WASM_REPLACEMENT_KERNELS: readonly ReplacementKernel[] = [
   { config: batchMatMulConfig, stock: batchMatMulStock },
   { config: depthwiseConv2dConfig, stock: depthwiseConv2dStock },
   { config: fusedDepthwiseConv2dConfig, stock: fusedDepthwiseConv2dStock },
+  { config: conv2dConfig, stock: conv2dStock },
+  { config: fusedConv2dConfig, stock: fusedConv2dStock },
 ];

@@ -35,7 +35,7 @@ describe('register-all', () => {
   });
 
   it("activate() puts the faster Conv2DBackpropInput over tfjs-backend-wasm's own, keeping it as the fallback", async () => {
-    expect(WASM_REPLACEMENT_KERNELS.map((k) => k.config.kernelName)).toEqual(['Conv2DBackpropInput', 'Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm', 'Add', 'Sub', 'Multiply', 'Transpose', 'BatchMatMul', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D']);
+    expect(WASM_REPLACEMENT_KERNELS.map((k) => k.config.kernelName)).toEqual(['Conv2DBackpropInput', 'Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm', 'Add', 'Sub', 'Multiply', 'Transpose', 'BatchMatMul', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'Conv2D', 'FusedConv2D']);
     const [{ config, stock }] = WASM_REPLACEMENT_KERNELS as [(typeof WASM_REPLACEMENT_KERNELS)[0]];
     // Importing this package does not load tfjs-backend-wasm, so there is nothing to replace yet.
     expect(getKernel('Conv2DBackpropInput', 'wasm')).toBeUndefined();

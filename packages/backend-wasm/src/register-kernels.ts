@@ -43,7 +43,7 @@ export function registerWasmGradientKernels(): void {
 }
 
 /**
- * Registers each of `WASM_REPLACEMENT_KERNELS` (Conv2DBackpropInput, Sum, Mean, Identity, Cast, FusedBatchNorm, Add, Sub, Multiply, Transpose, BatchMatMul, DepthwiseConv2dNative, FusedDepthwiseConv2D) over tfjs-backend-wasm's own
+ * Registers each of `WASM_REPLACEMENT_KERNELS` (Conv2DBackpropInput, Sum, Mean, Identity, Cast, FusedBatchNorm, Add, Sub, Multiply, Transpose, BatchMatMul, DepthwiseConv2dNative, FusedDepthwiseConv2D, Conv2D, FusedConv2D) over tfjs-backend-wasm's own
  * registration, which it keeps as its fallback. Kernels whose stock version is not registered yet
  * (tfjs-backend-wasm not imported yet) are left for a later call: the adapter's `activate()`
  * calls this after loading tfjs-backend-wasm. Calling it again changes nothing; throws

@@ -5,7 +5,8 @@
 // leading-axis Sum and Mean (inner size a multiple of 4), Add, Sub and Multiply of an activation
 // and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), batch norm's
 // training kernels EffnetBatchMoments and EffnetBatchNormGrad (bit for bit the kernels they replace),
-// and the forward depthwise convolution (DepthwiseConv2dNative, FusedDepthwiseConv2D).
+// the forward depthwise convolution (DepthwiseConv2dNative, FusedDepthwiseConv2D) and 1×1 convolutions
+// (Conv2D, FusedConv2D).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -174,6 +175,58 @@ describe('effnet SIMD kernels on the wasm backend', () => {
       const worst = maxRelativeError(finite(actual.values), finite(expected.values));
       // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
       const exact = !integers || (fused && activation === 'sigmoid') || actual.values.every((v, i) => Object.is(v, expected.values[i]));
+      if (actual.shape.join() !== expected.shape.join() || nanAt(actual.values) !== nanAt(expected.values) || !(worst <= 1e-5) || !exact) failures.push(`${label}: shape [${actual.shape}] vs [${expected.shape}], error ${worst}, exact ${exact}`);
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    // The sweep reached both paths of both kernels.
+    expect([...paths].sort()).toEqual(['simd fused', 'simd plain', 'stock fused', 'stock plain']);
+    expectNoLeaks();
+  });
+
+  it('Conv2D and FusedConv2D of 1×1 filters equal tfjs-cpu within 1e-5 relative over 100 seeded cases (SIMD and stock paths, NaN included), exactly on integers, without leaking', () => {
+    const rand = seeded(20261207);
+    const pick = picker(rand);
+    const failures: string[] = [];
+    const paths = new Set<string>();
+    const expectNoLeaks = leakCheck();
+    for (let k = 0; k < 100; k++) {
+      const [n, h, w] = [pick([1, 2, 3]), pick([1, 2, 5, 7]), pick([1, 3, 6, 9])];
+      const inC = pick([1, 3, 8, 17, 64]);
+      const outC = pick([8, 16, 24, 40, 4, 12]);
+      const size = rand() < 0.15 ? 3 : 1;
+      const stride = rand() < 0.15 ? 2 : 1;
+      const pad = pick(['same', 'valid', 0, 1] as const);
+      if (size > h + 2 * (typeof pad === 'number' ? pad : 0) || size > w + 2 * (typeof pad === 'number' ? pad : 0)) continue;
+      const fused = rand() < 0.6;
+      const withBias = !fused || rand() < 0.8;
+      const activation = pick(['linear', 'relu', 'relu6', 'sigmoid'] as const);
+      const integers = rand() < 0.2;
+      const simd = size === 1 && stride === 1 && pad !== 1 && outC % 8 === 0 && (!fused || activation !== 'sigmoid');
+      const value = () => (integers ? Math.floor(rand() * 9) - 4 : rand() * 2 - 1);
+      // NaN in the SIMD path's input only (XNNPACK's relu clamps NaN to 0, tfjs-cpu's keeps it).
+      const xv = Float32Array.from({ length: n * h * w * inC }, () => (simd && !integers && rand() < 0.003 ? Number.NaN : value()));
+      const fv = Float32Array.from({ length: size * size * inC * outC }, value);
+      const bv = Float32Array.from({ length: outC }, value);
+      const label = `[${n}, ${h}, ${w}, ${inC}] → ${outC}, k=${size} s=${stride} pad=${pad} ${fused ? `fused ${activation}${withBias ? ' bias' : ''}` : 'plain'}${integers ? ' integers' : ''}`;
+      paths.add(`${simd ? 'simd' : 'stock'} ${fused ? 'fused' : 'plain'}`);
+      const read = (backend: string) => {
+        tf.setBackend(backend);
+        const x = tf.tensor4d(xv, [n, h, w, inC]);
+        const filter = tf.tensor4d(fv, [size, size, inC, outC]);
+        const bias = tf.tensor1d(bv);
+        const out = fused ? tf.fused.conv2d({ x, filter, strides: stride, pad, bias: withBias ? bias : undefined, activation }) : tf.conv2d(x, filter, stride, pad);
+        const result = { shape: out.shape, values: out.dataSync() as Float32Array };
+        tf.dispose([x, filter, bias, out]);
+        return result;
+      };
+      const expected = read('cpu');
+      const actual = read('wasm');
+      const nanAt = (v: Float32Array) => Array.from(v, (e, i) => (Number.isNaN(e) ? i : -1)).filter((i) => i >= 0).join();
+      const finite = (v: Float32Array) => v.map((e) => (Number.isNaN(e) ? 0 : e));
+      const worst = maxRelativeError(finite(actual.values), finite(expected.values));
+      // Integer sums are exact in any order (up to the sign of a zero); sigmoid's exp differs by an ulp.
+      const exact = !integers || (fused && activation === 'sigmoid') || actual.values.every((v, i) => v === expected.values[i]);
       if (actual.shape.join() !== expected.shape.join() || nanAt(actual.values) !== nanAt(expected.values) || !(worst <= 1e-5) || !exact) failures.push(`${label}: shape [${actual.shape}] vs [${expected.shape}], error ${worst}, exact ${exact}`);
     }
     tf.setBackend('wasm');

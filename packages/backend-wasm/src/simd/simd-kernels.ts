@@ -30,6 +30,8 @@ export interface SimdKernels {
    * (see kernels.wat); columns xs ≤ x < xe have every tap inside; act 0 none, 1 relu, 2 relu6; c % 4 === 0.
    */
   depthwiseConv(x: number, f: number, bias: number, out: number, n: number, h: number, w: number, oh: number, ow: number, c: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, xs: number, xe: number, hasBias: number, act: number): void;
+  /** C [M, N] = A [M, K] · B [K, N] (+ bias[N] when hasBias is 1), act 0 none, 1 relu, 2 relu6 (see kernels.wat); K ≥ 1, N % 8 === 0. */
+  pointwise(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, hasBias: number, act: number): void;
   /** dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for 4-byte values, r < rows, c < cols; strides in bytes. */
   transpose(src: number, dst: number, batches: number, rows: number, cols: number, srcBatch: number, srcRow: number, dstBatch: number, dstRow: number): void;
 }
