@@ -7,26 +7,12 @@
 // strides, activations, prelu weights, NCHW) goes to the stock kernel. Follows tfjs's kernels of
 // those names.
 import { backend_util, Conv2D, FusedConv2D, util } from '@tensorflow/tfjs-core';
-import type { Conv2DAttrs, FusedConv2DAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Conv2DAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
-import { StockKernel } from './stock-kernel.js';
-
-/** tfjs-backend-wasm's own Conv2D, for what the SIMD kernel does not cover. */
-export const conv2dStock = new StockKernel(Conv2D);
-/** tfjs-backend-wasm's own FusedConv2D, for what the SIMD kernel does not cover. */
-export const fusedConv2dStock = new StockKernel(FusedConv2D);
-
-/** The activations the SIMD kernel applies, by the code kernels.wat takes. */
-const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
-
-interface ConvInputs {
-  x: TensorInfo;
-  filter: TensorInfo;
-  bias?: TensorInfo;
-}
+import { convolutionPair, type ConvolutionInputs } from './convolution-pair.js';
 
 /** The 1×1 convolution by the SIMD kernel, or the reason it does not apply. */
-function bySimd(backend: KernelBackend, { x, filter, bias }: ConvInputs, attrs: Conv2DAttrs, activation: number): TensorInfo | string {
+function bySimd(backend: KernelBackend, { x, filter, bias }: ConvolutionInputs, attrs: Conv2DAttrs, activation: number): TensorInfo | string {
   if (x.dtype !== 'float32' || filter.dtype !== 'float32') return `${x.dtype} inputs`;
   if (attrs.dataFormat === 'NCHW') return 'NCHW data';
   const [kh, kw, inC, outC] = filter.shape as [number, number, number, number];
@@ -52,36 +38,9 @@ function bySimd(backend: KernelBackend, { x, filter, bias }: ConvInputs, attrs: 
   return out;
 }
 
-const conv2d: KernelFunc = (args) => {
-  const out = bySimd(args.backend as KernelBackend, args.inputs as unknown as ConvInputs, args.attrs as unknown as Conv2DAttrs, 0);
-  return typeof out === 'string' ? conv2dStock.run(args, out) : out;
-};
+const pair = convolutionPair(Conv2D, FusedConv2D, (backend, inputs, attrs, activation) => bySimd(backend, inputs, attrs as unknown as Conv2DAttrs, activation));
 
-const fusedConv2d: KernelFunc = (args) => {
-  const attrs = args.attrs as unknown as FusedConv2DAttrs;
-  const inputs = args.inputs as unknown as ConvInputs & { preluActivationWeights?: TensorInfo };
-  const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
-  const out =
-    activation === undefined
-      ? `the ${attrs.activation} activation`
-      : inputs.preluActivationWeights !== undefined
-        ? 'prelu weights'
-        : bySimd(args.backend as KernelBackend, inputs, attrs, activation);
-  return typeof out === 'string' ? fusedConv2dStock.run(args, out) : out;
-};
-
-/** Conv2D for `wasm`: effnet's SIMD matrix product for 1×1 convolutions. */
-export const conv2dConfig: KernelConfig = {
-  kernelName: Conv2D,
-  backendName: 'wasm',
-  kernelFunc: conv2d,
-  setupFunc: (backend) => conv2dStock.setup(backend as KernelBackend),
-};
-
-/** FusedConv2D for `wasm`: effnet's SIMD matrix product, bias and relu/relu6 for 1×1 convolutions. */
-export const fusedConv2dConfig: KernelConfig = {
-  kernelName: FusedConv2D,
-  backendName: 'wasm',
-  kernelFunc: fusedConv2d,
-  setupFunc: (backend) => fusedConv2dStock.setup(backend as KernelBackend),
-};
+/** Conv2D for `wasm` and the stock kernel it falls back to. */
+export const { config: conv2dConfig, stock: conv2dStock } = pair.plain;
+/** FusedConv2D for `wasm` and the stock kernel it falls back to. */
+export const { config: fusedConv2dConfig, stock: fusedConv2dStock } = pair.fused;

@@ -4,29 +4,15 @@
 // (every EfficientNet), effnet's SIMD kernel (`depthwiseConv` in src/simd/kernels.wat) computes
 // four output pixels at a time, reading the input in place (taps that fall in tfjs-core's zero
 // padding are skipped, as tfjs-backend-cpu skips them), adding the bias and applying relu or relu6
-// on the way out. Everything else (other activations, prelu weights,
-// dilations, multipliers, NCHW) goes to the stock kernel. Follows tfjs's kernels of those names.
+// on the way out. Everything else (other activations, prelu weights, dilations, multipliers,
+// NCHW) goes to the stock kernel. Follows tfjs's kernels of those names.
 import { backend_util, DepthwiseConv2dNative, FusedDepthwiseConv2D, util } from '@tensorflow/tfjs-core';
-import type { DepthwiseConv2dNativeAttrs, FusedDepthwiseConv2DAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DepthwiseConv2dNativeAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
-import { StockKernel } from './stock-kernel.js';
+import { convolutionPair, type ConvolutionInputs } from './convolution-pair.js';
 
-/** tfjs-backend-wasm's own DepthwiseConv2dNative, for what the SIMD kernel does not cover. */
-export const depthwiseConv2dStock = new StockKernel(DepthwiseConv2dNative);
-/** tfjs-backend-wasm's own FusedDepthwiseConv2D, for what the SIMD kernel does not cover. */
-export const fusedDepthwiseConv2dStock = new StockKernel(FusedDepthwiseConv2D);
-
-/** The activations the SIMD kernel applies, by the code kernels.wat takes. */
-const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
-
-interface DepthwiseInputs {
-  x: TensorInfo;
-  filter: TensorInfo;
-  bias?: TensorInfo;
-}
-
-/** The convolution by the SIMD kernel, or null (with the reason) where it does not apply. */
-function bySimd(backend: KernelBackend, { x, filter, bias }: DepthwiseInputs, attrs: DepthwiseConv2dNativeAttrs, activation: number): TensorInfo | string {
+/** The convolution by the SIMD kernel, or the reason it does not apply. */
+function bySimd(backend: KernelBackend, { x, filter, bias }: ConvolutionInputs, attrs: DepthwiseConv2dNativeAttrs, activation: number): TensorInfo | string {
   if (x.dtype !== 'float32' || filter.dtype !== 'float32') return `${x.dtype} inputs`;
   if (attrs.dataFormat === 'NCHW') return 'NCHW data';
   const [kh, kw, c, multiplier] = filter.shape as [number, number, number, number];
@@ -58,36 +44,9 @@ function bySimd(backend: KernelBackend, { x, filter, bias }: DepthwiseInputs, at
   return out;
 }
 
-const depthwiseConv2d: KernelFunc = (args) => {
-  const out = bySimd(args.backend as KernelBackend, args.inputs as unknown as DepthwiseInputs, args.attrs as unknown as DepthwiseConv2dNativeAttrs, 0);
-  return typeof out === 'string' ? depthwiseConv2dStock.run(args, out) : out;
-};
+const pair = convolutionPair(DepthwiseConv2dNative, FusedDepthwiseConv2D, (backend, inputs, attrs, activation) => bySimd(backend, inputs, attrs as unknown as DepthwiseConv2dNativeAttrs, activation));
 
-const fusedDepthwiseConv2d: KernelFunc = (args) => {
-  const attrs = args.attrs as unknown as FusedDepthwiseConv2DAttrs;
-  const inputs = args.inputs as unknown as DepthwiseInputs & { preluActivationWeights?: TensorInfo };
-  const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
-  const out =
-    activation === undefined
-      ? `the ${attrs.activation} activation`
-      : inputs.preluActivationWeights !== undefined
-        ? 'prelu weights'
-        : bySimd(args.backend as KernelBackend, inputs, attrs, activation);
-  return typeof out === 'string' ? fusedDepthwiseConv2dStock.run(args, out) : out;
-};
-
-/** DepthwiseConv2dNative for `wasm`: effnet's SIMD kernel where it applies. */
-export const depthwiseConv2dConfig: KernelConfig = {
-  kernelName: DepthwiseConv2dNative,
-  backendName: 'wasm',
-  kernelFunc: depthwiseConv2d,
-  setupFunc: (backend) => depthwiseConv2dStock.setup(backend as KernelBackend),
-};
-
-/** FusedDepthwiseConv2D for `wasm`: effnet's SIMD kernel with bias and relu/relu6 where it applies. */
-export const fusedDepthwiseConv2dConfig: KernelConfig = {
-  kernelName: FusedDepthwiseConv2D,
-  backendName: 'wasm',
-  kernelFunc: fusedDepthwiseConv2d,
-  setupFunc: (backend) => fusedDepthwiseConv2dStock.setup(backend as KernelBackend),
-};
+/** DepthwiseConv2dNative for `wasm` and the stock kernel it falls back to. */
+export const { config: depthwiseConv2dConfig, stock: depthwiseConv2dStock } = pair.plain;
+/** FusedDepthwiseConv2D for `wasm` and the stock kernel it falls back to. */
+export const { config: fusedDepthwiseConv2dConfig, stock: fusedDepthwiseConv2dStock } = pair.fused;
