@@ -19,7 +19,7 @@ import { meanConfig, meanStock } from './kernels/mean.js';
 import { siluGradConfig } from './kernels/silu-grad.js';
 import { sumConfig, sumStock } from './kernels/sum.js';
 import { transposeConfig, transposeStock } from './kernels/transpose.js';
-import type { StockKernel } from './kernels/stock-kernel.js';
+import type { ReplacementKernel } from './kernels/stock-kernel.js';
 
 /**
  * The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of
@@ -36,13 +36,8 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   batchNormGradConfig,
 ];
 
-/** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept. */
-export interface ReplacementKernel {
-  /** Our kernel. */
-  readonly config: KernelConfig;
-  /** The stock kernel it replaces, adopted on registration and used as the fallback. */
-  readonly stock: StockKernel;
-}
+/** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept (defined beside StockKernel). */
+export type { ReplacementKernel };
 
 /**
  * The kernels `@effnet/backend-wasm` registers over tfjs-backend-wasm's own: Conv2DBackpropInput

@@ -2,9 +2,8 @@
 // one SIMD path where it applies and hand every other call to the stock kernel they replace, the
 // fused one also when its activation or prelu weights are not the SIMD kernels' (simd-activation.ts).
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import type { ReplacementKernel } from '../gradient-kernels.js';
 import { simdActivation } from './simd-activation.js';
-import { StockKernel } from './stock-kernel.js';
+import { StockKernel, type ReplacementKernel } from './stock-kernel.js';
 
 /** The inputs of a convolution kernel and its fused twin. */
 export interface ConvolutionInputs {

@@ -48,3 +48,11 @@ export class StockKernel {
     return this.config.kernelFunc(args);
   }
 }
+
+/** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept. */
+export interface ReplacementKernel {
+  /** Our kernel. */
+  readonly config: KernelConfig;
+  /** The stock kernel it replaces, adopted on registration and used as the fallback. */
+  readonly stock: StockKernel;
+}
