@@ -79,6 +79,45 @@ function convolutionMismatch(actual: Read, expected: Read, exact: boolean): stri
   return `shape [${actual.shape}] vs [${expected.shape}], error ${worst}, exact ${equal}`;
 }
 
+/** One case of a convolution sweep: its shapes, which path it takes, and the op it calls. */
+interface ConvolutionCase {
+  xShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  /** Whether effnet's SIMD kernel takes the call (else the stock kernel). */
+  simd: boolean;
+  /** The bias's length (the output channels). */
+  outChannels: number;
+  integers: boolean;
+  /** Whether the outputs must equal tfjs-cpu's exactly (integer data, no sigmoid). */
+  exact: boolean;
+  run(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor;
+}
+
+/**
+ * Runs `c` on wasm and on cpu with values drawn from `rand` (small integers, or uniform in [−1, 1)
+ * with NaN in the SIMD path's input only: the stock kernel, XNNPACK, handles NaN as tfjs-cpu does
+ * not, multiplying padding zeros by the filter and clamping NaN to 0 in relu) and returns how the
+ * outputs differ, or null.
+ */
+function convolutionCaseMismatch(c: ConvolutionCase, rand: () => number): string | null {
+  const value = () => (c.integers ? Math.floor(rand() * 9) - 4 : rand() * 2 - 1);
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  const xv = Float32Array.from({ length: size(c.xShape) }, () => (c.simd && !c.integers && rand() < 0.003 ? Number.NaN : value()));
+  const fv = Float32Array.from({ length: size(c.filterShape) }, value);
+  const bv = Float32Array.from({ length: c.outChannels }, value);
+  const read = (backend: string): Read => {
+    tf.setBackend(backend);
+    const x = tf.tensor4d(xv, c.xShape);
+    const filter = tf.tensor4d(fv, c.filterShape);
+    const bias = tf.tensor1d(bv);
+    const out = c.run(x, filter, bias);
+    const result = { shape: out.shape, values: out.dataSync() as Float32Array };
+    tf.dispose([x, filter, bias, out]);
+    return result;
+  };
+  return convolutionMismatch(read('wasm'), read('cpu'), c.exact);
+}
+
 describe('effnet SIMD kernels on the wasm backend', () => {
   beforeAll(async () => {
     await useWasmForTests();
@@ -168,28 +207,22 @@ describe('effnet SIMD kernels on the wasm backend', () => {
       const activation = pick(['linear', 'relu', 'relu6', 'sigmoid'] as const);
       const integers = rand() < 0.2;
       const simd = multiplier === 1 && c % 4 === 0 && dilation === 1 && (!fused || activation !== 'sigmoid');
-      const value = () => (integers ? Math.floor(rand() * 9) - 4 : rand() * 2 - 1);
-      // NaN in the SIMD path's input only: the stock kernel (XNNPACK) handles NaN as tfjs-cpu does
-      // not (it multiplies padding zeros by the filter, its relu clamps NaN to 0).
-      const xv = Float32Array.from({ length: n * h * w * c }, () => (simd && !integers && rand() < 0.003 ? Number.NaN : value()));
-      const fv = Float32Array.from({ length: size * size * c * multiplier }, value);
-      const bv = Float32Array.from({ length: c * multiplier }, value);
       const label = `[${n}, ${h}, ${w}, ${c}] k=${size}×${multiplier} s=${stride} d=${dilation} pad=${pad} ${fused ? `fused ${activation}` : 'plain'}${integers ? ' integers' : ''}`;
       paths.add(`${simd ? 'simd' : 'stock'} ${fused ? 'fused' : 'plain'}`);
-      const read = (backend: string) => {
-        tf.setBackend(backend);
-        const x = tf.tensor4d(xv, [n, h, w, c]);
-        const filter = tf.tensor4d(fv, [size, size, c, multiplier]);
-        const bias = tf.tensor1d(bv);
-        const out = fused
-          ? tf.fused.depthwiseConv2d({ x, filter, strides: stride, pad, dilations: dilation, bias, activation })
-          : tf.depthwiseConv2d(x, filter, stride, pad, 'NHWC', dilation);
-        const result: Read = { shape: out.shape, values: out.dataSync() as Float32Array };
-        tf.dispose([x, filter, bias, out]);
-        return result;
-      };
-      // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
-      const mismatch = convolutionMismatch(read('wasm'), read('cpu'), integers && !(fused && activation === 'sigmoid'));
+      const mismatch = convolutionCaseMismatch(
+        {
+          xShape: [n, h, w, c],
+          filterShape: [size, size, c, multiplier],
+          outChannels: c * multiplier,
+          simd,
+          integers,
+          // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
+          exact: integers && !(fused && activation === 'sigmoid'),
+          run: (x, filter, bias) =>
+            fused ? tf.fused.depthwiseConv2d({ x, filter, strides: stride, pad, dilations: dilation, bias, activation }) : tf.depthwiseConv2d(x, filter, stride, pad, 'NHWC', dilation),
+        },
+        rand,
+      );
       if (mismatch !== null) failures.push(`${label}: ${mismatch}`);
     }
     tf.setBackend('wasm');
@@ -218,25 +251,21 @@ describe('effnet SIMD kernels on the wasm backend', () => {
       const activation = pick(['linear', 'relu', 'relu6', 'sigmoid'] as const);
       const integers = rand() < 0.2;
       const simd = size === 1 && stride === 1 && pad !== 1 && outC % 8 === 0 && (!fused || activation !== 'sigmoid');
-      const value = () => (integers ? Math.floor(rand() * 9) - 4 : rand() * 2 - 1);
-      // NaN in the SIMD path's input only (XNNPACK's relu clamps NaN to 0, tfjs-cpu's keeps it).
-      const xv = Float32Array.from({ length: n * h * w * inC }, () => (simd && !integers && rand() < 0.003 ? Number.NaN : value()));
-      const fv = Float32Array.from({ length: size * size * inC * outC }, value);
-      const bv = Float32Array.from({ length: outC }, value);
       const label = `[${n}, ${h}, ${w}, ${inC}] → ${outC}, k=${size} s=${stride} pad=${pad} ${fused ? `fused ${activation}${withBias ? ' bias' : ''}` : 'plain'}${integers ? ' integers' : ''}`;
       paths.add(`${simd ? 'simd' : 'stock'} ${fused ? 'fused' : 'plain'}`);
-      const read = (backend: string) => {
-        tf.setBackend(backend);
-        const x = tf.tensor4d(xv, [n, h, w, inC]);
-        const filter = tf.tensor4d(fv, [size, size, inC, outC]);
-        const bias = tf.tensor1d(bv);
-        const out = fused ? tf.fused.conv2d({ x, filter, strides: stride, pad, bias: withBias ? bias : undefined, activation }) : tf.conv2d(x, filter, stride, pad);
-        const result: Read = { shape: out.shape, values: out.dataSync() as Float32Array };
-        tf.dispose([x, filter, bias, out]);
-        return result;
-      };
-      // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
-      const mismatch = convolutionMismatch(read('wasm'), read('cpu'), integers && !(fused && activation === 'sigmoid'));
+      const mismatch = convolutionCaseMismatch(
+        {
+          xShape: [n, h, w, inC],
+          filterShape: [size, size, inC, outC],
+          outChannels: outC,
+          simd,
+          integers,
+          // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
+          exact: integers && !(fused && activation === 'sigmoid'),
+          run: (x, filter, bias) => (fused ? tf.fused.conv2d({ x, filter, strides: stride, pad, bias: withBias ? bias : undefined, activation }) : tf.conv2d(x, filter, stride, pad)),
+        },
+        rand,
+      );
       if (mismatch !== null) failures.push(`${label}: ${mismatch}`);
     }
     tf.setBackend('wasm');

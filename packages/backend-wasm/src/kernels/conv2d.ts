@@ -6,39 +6,24 @@
 // adding the bias and applying relu or relu6 on the way out. Everything else (other filters,
 // strides, activations, prelu weights, NCHW) goes to the stock kernel. Follows tfjs's kernels of
 // those names.
-import { backend_util, Conv2D, FusedConv2D, util } from '@tensorflow/tfjs-core';
-import type { Conv2DAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
-import { convolutionPair, type ConvolutionInputs } from './convolution-pair.js';
+import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { convolutionPair, type SimdConvolutionCall } from './convolution-pair.js';
 
 /** The 1×1 convolution by the SIMD kernel, or the reason it does not apply. */
-function bySimd(backend: KernelBackend, { x, filter, bias }: ConvolutionInputs, attrs: Conv2DAttrs, activation: number): TensorInfo | string {
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32') return `${x.dtype} inputs`;
-  if (attrs.dataFormat === 'NCHW') return 'NCHW data';
+function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvolutionCall): TensorInfo | string {
   const [kh, kw, inC, outC] = filter.shape as [number, number, number, number];
   if (kh !== 1 || kw !== 1 || inC === 0 || outC % 8 !== 0) return `a filter of shape [${filter.shape.join(', ')}] (1 × 1 with output channels a multiple of 8 run in SIMD)`;
-  if (bias !== undefined && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== outC)) return `a bias of shape [${bias.shape.join(', ')}]`;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
   const { top, bottom, left, right } = info.padInfo;
   if (info.strideHeight !== 1 || info.strideWidth !== 1 || top + bottom + left + right !== 0) return 'strides or padding';
-  const simd = simdKernels(backend);
-  if (simd === null) return 'runtimes without WebAssembly SIMD';
-  const wasm = backend as WasmBackend;
-  const out = wasm.makeOutput([info.batchSize, info.outHeight, info.outWidth, outC], 'float32');
+  const out = backend.makeOutput(info.outShape, 'float32');
   const rows = info.batchSize * info.outHeight * info.outWidth;
-  const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
+  const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
   if (rows > 0 && outC > 0) simd.pointwise(at(x), at(filter), bias === undefined ? 0 : at(bias), at(out), rows, inC, outC, bias === undefined ? 0 : 1, activation);
   return out;
 }
 
-const pair = convolutionPair(Conv2D, FusedConv2D, (backend, inputs, attrs, activation) => bySimd(backend, inputs, attrs as unknown as Conv2DAttrs, activation));
+const pair = convolutionPair(Conv2D, FusedConv2D, false, bySimd);
 
 /** Conv2D for `wasm` and the stock kernel it falls back to. */
 export const { config: conv2dConfig, stock: conv2dStock } = pair.plain;

@@ -6,45 +6,29 @@
 // padding are skipped, as tfjs-backend-cpu skips them), adding the bias and applying relu or relu6
 // on the way out. Everything else (other activations, prelu weights, dilations, multipliers,
 // NCHW) goes to the stock kernel. Follows tfjs's kernels of those names.
-import { backend_util, DepthwiseConv2dNative, FusedDepthwiseConv2D, util } from '@tensorflow/tfjs-core';
-import type { DepthwiseConv2dNativeAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
-import { convolutionPair, type ConvolutionInputs } from './convolution-pair.js';
+import { DepthwiseConv2dNative, FusedDepthwiseConv2D } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { convolutionPair, type SimdConvolutionCall } from './convolution-pair.js';
 
 /** The convolution by the SIMD kernel, or the reason it does not apply. */
-function bySimd(backend: KernelBackend, { x, filter, bias }: ConvolutionInputs, attrs: DepthwiseConv2dNativeAttrs, activation: number): TensorInfo | string {
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32') return `${x.dtype} inputs`;
-  if (attrs.dataFormat === 'NCHW') return 'NCHW data';
+function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvolutionCall): TensorInfo | string {
   const [kh, kw, c, multiplier] = filter.shape as [number, number, number, number];
   if (multiplier !== 1 || c % 4 !== 0) return `a filter of shape [${filter.shape.join(', ')}] (a channel multiplier of 1 and channels a multiple of 4 run in SIMD)`;
-  if (bias !== undefined && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== c)) return `a bias of shape [${bias.shape.join(', ')}]`;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    true,
-  );
   if (info.dilationHeight > 1 || info.dilationWidth > 1) return 'dilations above 1';
   if (info.outHeight <= 0 || info.outWidth <= 0) return `an output of ${info.outHeight} × ${info.outWidth} pixels`;
-  const simd = simdKernels(backend);
-  if (simd === null) return 'runtimes without WebAssembly SIMD';
-  const wasm = backend as WasmBackend;
-  const out = wasm.makeOutput([info.batchSize, info.outHeight, info.outWidth, c], 'float32');
+  const out = backend.makeOutput(info.outShape, 'float32');
   if (info.batchSize === 0) return out;
   const [n, h, w] = x.shape as [number, number, number, number];
   const { top, left } = info.padInfo;
   // the output columns whose windows lie inside the input's columns: the kernel's fast path
   const xs = Math.min(info.outWidth, Math.ceil(left / info.strideWidth));
   const xe = w + left - kw < 0 ? 0 : Math.min(info.outWidth, Math.floor((w + left - kw) / info.strideWidth) + 1);
-  const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
+  const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
   simd.depthwiseConv(at(x), at(filter), bias === undefined ? 0 : at(bias), at(out), n, h, w, info.outHeight, info.outWidth, c, kh, kw, info.strideHeight, info.strideWidth, top, left, xs, Math.max(xs, xe), bias === undefined ? 0 : 1, activation);
   return out;
 }
 
-const pair = convolutionPair(DepthwiseConv2dNative, FusedDepthwiseConv2D, (backend, inputs, attrs, activation) => bySimd(backend, inputs, attrs as unknown as DepthwiseConv2dNativeAttrs, activation));
+const pair = convolutionPair(DepthwiseConv2dNative, FusedDepthwiseConv2D, true, bySimd);
 
 /** DepthwiseConv2dNative for `wasm` and the stock kernel it falls back to. */
 export const { config: depthwiseConv2dConfig, stock: depthwiseConv2dStock } = pair.plain;
