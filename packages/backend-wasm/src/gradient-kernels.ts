@@ -17,21 +17,24 @@ import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch
 import { identityConfig, identityStock } from './kernels/identity.js';
 import { meanConfig, meanStock } from './kernels/mean.js';
 import { siluGradConfig } from './kernels/silu-grad.js';
+import { siluConfig } from './kernels/silu.js';
 import { sumConfig, sumStock } from './kernels/sum.js';
 import { transposeConfig, transposeStock } from './kernels/transpose.js';
 import type { ReplacementKernel } from './kernels/stock-kernel.js';
 
 /**
  * The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of
- * them): three gradients of tfjs-core ops, and three kernels @effnet/blocks calls where they are
- * registered: EffnetSiluGrad (SiLU's gradient), EffnetBatchMoments and EffnetBatchNormGrad (batch
- * norm's statistics and gradients in training).
+ * them): three gradients of tfjs-core ops, and four kernels @effnet/blocks calls where they are
+ * registered: EffnetSiluGrad (SiLU's gradient), EffnetSilu (SiLU's value in inference, one SIMD
+ * pass instead of Sigmoid and Multiply), EffnetBatchMoments and EffnetBatchNormGrad (batch norm's
+ * statistics and gradients in training).
  */
 export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
   siluGradConfig,
+  siluConfig,
   batchMomentsConfig,
   batchNormGradConfig,
 ];

@@ -23,7 +23,8 @@ function alreadyRegistered(kernelName: string, first: string): EffnetBackendErro
 /**
  * Registers Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter,
  * DepthwiseConv2dNativeBackpropInput, and for @effnet/blocks EffnetSiluGrad (SiLU's gradient),
- * EffnetBatchMoments and EffnetBatchNormGrad (batch norm in training), for the `wasm` backend,
+ * EffnetSilu (SiLU's value in inference), EffnetBatchMoments and EffnetBatchNormGrad (batch norm
+ * in training), for the `wasm` backend,
  * then {@link replaceStockKernels}.
  * Throws `EffnetBackendError` naming both registrants when any of them is already registered.
  */

@@ -3,7 +3,8 @@
 // tfjs-backend-cpu's on seeded sweeps, exactly on small integer cases, without leaking backend
 // buffers: the depthwise filter gradient (channel multiplier 1, channels a multiple of 4), the
 // leading-axis Sum and Mean (inner size a multiple of 4), Add, Sub and Multiply of an activation
-// and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), batch norm's
+// and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), EffnetSilu (within
+// 1e-6 of float64), batch norm's
 // training kernels EffnetBatchMoments and EffnetBatchNormGrad (bit for bit the kernels they replace),
 // the forward depthwise convolution (DepthwiseConv2dNative, FusedDepthwiseConv2D) and 1×1 convolutions
 // (Conv2D, FusedConv2D).
@@ -360,6 +361,41 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
     for (const text of ['Add', 'Sub', 'Multiply', ',4]', ',96]', ',5]']) expect(labels.some((l) => l.includes(text)), text).toBe(true);
+    expectNoLeaks();
+  });
+
+  it('EffnetSilu gives x·σ(x) within 1e-6 of float64 (0 where σ underflows), NaN, ±∞ and −0 as tfjs-cpu composes them, by the SIMD pass and (odd sizes) by the stock Sigmoid and Multiply', () => {
+    const rand = seeded(20261205);
+    tf.setBackend('wasm');
+    const expectNoLeaks = leakCheck();
+    const special = [0, -0, 1e-40, -1e-40, 1e-8, -17, 17, 86, -86, 87.3, -87.3, -87.33, -87.34, -88, -100, 100, 3.4e38, -3.4e38, Infinity, -Infinity, NaN];
+    const failures: string[] = [];
+    for (const shape of [[8], [12], [2, 7, 7, 24], [1, 28, 28, 36], [5], [3, 3], [0, 4], [special.length + 3]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = Float32Array.from({ length: n }, (_, i) => (i < special.length && n > special.length ? special[i]! : (rand() * 2 - 1) * 10 ** (rand() * 4 - 2)));
+      const read = (backend: string, fused: boolean) => {
+        tf.setBackend(backend);
+        const t = tf.tensor(x, shape);
+        const out = fused ? (tf.engine().runKernel('EffnetSilu', { x: t }) as tf.Tensor) : tf.tidy(() => tf.mul(t, tf.sigmoid(t)));
+        const values = out.dataSync().slice();
+        tf.dispose([t, out]);
+        return values;
+      };
+      const actual = read('wasm', true);
+      const composed = read('cpu', false);
+      x.forEach((v, i) => {
+        const [a, c] = [actual[i]!, composed[i]!];
+        const exact = v / (1 + Math.exp(-v));
+        const close = Number.isFinite(c) ? Math.abs(a - exact) <= 1e-6 * Math.abs(exact) + 1e-30 : Object.is(a, c);
+        if (!close || (Number.isNaN(c) !== Number.isNaN(a)) || (c === 0 && !Object.is(a, c) && v > -87)) failures.push(`[${shape}] x=${v}: ${a}, cpu ${c}`);
+      });
+      if (n % 4 !== 0) expect(actual, `[${shape}] by the stock kernels`).toEqual(read('wasm', false));
+    }
+    tf.setBackend('wasm');
+    expect(failures).toEqual([]);
+    const ints = tf.ones([4], 'int32');
+    expect(() => tf.engine().runKernel('EffnetSilu', { x: ints })).toThrow(/EffnetSilu needs a float32 x; got int32 \[4\]/);
+    ints.dispose();
     expectNoLeaks();
   });
 

@@ -1,12 +1,12 @@
 // SiLU's closed-form gradient (tf.customGrad) against tfjs-core's autodiff of x·σ(x): the values
 // bit for bit, the gradient within 1e-6 (relative to the largest) on seeded inputs (large |x|
-// included); the composed form on a backend without SILU_GRAD_KERNEL (the wasm kernel itself is
-// tested in @effnet/backend-wasm); no leaked tensors.
+// included); the composed forms on a backend without SILU_GRAD_KERNEL and SILU_KERNEL (the wasm
+// kernels themselves are tested in @effnet/backend-wasm); no leaked tensors.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SILU_GRAD_KERNEL, activate, siluGradient } from './activation.js';
+import { SILU_GRAD_KERNEL, SILU_KERNEL, activate, siluForward, siluGradient } from './activation.js';
 import { SeededRandom } from './seeded-random.js';
 
 beforeAll(async () => {
@@ -57,5 +57,17 @@ describe('SiLU', () => {
     // 2·(0.75·(1 + 3·0.25)) = 2.625; −1·(0.5·(1 + 0.5·0.5)) = −0.625
     expect(Array.from(g.dataSync())).toEqual([2.625, -0.625]);
     tf.dispose([dy, x, s, g]);
+  });
+
+  it('siluForward is tf.mul(x, tf.sigmoid(x)) bit for bit on a backend without SILU_KERNEL (tfjs-cpu), without leaking', () => {
+    expect(SILU_KERNEL).toBe('EffnetSilu');
+    expect(tf.getKernel(SILU_KERNEL, 'cpu')).toBeUndefined();
+    const before = tf.memory().numTensors;
+    const x = tf.tensor2d([-100, -3, -0.5, 0, 0.5, 3, 100, NaN, -Infinity, Infinity], [2, 5]);
+    const [ours, plain] = [siluForward(x), tf.tidy(() => tf.mul(x, tf.sigmoid(x)))];
+    expect(ours.shape).toEqual([2, 5]);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(plain.dataSync()));
+    tf.dispose([x, ours, plain]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

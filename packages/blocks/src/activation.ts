@@ -2,7 +2,8 @@
 // x·Φ(x) = x·(1 + erf(x/√2))/2. SiLU has a closed-form gradient, dy·s·(1 + x·(1 − s)) with
 // s = σ(x) kept from the forward pass: one kernel where the backend registers SILU_GRAD_KERNEL
 // (@effnet/backend-wasm does, in one SIMD pass), else five elementwise ops, where tfjs-core's
-// autodiff through the product and the sigmoid takes six.
+// autodiff through the product and the sigmoid takes six. Inference, which keeps no σ(x) for a
+// gradient, takes SiLU's value from one kernel where the backend registers SILU_KERNEL.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc } from '@tensorflow/tfjs-core';
 import type { Activation } from '@effnet/scaling';
@@ -19,6 +20,22 @@ export const SILU_GRAD_KERNEL = 'EffnetSiluGrad';
 export function siluGradient(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor): tf.Tensor {
   if (backendHas(SILU_GRAD_KERNEL)) return tf.engine().runKernel(SILU_GRAD_KERNEL, { dy, x, s }) as tf.Tensor;
   return tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(x, tf.sub(1, s)))));
+}
+
+/**
+ * The kernel a backend may register to compute SiLU's value in one pass: input `x` (float32),
+ * output x·σ(x) within 1e-6 (relative) of the exact value, where σ(x) underflows 0 (as
+ * 1/(1 + exp(−x)) in float32), NaN, ±∞ and −0 as x·σ(x) composed of tfjs ops gives them.
+ */
+export const SILU_KERNEL = 'EffnetSilu';
+
+/**
+ * x·σ(x) with no gradient (inference): the backend's SILU_KERNEL if it has one, else sigmoid and
+ * product. Training uses {@link activate}, whose SiLU keeps σ(x) for its gradient.
+ */
+export function siluForward<T extends tf.Tensor>(x: T): T {
+  if (x.dtype === 'float32' && backendHas(SILU_KERNEL)) return tf.engine().runKernel(SILU_KERNEL, { x }) as T;
+  return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
 }
 
 /** x·σ(x), differentiated by {@link siluGradient}. */

@@ -6,7 +6,7 @@ export { ParamStore, ParamScope, valueOf, type ParamEntry, type ParamStoreOption
 export { SeededRandom, hashString, parameterSeed } from './seeded-random.js';
 export { kaimingNormalFanOut, linearUniform, constant, type Initializer } from './initializers.js';
 export { samePadding, symmetricPadding, convPadding, type ExplicitPadding } from './padding.js';
-export { activate, siluGradient, SILU_GRAD_KERNEL } from './activation.js';
+export { activate, siluForward, siluGradient, SILU_GRAD_KERNEL, SILU_KERNEL } from './activation.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { BatchNorm, BATCH_MOMENTS_KERNEL, BATCH_NORM_GRAD_KERNEL, batchNormGradients, type BatchNormOptions } from './batch-norm.js';
 export { ConvBNAct, type ConvBNActOptions } from './conv-bn-act.js';

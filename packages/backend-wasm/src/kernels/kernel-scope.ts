@@ -19,6 +19,7 @@ export type WasmKernelName =
   | 'Reshape'
   | 'Reverse'
   | 'Rsqrt'
+  | 'Sigmoid'
   | 'Slice'
   | 'Square'
   | 'StridedSlice'

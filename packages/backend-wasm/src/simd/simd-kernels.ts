@@ -25,6 +25,8 @@ export interface SimdKernels {
   channelBinary(op: number, x: number, v: number, out: number, rows: number, inner: number): void;
   /** out = dy · (s · (1 + x · (1 − s))) over n values; n % 4 === 0. */
   siluGrad(dy: number, x: number, s: number, out: number, n: number): void;
+  /** out = x · σ(x) over n values (out may be x); n % 4 === 0. */
+  silu(x: number, out: number, n: number): void;
   /**
    * out[b, y, x, k] = act(Σ x[b, y·sh + i − padTop, x·sw + j − padLeft, k] · f[i, j, k] + bias[k]) over the taps inside x
    * (see kernels.wat); columns xs ≤ x < xe have every tap inside; act 0 none, 1 relu, 2 relu6; c % 4 === 0.

@@ -1,7 +1,8 @@
 // The fast executor of an inference form, what predict() runs by default: the form's constants
 // (folded kernels and biases) are uploaded once and kept as tensors; a convolution and the
 // activation after it run as one tf.fused.conv2d / depthwiseConv2d (relu, relu6 and sigmoid fused
-// by the backend; SiLU as a fused conv + bias, then x·sigmoid(x)); the classifier is one
+// by the backend; SiLU as a fused conv + bias, then x·σ(x), one kernel where the backend has
+// @effnet/blocks' SILU_KERNEL); the classifier is one
 // tf.fused.matMul; squeeze-excite stays on [N, 1, 1, C] (no reshapes); and every intermediate is
 // freed after its last reader, so peak memory is a few activations rather than all of them.
 // The cache is rebuilt when any variable of the model was written (tf.Variable.assign gives it a
@@ -9,6 +10,7 @@
 // when the active backend changed. On webgpu the weights are first read asynchronously (its
 // synchronous reads are slow, and lose the device on SwiftShader): until then predict runs the modules.
 import * as tf from '@tensorflow/tfjs-core';
+import { siluForward } from '@effnet/blocks';
 import { EffnetModelError } from '../errors.js';
 import type { ActivationNode, ConvNode, FormNode, InferenceForm } from './inference-form.js';
 
@@ -62,7 +64,7 @@ function padOf(node: ConvNode): 'same' | 'valid' | number {
 function activate(x: tf.Tensor, fn: ActivationNode['fn']): tf.Tensor {
   switch (fn) {
     case 'sigmoid': return tf.sigmoid(x);
-    case 'silu': return tf.mul(x, tf.sigmoid(x));
+    case 'silu': return siluForward(x);
     case 'relu': return tf.relu(x);
     case 'relu6': return tf.relu6(x);
     case 'gelu': return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
