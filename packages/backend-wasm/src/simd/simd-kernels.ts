@@ -34,6 +34,11 @@ export interface SimdKernels {
   depthwiseConv(x: number, f: number, bias: number, out: number, n: number, h: number, w: number, oh: number, ow: number, c: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, xs: number, xe: number, hasBias: number, act: number): void;
   /** C [M, N] = A [M, K] · B [K, N] (+ bias[N] when hasBias is 1), act 0 none, 1 relu, 2 relu6 (see kernels.wat); K ≥ 1, N % 8 === 0. */
   pointwise(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, hasBias: number, act: number): void;
+  /**
+   * dw [kh, kw, c, N] = Σ over (b, y, x) of xp[b, y·sh + i, x·sw + j, ci] · dy[b, y, x, co], for xp [batch, hp, wp, c] padded
+   * as the forward pass saw it and dy [batch, oh, ow, N], no dilation (see kernels.wat); N % 8 === 0.
+   */
+  convFilterGrad(xp: number, dy: number, dw: number, batch: number, hp: number, wp: number, c: number, oh: number, ow: number, n: number, kh: number, kw: number, sh: number, sw: number): void;
   /** dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for 4-byte values, r < rows, c < cols; strides in bytes. */
   transpose(src: number, dst: number, batches: number, rows: number, cols: number, srcBatch: number, srcRow: number, dstBatch: number, dstRow: number): void;
 }
