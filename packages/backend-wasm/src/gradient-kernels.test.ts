@@ -1,5 +1,6 @@
 // Parity of the wasm gradient kernels with tfjs-backend-cpu's over a seeded sweep of shapes (the
-// dense filter gradient by effnet's SIMD kernel where Cout is a multiple of 8, else by XNNPACK),
+// dense filter and input gradients by effnet's SIMD kernels where Cout, resp. Cin, is a multiple of
+// 8, else by XNNPACK),
 // strides, kernel sizes, paddings (same, valid, explicit) and channel multipliers; the same for
 // the Conv2DBackpropInput that replaces tfjs-backend-wasm's own, and its channels-first fallback;
 // the BatchMatMul that replaces it for transposed operands (a linear layer's gradients).
@@ -35,7 +36,7 @@ function makeCases(count: number, seed: number, large = false, kinds: readonly s
     const n = pick([1, 2, 3]);
     const h = pick(large ? [15, 16, 17] : [5, 6, 7, 8, 9]);
     const w = pick(large ? [15, 16, 17] : [5, 6, 7, 8, 9]);
-    const inC = pick(large ? [8, 16, 24] : [1, 2, 3, 4]);
+    const inC = pick(large ? [8, 16, 24] : [1, 2, 3, 4, 8]);
     const padKind = pick(['same', 'valid', 'explicit'] as const);
     const explicit = [
       [0, 0],
@@ -132,14 +133,14 @@ describe('wasm gradient kernels', () => {
     expect(failures).toEqual([]);
   });
 
-  it('Conv2DBackpropInput sweep covers both strides, kernels 1/3/5 and all paddings', () => {
+  it('Conv2DBackpropInput sweep covers both strides, kernels 1/3/5, all paddings, and input channels for the SIMD kernel (8) and for XNNPACK (3)', () => {
     const cases = makeCases(120, 20261126, false, ['Conv2DBackpropInput']);
-    for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'x=[1,', 'x=[3,', 'm=1', 'm=5']) {
+    for (const text of ['s=1', 's=2', 'k=1', 'k=3', 'k=5', '"same"', '"valid"', 'pad=[[', 'x=[1,', 'x=[3,', 'm=1', 'm=5', ',8] k=', ',3] k=']) {
       expect(cases.some((c) => c.label.includes(text)), text).toBe(true);
     }
   });
 
-  it('Conv2DBackpropInput (XNNPACK) equals tfjs-cpu within 1e-4 relative on 120 seeded cases and 24 larger ones', async () => {
+  it('Conv2DBackpropInput (SIMD kernel and XNNPACK) equals tfjs-cpu within 1e-4 relative on 120 seeded cases and 24 larger ones', async () => {
     expect(getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(conv2dBackpropInputConfig.kernelFunc);
     const failures: string[] = [];
     const cases = [...makeCases(120, 20261126, false, ['Conv2DBackpropInput']), ...makeCases(24, 11, true, ['Conv2DBackpropInput'])];

@@ -1,5 +1,9 @@
 // Conv2DBackpropInput for the wasm backend, replacing tfjs-backend-wasm's own kernel (plain C
-// loops) with its compiled XNNPACK Conv2D: the input gradient of a convolution is a stride-1
+// loops). With float32 data and Cin a multiple of 8, effnet's SIMD kernel (`convInputGrad` in
+// src/simd/kernels.wat) sums dx directly: for each column, only the taps whose dy position is whole
+// and inside dy, four columns that meet the same taps × 8 channels at a time in registers (no
+// zeros spread, no wasted taps at any stride). Otherwise its compiled XNNPACK Conv2D: the input
+// gradient of a convolution is a stride-1
 // correlation of dy, spread onto the forward stride grid (zeros between rows and columns) and
 // framed by the filter's reach minus the forward padding, with the spatially flipped filter
 // whose in/out channels are swapped ([kh, kw, Cout, Cin]). Follows TensorFlow's
@@ -16,6 +20,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { EffnetBackendError } from '@effnet/backends';
+import { simdKernels, type WasmBackend } from '../simd/simd-kernels.js';
 import { inKernelScope } from './kernel-scope.js';
 import { checkDy } from './check-dy.js';
 import { spreadOnStrideGrid, transposedFrame } from './spread-gradient.js';
@@ -50,6 +55,17 @@ const conv2dBackpropInput: KernelFunc = (args) => {
         `${Conv2DBackpropInput}: filter [${filter.shape.join(', ')}] has ${filterIn} input channels but inputShape [${inputShape.join(', ')}] has ${inC}; ` +
           'pass the filter of the forward convolution',
       );
+    }
+    const simd = simdKernels(backend as KernelBackend);
+    // A 1×1 stride-1 gradient is one matrix product dy·Wᵀ: the Conv2D below (effnet's 1×1 kernel) runs it unblocked by rows.
+    const pointwise = kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1;
+    if (simd !== null && !pointwise && inC % 8 === 0 && outC > 0 && dy.dtype === 'float32' && filter.dtype === 'float32') {
+      const wasm = backend as WasmBackend;
+      const wt = scope.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+      const dx = wasm.makeOutput([n, h, w, inC], 'float32');
+      const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
+      if (n * h * w * inC > 0) simd.convInputGrad(at(dy), at(wt), at(dx), n, h, w, inC, info.outHeight, info.outWidth, outC, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+      return dx;
     }
     if (subPixelApplies(info)) return subPixelInputGradient(scope, dy, filter, info);
     const spread = spreadOnStrideGrid(scope, dy, info.strideHeight, info.strideWidth);

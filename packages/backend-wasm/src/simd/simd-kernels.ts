@@ -39,6 +39,12 @@ export interface SimdKernels {
    * as the forward pass saw it and dy [batch, oh, ow, N], no dilation (see kernels.wat); N % 8 === 0.
    */
   convFilterGrad(xp: number, dy: number, dw: number, batch: number, hp: number, wp: number, c: number, oh: number, ow: number, n: number, kh: number, kw: number, sh: number, sw: number): void;
+  /**
+   * dx [batch, h, w, c] = Σ over taps (i, j) and co of dy[b, (y + padTop − i)/sh, (x + padLeft − j)/sw, co] · wt[i, j, co, ci]
+   * where those are whole and inside dy [batch, oh, ow, n], wt the filter transposed to [kh, kw, n, c] (see kernels.wat);
+   * c % 8 === 0, n ≥ 1.
+   */
+  convInputGrad(dy: number, wt: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, n: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
   /** dst[b·dstBatch + c·dstRow + r·4] = src[b·srcBatch + r·srcRow + c·4] for 4-byte values, r < rows, c < cols; strides in bytes. */
   transpose(src: number, dst: number, batches: number, rows: number, cols: number, srcBatch: number, srcRow: number, dstBatch: number, dstRow: number): void;
 }
