@@ -6,8 +6,8 @@
 // and per-channel values, EffnetSiluGrad and Transpose (all three bit for bit), EffnetSilu (within
 // 1e-6 of float64), batch norm's
 // training kernels EffnetBatchMoments and EffnetBatchNormGrad (bit for bit the kernels they replace),
-// the forward depthwise convolution (DepthwiseConv2dNative, FusedDepthwiseConv2D) and 1×1 convolutions
-// (Conv2D, FusedConv2D).
+// the forward depthwise convolution (DepthwiseConv2dNative, FusedDepthwiseConv2D) and convolutions
+// (Conv2D, FusedConv2D: 1×1 as a matrix product, others with 16+ input channels directly).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -233,33 +233,35 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     expectNoLeaks();
   });
 
-  it('Conv2D and FusedConv2D of 1×1 filters equal tfjs-cpu within 1e-5 relative over 100 seeded cases (SIMD and stock paths, NaN included), exactly on integers, without leaking', () => {
+  it('Conv2D and FusedConv2D (1×1 as a matrix product, other filters with 16+ input channels directly) equal tfjs-cpu within 1e-5 relative over 140 seeded cases (both SIMD paths and stock, NaN included), exactly on integers, without leaking', () => {
     const rand = seeded(20261207);
     const pick = picker(rand);
     const failures: string[] = [];
     const paths = new Set<string>();
     const expectNoLeaks = leakCheck();
-    for (let k = 0; k < 100; k++) {
+    for (let k = 0; k < 140; k++) {
       const [n, h, w] = [pick([1, 2, 3]), pick([1, 2, 5, 7]), pick([1, 3, 6, 9])];
-      const inC = pick([1, 3, 8, 17, 64]);
+      const inC = pick([1, 3, 8, 16, 17, 64]);
       const outC = pick([8, 16, 24, 40, 4, 12]);
-      const size = rand() < 0.15 ? 3 : 1;
-      const stride = rand() < 0.15 ? 2 : 1;
+      const size = rand() < 0.4 ? pick([2, 3, 5]) : 1;
+      const stride = rand() < 0.25 ? pick([2, 3]) : 1;
       const pad = pick(['same', 'valid', 0, 1] as const);
       if (size > h + 2 * (typeof pad === 'number' ? pad : 0) || size > w + 2 * (typeof pad === 'number' ? pad : 0)) continue;
       const fused = rand() < 0.6;
       const withBias = !fused || rand() < 0.8;
       const activation = pick(['linear', 'relu', 'relu6', 'sigmoid'] as const);
       const integers = rand() < 0.2;
-      const simd = size === 1 && stride === 1 && pad !== 1 && outC % 8 === 0 && (!fused || activation !== 'sigmoid');
+      const shared = outC % 8 === 0 && (!fused || activation !== 'sigmoid');
+      const pointwise = shared && size === 1 && stride === 1 && pad !== 1;
+      const direct = shared && !pointwise && inC >= 16;
       const label = `[${n}, ${h}, ${w}, ${inC}] → ${outC}, k=${size} s=${stride} pad=${pad} ${fused ? `fused ${activation}${withBias ? ' bias' : ''}` : 'plain'}${integers ? ' integers' : ''}`;
-      paths.add(`${simd ? 'simd' : 'stock'} ${fused ? 'fused' : 'plain'}`);
+      paths.add(`${pointwise ? 'pointwise' : direct ? 'direct' : 'stock'} ${fused ? 'fused' : 'plain'}`);
       const mismatch = convolutionCaseMismatch(
         {
           xShape: [n, h, w, inC],
           filterShape: [size, size, inC, outC],
           outChannels: outC,
-          simd,
+          simd: pointwise || direct,
           integers,
           // Integer sums are exact in any order; sigmoid's exp differs between the backends by an ulp.
           exact: integers && !(fused && activation === 'sigmoid'),
@@ -271,8 +273,8 @@ describe('effnet SIMD kernels on the wasm backend', () => {
     }
     tf.setBackend('wasm');
     expect(failures).toEqual([]);
-    // The sweep reached both paths of both kernels.
-    expect([...paths].sort()).toEqual(['simd fused', 'simd plain', 'stock fused', 'stock plain']);
+    // The sweep reached every path of both kernels.
+    expect([...paths].sort()).toEqual(['direct fused', 'direct plain', 'pointwise fused', 'pointwise plain', 'stock fused', 'stock plain']);
     expectNoLeaks();
   });
 

@@ -1,11 +1,13 @@
 // The `wasm` BackendAdapter: tfjs-backend-wasm (XNNPACK, SIMD, optional threads), loaded on
 // activate() so that importing this package does not change tfjs's default backend. Training
 // works because register-all.ts adds the gradient kernels the wasm backend lacks; activate()
-// also puts this package's faster kernels over the stock ones it replaces (replaceStockKernels).
+// also puts this package's faster kernels over the stock ones it replaces (replaceStockKernels)
+// and makes the backend's tensors 16-byte aligned (alignAllocations).
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 import { browserWasmFiles, isNode, nodeWasmDir } from './wasm-paths.js';
+import { alignAllocations } from './aligned-allocations.js';
 import { replaceStockKernels } from './register-kernels.js';
 import { withRequestedThreads } from './wasm-threads.js';
 
@@ -49,6 +51,8 @@ export const wasmAdapter: BackendAdapter = {
     const ok = await withRequestedThreads(wasm.setThreadsCount, () => tf.setBackend('wasm'));
     if (!ok) throw new EffnetBackendError('wasm', 'tfjs-backend-wasm failed to initialise (see the console); check that its .wasm files are served');
     await tf.ready();
+    // Before any tensor of the run is made: 16-byte aligned tensors for the SIMD kernels.
+    alignAllocations(tf.backend());
   },
 
   async describe(): Promise<BackendDescription> {

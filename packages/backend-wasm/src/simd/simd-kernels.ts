@@ -35,6 +35,11 @@ export interface SimdKernels {
   /** C [M, N] = A [M, K] · B [K, N] (+ bias[N] when hasBias is 1), act 0 none, 1 relu, 2 relu6 (see kernels.wat); K ≥ 1, N % 8 === 0. */
   pointwise(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, hasBias: number, act: number): void;
   /**
+   * out [batch, oh, ow, N] = act(conv(xp, f) + bias) for xp [batch, hp, wp, c] already padded, f [kh, kw, c, N], strides
+   * sh, sw, no dilation (see kernels.wat); act 0 none, 1 relu, 2 relu6; c ≥ 1, N % 8 === 0.
+   */
+  conv(xp: number, f: number, bias: number, out: number, batch: number, hp: number, wp: number, c: number, oh: number, ow: number, n: number, kh: number, kw: number, sh: number, sw: number, hasBias: number, act: number): void;
+  /**
    * dw [kh, kw, c, N] = Σ over (b, y, x) of xp[b, y·sh + i, x·sw + j, ci] · dy[b, y, x, co], for xp [batch, hp, wp, c] padded
    * as the forward pass saw it and dy [batch, oh, ow, N], no dilation (see kernels.wat); N % 8 === 0.
    */
