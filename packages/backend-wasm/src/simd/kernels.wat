@@ -1041,8 +1041,8 @@
         (local.set $q (i32.const 0))
         (block $doneQ (loop $nextQ
           (br_if $doneQ (i32.ge_u (local.get $q) (local.get $sw)))
-          ;; the columns of remainder q: x ≡ q − padLeft (mod sw); their last tap jMax
-          (local.set $x (i32.rem_u (i32.sub (i32.add (local.get $q) (i32.mul (local.get $sw) (i32.add (i32.div_u (local.get $padLeft) (local.get $sw)) (i32.const 1)))) (local.get $padLeft)) (local.get $sw)))
+          ;; the columns of remainder q: the first, x = (q + sw − padLeft mod sw) mod sw; their last tap jMax
+          (local.set $x (i32.rem_u (i32.sub (i32.add (local.get $q) (local.get $sw)) (i32.rem_u (local.get $padLeft) (local.get $sw))) (local.get $sw)))
           (local.set $jMax (i32.add (local.get $q) (i32.mul (local.get $sw) (i32.div_s (i32.sub (i32.sub (local.get $kw) (i32.const 1)) (local.get $q)) (local.get $sw)))))
           (block $doneX (loop $nextX
             (br_if $doneX (i32.ge_u (local.get $x) (local.get $w)))
