@@ -14,6 +14,7 @@ import { augmentationOutputs, type AugmentationWorkloadOptions, type BatchShape 
 import { exportHarness } from './export-harness.js';
 import { fusedHarness } from './fused-harness.js';
 import { parallelHarness } from './parallel-harness.js';
+import { webglKernelsHarness } from './webgl-kernels-harness.js';
 import { NETWORKS } from './specs.js';
 import { disposeNetwork, labelsFor, leakLoop, loadNetwork, predictLogits, snapshot, trainStep, type LeakReport } from './workloads.js';
 
@@ -97,6 +98,7 @@ export const harness = {
   ...fusedHarness,
   ...parallelHarness,
   ...coldStartHarness,
+  ...webglKernelsHarness,
 
   /** listBackends() of @effnet/backends with every browser plugin imported. */
   listBackends(): Promise<BackendListing[]> {

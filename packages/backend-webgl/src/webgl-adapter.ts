@@ -1,9 +1,16 @@
 // The `webgl` BackendAdapter: tfjs-backend-webgl on a WebGL 2 (or 1) context in browsers.
 // isAvailable() probes for a context on a throwaway canvas and loads no tfjs code; the backend
-// module is imported on activate(). GPU vendor from WEBGL_debug_renderer_info where exposed.
+// module is imported on activate(), which also registers effnet's two inference kernels on WebGL 2
+// (src/kernels: a 1×1 convolution and a global mean whose sizes are uniforms, so that a cold first
+// predict compiles fewer shaders). GPU vendor from WEBGL_debug_renderer_info where exposed.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
+import { convConfig } from './kernels/conv.js';
+import { depthwiseConvConfig } from './kernels/depthwise-conv.js';
+import { globalMeanConfig } from './kernels/global-mean.js';
+import { pointwiseConvConfig } from './kernels/pointwise-conv.js';
+import { siluConfig } from './kernels/silu.js';
 
 const INSTALL = 'npm install @effnet/backend-webgl @tensorflow/tfjs-backend-webgl';
 
@@ -65,6 +72,12 @@ export const webglAdapter: BackendAdapter = {
     await loadWebgl();
     if (!(await tf.setBackend('webgl'))) throw new EffnetBackendError('webgl', 'tfjs-backend-webgl failed to initialise; use wasm');
     await tf.ready();
+    // Their loops run to uniform bounds, which WebGL 1's shading language does not allow.
+    if (tf.env().getNumber('WEBGL_VERSION') === 2) {
+      for (const config of [pointwiseConvConfig, depthwiseConvConfig, convConfig, globalMeanConfig, siluConfig]) {
+        if (tf.getKernel(config.kernelName, 'webgl') === undefined) tf.registerKernel(config);
+      }
+    }
   },
 
   async describe(): Promise<BackendDescription> {

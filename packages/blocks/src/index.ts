@@ -7,6 +7,18 @@ export { SeededRandom, hashString, parameterSeed } from './seeded-random.js';
 export { kaimingNormalFanOut, linearUniform, constant, type Initializer } from './initializers.js';
 export { samePadding, symmetricPadding, convPadding, type ExplicitPadding } from './padding.js';
 export { activate, siluForward, siluGradient, SILU_GRAD_KERNEL, SILU_KERNEL } from './activation.js';
+export {
+  pointwiseConvForward,
+  depthwiseConvForward,
+  convForward,
+  globalMeanForward,
+  linearForward,
+  POINTWISE_CONV_KERNEL,
+  DEPTHWISE_CONV_KERNEL,
+  CONV_KERNEL,
+  CONV_KERNEL_MAX_CHANNELS,
+  GLOBAL_MEAN_KERNEL,
+  type PointwiseActivation } from './inference-kernels.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { BatchNorm, BATCH_MOMENTS_KERNEL, BATCH_NORM_GRAD_KERNEL, batchNormGradients, type BatchNormOptions } from './batch-norm.js';
 export { ConvBNAct, type ConvBNActOptions } from './conv-bn-act.js';

@@ -2,7 +2,9 @@
 // (folded kernels and biases) are uploaded once and kept as tensors; a convolution and the
 // activation after it run as one tf.fused.conv2d / depthwiseConv2d (relu, relu6 and sigmoid fused
 // by the backend; SiLU as a fused conv + bias, then x·σ(x), one kernel where the backend has
-// @effnet/blocks' SILU_KERNEL); the classifier is one
+// @effnet/blocks' SILU_KERNEL); 1×1 convolutions and the global mean go through @effnet/blocks'
+// pointwiseConvForward and globalMeanForward (one kernel each, SiLU included, where the backend
+// registers them: webgl); the classifier is one
 // tf.fused.matMul; squeeze-excite stays on [N, 1, 1, C] (no reshapes); and every intermediate is
 // freed after its last reader, so peak memory is a few activations rather than all of them.
 // The cache is rebuilt when any variable of the model was written (tf.Variable.assign gives it a
@@ -10,7 +12,7 @@
 // when the active backend changed. On webgpu the weights are first read asynchronously (its
 // synchronous reads are slow, and lose the device on SwiftShader): until then predict runs the modules.
 import * as tf from '@tensorflow/tfjs-core';
-import { siluForward } from '@effnet/blocks';
+import { convForward, depthwiseConvForward, globalMeanForward, linearForward, pointwiseConvForward, siluForward, type PointwiseActivation } from '@effnet/blocks';
 import { EffnetModelError } from '../errors.js';
 import type { ActivationNode, ConvNode, FormNode, InferenceForm } from './inference-form.js';
 
@@ -71,8 +73,26 @@ function activate(x: tf.Tensor, fn: ActivationNode['fn']): tf.Tensor {
   }
 }
 
+/** Activations @effnet/blocks' pointwise, depthwise and plain conv forwards apply themselves. */
+const POINTWISE_FUSABLE = new Set(['relu', 'relu6', 'sigmoid', 'silu']);
+
+/** A 1×1, stride-1, unpadded, ungrouped convolution. */
+function isPointwise(node: ConvNode, filter: tf.Tensor): boolean {
+  return !node.depthwise && filter.shape[0] === 1 && filter.shape[1] === 1 && node.stride === 1 && node.pads.every((p) => p === 0);
+}
+
 /** A conv with its bias and (where the backend fuses it) its activation in one kernel. */
 function fusedConv(x: tf.Tensor4D, node: ConvNode, activation: Step['activation'], constant: (name: string) => tf.Tensor): tf.Tensor {
+  const filter = constant(node.kernel) as tf.Tensor4D;
+  if (isPointwise(node, filter) && (activation === null || POINTWISE_FUSABLE.has(activation))) {
+    const bias = node.bias ? (constant(node.bias) as tf.Tensor1D) : undefined;
+    return pointwiseConvForward(x, filter, bias, (activation ?? 'linear') as PointwiseActivation);
+  }
+  if (activation === null || POINTWISE_FUSABLE.has(activation)) {
+    const bias = node.bias ? (constant(node.bias) as tf.Tensor1D) : undefined;
+    const run = node.depthwise ? depthwiseConvForward : convForward;
+    return run(x, filter, bias, [node.stride, node.stride], node.pads, (activation ?? 'linear') as PointwiseActivation);
+  }
   const inKernel = activation !== null && FUSABLE.has(activation) ? (activation as tf.fused.Activation) : 'linear';
   const pad = padOf(node);
   if (pad === 'valid') x = tf.pad(x, [[0, 0], [node.pads[0], node.pads[1]], [node.pads[2], node.pads[3]], [0, 0]]);
@@ -92,11 +112,11 @@ function applyStep(step: Step, values: Map<string, tf.Tensor>, constant: (name: 
     case 'scale': return tf.mul(x, constant(node.factor));
     case 'normalize': return tf.div(tf.sub(x, constant(node.mean)), constant(node.std));
     case 'global-mean': {
-      // Average pooling over the whole map: NHWC-native (XNNPACK on wasm), where Mean over [1, 2] transposes first.
-      const pooled = tf.avgPool(x as tf.Tensor4D, [x.shape[1]!, x.shape[2]!], 1, 'valid');
+      // Average pooling over the whole map (NHWC-native, XNNPACK on wasm; where Mean over [1, 2] transposes first), or the backend's kernel.
+      const pooled = globalMeanForward(x as tf.Tensor4D);
       return node.keepDims ? pooled : tf.reshape(pooled, [x.shape[0], x.shape[3]!]);
     }
-    case 'linear': return tf.fused.matMul({ a: x as tf.Tensor2D, b: constant(node.kernel) as tf.Tensor2D, bias: constant(node.bias) });
+    case 'linear': return linearForward(x as tf.Tensor2D, constant(node.kernel) as tf.Tensor2D, constant(node.bias) as tf.Tensor1D);
     case 'max-pool': return tf.maxPool(x as tf.Tensor4D, node.size, node.stride, node.padding === 'same' ? 'same' : node.pads[0]);
     case 'resize-nearest': return tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [node.shape[0]!, node.shape[1]!]);
     case 'anchor-rows': return tf.reshape(x, [x.shape[0], ...node.shape]);

@@ -1,0 +1,50 @@
+// effnet's webgl kernels (@effnet/backend-webgl: 1×1, depthwise and stem convolutions, the global
+// mean and SiLU, shapes passed as uniforms) in Debian's Chromium (headless, WebGL 2 on
+// SwiftShader): 40 seeded shapes each against float64 sums (the depthwise one both with tfjs's
+// WEBGL_USE_SHAPES_UNIFORMS, where effnet's program runs, and without, where tfjs's does), one
+// program per kernel over layers of different sizes (the reason they exist: fewer shaders to compile on a cold first predict),
+// SiLU's special values as tfjs's composed ops give them, typed refusals, no leaked tensor.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, startBrowserHarness, type BrowserHarness } from './chromium.js';
+
+const MISSING = chromiumMissing();
+if (MISSING !== undefined && !process.env['CI']) console.warn(`webgl kernel Chromium tests skipped: ${MISSING}`);
+const RUN = MISSING === undefined;
+
+let harness: BrowserHarness;
+
+describe.runIf(RUN)('effnet webgl kernels in Chromium', () => {
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 300_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('equal float64 sums on 40 seeded shapes each, compile one program for layers of every size, refuse bad calls, leak nothing', async () => {
+    const page = await harness.open();
+    const report = await page.evaluate(() => window.effnet.webglKernelSweep(40)).finally(() => page.close());
+    expect(report.registered).toEqual({ EffnetPointwiseConv: true, EffnetDepthwiseConv: true, EffnetConv: true, EffnetGlobalMean: true, EffnetSilu: true });
+    for (const [name, sweep] of Object.entries({ pointwise: report.pointwise, depthwise: report.depthwise, depthwiseStock: report.depthwiseStock, conv: report.conv, globalMean: report.globalMean, silu: report.silu })) {
+      console.log(`${name}: ${sweep.cases} cases, largest error ${sweep.error.toExponential(2)} (${sweep.worst}), ${sweep.programs} programs`);
+      expect(sweep.cases, name).toBe(40);
+      expect(sweep.error, `${name}: ${sweep.worst}`).toBeLessThan(2e-6);
+    }
+    // Four layers of one kind with different sizes: one program for effnet's kernel, one per
+    // layer for tfjs's (its 1×1 convolution is the matrix product with the channel count written in).
+    console.log(`programs for four layers, effnet vs tfjs: ${JSON.stringify(report.programCounts)}`);
+    expect(report.programCounts.pointwise.effnet).toBe(1);
+    expect(report.programCounts.depthwise.effnet).toBe(1);
+    expect(report.programCounts.globalMean.effnet).toBe(1);
+    expect(report.programCounts.pointwise.tfjs).toBe(4);
+    expect(report.programCounts.depthwise.tfjs).toBe(4);
+    expect(report.programCounts.globalMean.tfjs).toBe(4);
+    expect(report.siluSpecials.kernel).toEqual(report.siluSpecials.composed);
+    expect(report.refusals[0]).toMatch(/EffnetBackendError.*EffnetPointwiseConv needs .*even channel count/);
+    expect(report.refusals[1]).toMatch(/EffnetBackendError.*EffnetDepthwiseConv needs .*\[fh, fw, channels, 1\] filter/);
+    expect(report.refusals[2]).toMatch(/EffnetBackendError.*unknown activation 'gelu'/);
+    expect(report.tensors.after).toBe(report.tensors.before);
+    expect(harness.console.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,169 @@
+// Inference kernels a backend may register (@effnet/backend-webgl does, on WebGL 2) for the fused
+// inference form: 1×1, depthwise and stem convolutions, each with its bias and activation (SiLU
+// included), and the global mean of squeeze-excite. tfjs-backend-webgl compiles one shader per
+// shared dimension for its 1×1 convolutions (and dense layers), per filter size and stride for its
+// depthwise ones, per shape for its pooling, and im2col plus a product for a stem: most of a cold
+// first predict on a software GPU. Kernels whose sizes are uniforms compile once. Elsewhere these
+// functions compose tfjs ops.
+import * as tf from '@tensorflow/tfjs-core';
+import { backendHas } from './backend-kernels.js';
+import { siluForward } from './activation.js';
+import { EffnetBlockError } from './errors.js';
+
+/**
+ * The kernel a backend may register for a 1×1, stride-1, unpadded convolution of NHWC `x`
+ * (float32, channels even) with `filter` `[1, 1, in, out]`, plus `bias` `[out]` when given, then
+ * attribute `activation` ({@link PointwiseActivation}).
+ */
+export const POINTWISE_CONV_KERNEL = 'EffnetPointwiseConv';
+
+/**
+ * The kernel a backend may register for a depthwise convolution (channel multiplier 1) of NHWC `x`
+ * (float32) with `filter` `[fh, fw, channels, 1]`, attributes `strides` `[sh, sw]` and explicit
+ * `pads` `[top, bottom, left, right]`, plus `bias` `[channels]` when given, then `activation`.
+ */
+export const DEPTHWISE_CONV_KERNEL = 'EffnetDepthwiseConv';
+
+/**
+ * The kernel a backend may register for a convolution of NHWC `x` (float32) with `filter`
+ * `[fh, fw, in, out]`, attributes `strides` `[sh, sw]` and explicit `pads` `[top, bottom, left,
+ * right]`, plus `bias` `[out]` when given, then `activation`; {@link convForward} calls it for stems.
+ */
+export const CONV_KERNEL = 'EffnetConv';
+
+/** Up to how many input channels {@link convForward} calls {@link CONV_KERNEL} (stems: RGB, grey). */
+export const CONV_KERNEL_MAX_CHANNELS = 4;
+
+/**
+ * The kernel a backend may register for the mean of NHWC `x` (float32) over height and width:
+ * `[batch, 1, 1, channels]`.
+ */
+export const GLOBAL_MEAN_KERNEL = 'EffnetGlobalMean';
+
+/** Activations {@link POINTWISE_CONV_KERNEL} applies itself. */
+export type PointwiseActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'silu';
+
+const TFJS_FUSED = new Set<PointwiseActivation>(['linear', 'relu', 'relu6', 'sigmoid']);
+
+/**
+ * A 1×1 stride-1 convolution with bias and activation (no gradient: inference): the backend's
+ * {@link POINTWISE_CONV_KERNEL} when it has one and the input channels are even, else
+ * tf.fused.conv2d (and {@link siluForward} for SiLU).
+ */
+export function pointwiseConvForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | undefined, activation: PointwiseActivation): tf.Tensor4D {
+  const [fh, fw, inChannels] = filter.shape;
+  if (fh !== 1 || fw !== 1 || x.shape[3] !== inChannels) {
+    throw new EffnetBlockError('pointwiseConvForward', `needs a [1, 1, ${x.shape[3]}, out] filter for x [${x.shape.join(', ')}]; got [${filter.shape.join(', ')}]`);
+  }
+  if (x.dtype === 'float32' && inChannels % 2 === 0 && backendHas(POINTWISE_CONV_KERNEL)) {
+    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
+    return tf.engine().runKernel(POINTWISE_CONV_KERNEL, inputs, { activation }) as tf.Tensor4D;
+  }
+  return tf.tidy(() => {
+    const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
+    const y = tf.fused.conv2d({ x, filter, strides: 1, pad: 'valid', bias, activation: inKernel });
+    return activation === 'silu' ? siluForward(y) : y;
+  });
+}
+
+/** Explicit pads as tfjs's `pad` argument: one number when equal, 'same' when TensorFlow's, else 'valid' (the caller pads). */
+function tfjsPad(xShape: number[], filterShape: number[], strides: [number, number], pads: [number, number, number, number]): number | 'same' | 'valid' {
+  if (pads.every((p) => p === pads[0])) return pads[0];
+  const same = [1, 2].flatMap((axis) => {
+    const [size, k, s] = [xShape[axis]!, filterShape[axis - 1]!, strides[axis - 1]!];
+    const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  });
+  return same.every((p, i) => p === pads[i]) ? 'same' : 'valid';
+}
+
+/**
+ * A dense layer `x · kernel + bias` of `x` `[batch, in]` (no gradient: inference): through the
+ * backend's {@link POINTWISE_CONV_KERNEL} as a 1×1 convolution of a 1×1 map when it has one and
+ * `in` is even (on webgl the classifier then shares squeeze-excite's program), else tf.fused.matMul.
+ */
+export function linearForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined): tf.Tensor2D {
+  const [batch, inFeatures] = x.shape;
+  const outFeatures = kernel.shape[1];
+  if (kernel.shape[0] !== inFeatures) {
+    throw new EffnetBlockError('linearForward', `needs a [${inFeatures}, out] kernel for x [${x.shape.join(', ')}]; got [${kernel.shape.join(', ')}]`);
+  }
+  if (x.dtype === 'float32' && inFeatures % 2 === 0 && backendHas(POINTWISE_CONV_KERNEL)) {
+    return tf.tidy(() => {
+      const y = pointwiseConvForward(tf.reshape(x, [batch, 1, 1, inFeatures]), tf.reshape(kernel, [1, 1, inFeatures, outFeatures]), bias, 'linear');
+      return tf.reshape(y, [batch, outFeatures]);
+    });
+  }
+  return tf.fused.matMul({ a: x, b: kernel, bias }) as tf.Tensor2D;
+}
+
+/**
+ * A depthwise convolution (channel multiplier 1) with explicit padding, bias and activation (no
+ * gradient: inference): the backend's {@link DEPTHWISE_CONV_KERNEL} when it has one, else
+ * tf.fused.depthwiseConv2d (after tf.pad where the pads are neither all equal nor TensorFlow's 'same'; {@link siluForward}
+ * for SiLU).
+ */
+export function depthwiseConvForward(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | undefined,
+  strides: [number, number],
+  pads: [number, number, number, number],
+  activation: PointwiseActivation,
+): tf.Tensor4D {
+  if (filter.shape[2] !== x.shape[3] || filter.shape[3] !== 1) {
+    throw new EffnetBlockError('depthwiseConvForward', `needs a [fh, fw, ${x.shape[3]}, 1] filter for x [${x.shape.join(', ')}]; got [${filter.shape.join(', ')}]`);
+  }
+  if (x.dtype === 'float32' && backendHas(DEPTHWISE_CONV_KERNEL)) {
+    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
+    return tf.engine().runKernel(DEPTHWISE_CONV_KERNEL, inputs, { strides, pads, activation }) as unknown as tf.Tensor4D;
+  }
+  return tf.tidy(() => {
+    const pad = tfjsPad(x.shape, filter.shape, strides, pads);
+    const input = pad === 'valid' ? tf.pad(x, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]) : x;
+    const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
+    const y = tf.fused.depthwiseConv2d({ x: input, filter, strides, pad, bias, activation: inKernel });
+    return activation === 'silu' ? siluForward(y) : y;
+  });
+}
+
+/**
+ * A convolution with explicit padding, bias and activation (no gradient: inference): the
+ * backend's {@link CONV_KERNEL} for up to {@link CONV_KERNEL_MAX_CHANNELS} input channels when it
+ * has one (for more, the backend's own convolution, im2col and a matrix product on webgl, was not
+ * measured against it), else tf.fused.conv2d (after tf.pad where the pads are neither all equal
+ * nor TensorFlow's 'same'; {@link siluForward} for SiLU).
+ */
+export function convForward(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | undefined,
+  strides: [number, number],
+  pads: [number, number, number, number],
+  activation: PointwiseActivation,
+): tf.Tensor4D {
+  if (filter.shape[2] !== x.shape[3]) {
+    throw new EffnetBlockError('convForward', `needs a [fh, fw, ${x.shape[3]}, out] filter for x [${x.shape.join(', ')}]; got [${filter.shape.join(', ')}]`);
+  }
+  if (x.dtype === 'float32' && x.shape[3] <= CONV_KERNEL_MAX_CHANNELS && backendHas(CONV_KERNEL)) {
+    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
+    return tf.engine().runKernel(CONV_KERNEL, inputs, { strides, pads, activation }) as unknown as tf.Tensor4D;
+  }
+  return tf.tidy(() => {
+    const pad = tfjsPad(x.shape, filter.shape, strides, pads);
+    const input = pad === 'valid' ? tf.pad(x, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]) : x;
+    const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
+    const y = tf.fused.conv2d({ x: input, filter, strides, pad, bias, activation: inKernel });
+    return activation === 'silu' ? siluForward(y) : y;
+  });
+}
+
+/**
+ * The mean of NHWC `x` over height and width, `[batch, 1, 1, channels]` (no gradient: inference):
+ * the backend's {@link GLOBAL_MEAN_KERNEL} when it has one, else average pooling over the whole
+ * map (NHWC-native, where tf.mean over [1, 2] transposes first on some backends).
+ */
+export function globalMeanForward(x: tf.Tensor4D): tf.Tensor4D {
+  if (x.dtype === 'float32' && backendHas(GLOBAL_MEAN_KERNEL)) return tf.engine().runKernel(GLOBAL_MEAN_KERNEL, { x }) as tf.Tensor4D;
+  return tf.avgPool(x, [x.shape[1], x.shape[2]], 1, 'valid');
+}
