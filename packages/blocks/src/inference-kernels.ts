@@ -97,6 +97,25 @@ export function linearForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tens
   return tf.fused.matMul({ a: x, b: kernel, bias }) as tf.Tensor2D;
 }
 
+/** tf.fused.conv2d or depthwiseConv2d with explicit pads (tf.pad first where tfjs has no such `pad`), then SiLU where asked. */
+function stockWindowed(
+  op: typeof tf.fused.conv2d | typeof tf.fused.depthwiseConv2d,
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | undefined,
+  strides: [number, number],
+  pads: [number, number, number, number],
+  activation: PointwiseActivation,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const pad = tfjsPad(x.shape, filter.shape, strides, pads);
+    const input = pad === 'valid' ? tf.pad(x, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]) : x;
+    const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
+    const y = op({ x: input, filter, strides, pad, bias, activation: inKernel });
+    return activation === 'silu' ? siluForward(y) : y;
+  });
+}
+
 /**
  * A depthwise convolution (channel multiplier 1) with explicit padding, bias and activation (no
  * gradient: inference): the backend's {@link DEPTHWISE_CONV_KERNEL} when it has one, else
@@ -118,13 +137,7 @@ export function depthwiseConvForward(
     const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
     return tf.engine().runKernel(DEPTHWISE_CONV_KERNEL, inputs, { strides, pads, activation }) as unknown as tf.Tensor4D;
   }
-  return tf.tidy(() => {
-    const pad = tfjsPad(x.shape, filter.shape, strides, pads);
-    const input = pad === 'valid' ? tf.pad(x, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]) : x;
-    const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
-    const y = tf.fused.depthwiseConv2d({ x: input, filter, strides, pad, bias, activation: inKernel });
-    return activation === 'silu' ? siluForward(y) : y;
-  });
+  return stockWindowed(tf.fused.depthwiseConv2d, x, filter, bias, strides, pads, activation);
 }
 
 /**
@@ -149,13 +162,7 @@ export function convForward(
     const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
     return tf.engine().runKernel(CONV_KERNEL, inputs, { strides, pads, activation }) as unknown as tf.Tensor4D;
   }
-  return tf.tidy(() => {
-    const pad = tfjsPad(x.shape, filter.shape, strides, pads);
-    const input = pad === 'valid' ? tf.pad(x, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]) : x;
-    const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
-    const y = tf.fused.conv2d({ x: input, filter, strides, pad, bias, activation: inKernel });
-    return activation === 'silu' ? siluForward(y) : y;
-  });
+  return stockWindowed(tf.fused.conv2d, x, filter, bias, strides, pads, activation);
 }
 
 /**

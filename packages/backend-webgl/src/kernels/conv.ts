@@ -10,6 +10,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
 import { ACTIVATE_GLSL, ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
+import { activationOf, windowOf } from './conv-attributes.js';
 
 /** The kernel's name, as @effnet/blocks exports it (CONV_KERNEL). */
 export const CONV = 'EffnetConv';
@@ -90,31 +91,16 @@ class ConvProgram implements GPGPUProgram {
 
 const conv: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  const { strides, pads, activation: activationAttr } = attrs as { strides?: unknown; pads?: unknown; activation?: unknown };
-  const activation = String(activationAttr ?? 'linear');
   if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${CONV} needs the inputs x and filter`);
   const [fh, fw, inChannels, outChannels] = filter.shape as number[];
   if (x.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== inChannels) {
     throw new EffnetBackendError('webgl', `${CONV} needs float32 NHWC x and a [fh, fw, in, out] filter; got x ${x.dtype} [${x.shape.join(', ')}], filter [${filter.shape.join(', ')}]`);
   }
-  const isPair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n));
-  if (!isPair(strides) || strides[0] < 1 || strides[1] < 1 || !Array.isArray(pads) || pads.length !== 4 || !pads.every((p) => Number.isInteger(p) && p >= 0)) {
-    throw new EffnetBackendError('webgl', `${CONV} needs strides [sh, sw] ≥ 1 and pads [top, bottom, left, right] ≥ 0; got ${JSON.stringify(strides)} and ${JSON.stringify(pads)}`);
-  }
-  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
-    throw new EffnetBackendError('webgl', `${CONV}: bias must be [${outChannels}]; got [${bias.shape.join(', ')}]`);
-  }
-  if (!Object.hasOwn(ACTIVATION_CODES, activation)) {
-    throw new EffnetBackendError('webgl', `${CONV}: unknown activation '${activation}'; use one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
-  }
-  const [batch, height, width] = x.shape as [number, number, number, number];
-  const [top, bottom, left, right] = pads as [number, number, number, number];
-  const outHeight = Math.floor((height + top + bottom - fh!) / strides[0]) + 1;
-  const outWidth = Math.floor((width + left + right - fw!) / strides[1]) + 1;
+  const activation = activationOf(CONV, attrs, bias, outChannels!);
+  const { strides, pads, outputShape } = windowOf(CONV, attrs, x, filter, outChannels!);
   const webgl = backend as MathBackendWebGL;
-  const outputShape = [batch, Math.max(outHeight, 0), Math.max(outWidth, 0), outChannels!];
   if (util.sizeFromShape(outputShape) === 0) return webgl.makeTensorInfo(outputShape, 'float32');
-  const uniforms = [[fh!, fw!], strides, [top, left], [ACTIVATION_CODES[activation]!]];
+  const uniforms = [[fh!, fw!], strides, [pads[0], pads[2]], [ACTIVATION_CODES[activation]!]];
   return webgl.runWebGLProgram(new ConvProgram(outputShape, bias !== undefined), bias === undefined ? [x, filter] : [x, filter, bias], 'float32', uniforms);
 };
 

@@ -12,6 +12,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
 import { ACTIVATE_GLSL, ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
+import { activationOf, windowOf } from './conv-attributes.js';
 import { SiluProgram } from './silu.js';
 
 /** The kernel's name, as @effnet/blocks exports it (DEPTHWISE_CONV_KERNEL). */
@@ -113,29 +114,15 @@ class DepthwiseConvProgram implements GPGPUProgram {
 
 const depthwiseConv: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  const { strides, pads, activation: activationAttr } = attrs as { strides?: unknown; pads?: unknown; activation?: unknown };
-  const activation = String(activationAttr ?? 'linear');
   if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV} needs the inputs x and filter`);
   const [fh, fw, channels, multiplier] = filter.shape as number[];
   if (x.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== channels || multiplier !== 1) {
     throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV} needs float32 NHWC x and a [fh, fw, channels, 1] filter; got x ${x.dtype} [${x.shape.join(', ')}], filter [${filter.shape.join(', ')}]`);
   }
-  const isPair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n));
-  if (!isPair(strides) || strides[0] < 1 || strides[1] < 1 || !Array.isArray(pads) || pads.length !== 4 || !pads.every((p) => Number.isInteger(p) && p >= 0)) {
-    throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV} needs strides [sh, sw] ≥ 1 and pads [top, bottom, left, right] ≥ 0; got ${JSON.stringify(strides)} and ${JSON.stringify(pads)}`);
-  }
-  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== channels)) {
-    throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV}: bias must be [${channels}]; got [${bias.shape.join(', ')}]`);
-  }
-  if (!Object.hasOwn(ACTIVATION_CODES, activation)) {
-    throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV}: unknown activation '${activation}'; use one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
-  }
-  const [batch, height, width] = x.shape as [number, number, number, number];
-  const [top, bottom, left, right] = pads as [number, number, number, number];
-  const outHeight = Math.floor((height + top + bottom - fh!) / strides[0]) + 1;
-  const outWidth = Math.floor((width + left + right - fw!) / strides[1]) + 1;
+  const activation = activationOf(DEPTHWISE_CONV, attrs, bias, channels!);
+  const { strides, pads, outputShape } = windowOf(DEPTHWISE_CONV, attrs, x, filter, channels!);
+  const [top, bottom, left, right] = pads;
   const webgl = backend as MathBackendWebGL;
-  const outputShape = [batch, Math.max(outHeight, 0), Math.max(outWidth, 0), channels!];
   if (util.sizeFromShape(outputShape) === 0) return webgl.makeTensorInfo(outputShape, 'float32');
   if (!env().getBool('WEBGL_USE_SHAPES_UNIFORMS')) {
     const stock = getKernel('FusedDepthwiseConv2D', 'webgl')!.kernelFunc;

@@ -10,6 +10,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
 import { ACTIVATE_GLSL, ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
+import { activationOf } from './conv-attributes.js';
 
 /** The kernel's name, as @effnet/blocks exports it (POINTWISE_CONV_KERNEL). */
 export const POINTWISE_CONV = 'EffnetPointwiseConv';
@@ -78,18 +79,12 @@ class PointwiseConvProgram implements GPGPUProgram {
 
 const pointwiseConv: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  const activation = String((attrs as { activation?: unknown }).activation ?? 'linear');
   if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${POINTWISE_CONV} needs the inputs x and filter`);
   const [fh, fw, inChannels, outChannels] = filter.shape;
   if (x.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4 || fh !== 1 || fw !== 1 || x.shape[3] !== inChannels || inChannels! % 2 !== 0) {
     throw new EffnetBackendError('webgl', `${POINTWISE_CONV} needs float32 NHWC x with an even channel count and a [1, 1, in, out] filter; got x ${x.dtype} [${x.shape.join(', ')}], filter [${filter.shape.join(', ')}]`);
   }
-  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
-    throw new EffnetBackendError('webgl', `${POINTWISE_CONV}: bias must be [${outChannels}]; got [${bias.shape.join(', ')}]`);
-  }
-  if (!Object.hasOwn(ACTIVATION_CODES, activation)) {
-    throw new EffnetBackendError('webgl', `${POINTWISE_CONV}: unknown activation '${activation}'; use one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
-  }
+  const activation = activationOf(POINTWISE_CONV, attrs, bias, outChannels!);
   const webgl = backend as MathBackendWebGL;
   const outputShape = [x.shape[0]!, x.shape[1]!, x.shape[2]!, outChannels!];
   if (util.sizeFromShape(outputShape) === 0) return webgl.makeTensorInfo(outputShape, 'float32');
