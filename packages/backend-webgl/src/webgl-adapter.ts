@@ -1,8 +1,9 @@
 // The `webgl` BackendAdapter: tfjs-backend-webgl on a WebGL 2 (or 1) context in browsers.
 // isAvailable() probes for a context on a throwaway canvas and loads no tfjs code; the backend
-// module is imported on activate(), which also registers effnet's two inference kernels on WebGL 2
-// (src/kernels: a 1×1 convolution and a global mean whose sizes are uniforms, so that a cold first
-// predict compiles fewer shaders). GPU vendor from WEBGL_debug_renderer_info where exposed.
+// module is imported on activate(), which also registers effnet's five inference kernels on WebGL 2
+// (src/kernels: 1×1, depthwise and stem convolutions, global mean and SiLU, whose sizes are
+// uniforms, so that a cold first predict compiles fewer shaders). GPU vendor from
+// WEBGL_debug_renderer_info where exposed.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';

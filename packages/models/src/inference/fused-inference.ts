@@ -1,11 +1,10 @@
 // The fast executor of an inference form, what predict() runs by default: the form's constants
 // (folded kernels and biases) are uploaded once and kept as tensors; a convolution and the
-// activation after it run as one tf.fused.conv2d / depthwiseConv2d (relu, relu6 and sigmoid fused
-// by the backend; SiLU as a fused conv + bias, then x·σ(x), one kernel where the backend has
-// @effnet/blocks' SILU_KERNEL); 1×1 convolutions and the global mean go through @effnet/blocks'
-// pointwiseConvForward and globalMeanForward (one kernel each, SiLU included, where the backend
-// registers them: webgl); the classifier is one
-// tf.fused.matMul; squeeze-excite stays on [N, 1, 1, C] (no reshapes); and every intermediate is
+// activation after it run through @effnet/blocks' inference forwards (pointwise, depthwise, stem
+// and dense: one kernel with bias and activation, SiLU included, where the backend registers
+// effnet's, as webgl does; elsewhere tf.fused.conv2d / depthwiseConv2d / matMul, relu, relu6 and
+// sigmoid fused by the backend, SiLU then as x·σ(x), one kernel where the backend has
+// @effnet/blocks' SILU_KERNEL); squeeze-excite stays on [N, 1, 1, C] (no reshapes); and every intermediate is
 // freed after its last reader, so peak memory is a few activations rather than all of them.
 // The cache is rebuilt when any variable of the model was written (tf.Variable.assign gives it a
 // new dataId: loadWeights, importWeights, optimisers, EMA and batch-norm updates all assign) or
@@ -33,9 +32,6 @@ const MAX_PLANS = 8;
 /** Backends whose synchronous reads are slow or unreliable (tfjs-webgpu: SwiftShader loses the device): weights are read asynchronously first. */
 const ASYNC_READ_BACKENDS = new Set(['webgpu']);
 
-/** Activations tf.fused kernels apply themselves. */
-const FUSABLE = new Set(['relu', 'relu6', 'sigmoid']);
-
 /** Pairs each conv with the activation that is its only reader. */
 function planOf(form: InferenceForm): Plan {
   const readers = new Map<string, number>();
@@ -57,12 +53,6 @@ function planOf(form: InferenceForm): Plan {
   return { inputName: form.input.name, outputs: form.outputs, steps, deadAfter };
 }
 
-/** tfjs's pad argument: 'same' as TensorFlow, or one number when the pads are equal (odd kernels, symmetric). */
-function padOf(node: ConvNode): 'same' | 'valid' | number {
-  if (node.padding === 'same') return 'same';
-  return node.pads.every((p) => p === node.pads[0]) ? node.pads[0] : 'valid';
-}
-
 function activate(x: tf.Tensor, fn: ActivationNode['fn']): tf.Tensor {
   switch (fn) {
     case 'sigmoid': return tf.sigmoid(x);
@@ -73,32 +63,23 @@ function activate(x: tf.Tensor, fn: ActivationNode['fn']): tf.Tensor {
   }
 }
 
-/** Activations @effnet/blocks' pointwise, depthwise and plain conv forwards apply themselves. */
-const POINTWISE_FUSABLE = new Set(['relu', 'relu6', 'sigmoid', 'silu']);
+/** Activations @effnet/blocks' convolution forwards apply themselves (all but GELU). */
+const IN_KERNEL = new Set<string>(['relu', 'relu6', 'sigmoid', 'silu']);
 
 /** A 1×1, stride-1, unpadded, ungrouped convolution. */
 function isPointwise(node: ConvNode, filter: tf.Tensor): boolean {
   return !node.depthwise && filter.shape[0] === 1 && filter.shape[1] === 1 && node.stride === 1 && node.pads.every((p) => p === 0);
 }
 
-/** A conv with its bias and (where the backend fuses it) its activation in one kernel. */
+/** A conv with its bias and activation: one kernel where the backend registers @effnet/blocks' ones, else tf.fused ops (GELU after). */
 function fusedConv(x: tf.Tensor4D, node: ConvNode, activation: Step['activation'], constant: (name: string) => tf.Tensor): tf.Tensor {
   const filter = constant(node.kernel) as tf.Tensor4D;
-  if (isPointwise(node, filter) && (activation === null || POINTWISE_FUSABLE.has(activation))) {
-    const bias = node.bias ? (constant(node.bias) as tf.Tensor1D) : undefined;
-    return pointwiseConvForward(x, filter, bias, (activation ?? 'linear') as PointwiseActivation);
-  }
-  if (activation === null || POINTWISE_FUSABLE.has(activation)) {
-    const bias = node.bias ? (constant(node.bias) as tf.Tensor1D) : undefined;
-    const run = node.depthwise ? depthwiseConvForward : convForward;
-    return run(x, filter, bias, [node.stride, node.stride], node.pads, (activation ?? 'linear') as PointwiseActivation);
-  }
-  const inKernel = activation !== null && FUSABLE.has(activation) ? (activation as tf.fused.Activation) : 'linear';
-  const pad = padOf(node);
-  if (pad === 'valid') x = tf.pad(x, [[0, 0], [node.pads[0], node.pads[1]], [node.pads[2], node.pads[3]], [0, 0]]);
-  const args = { x, filter: constant(node.kernel) as tf.Tensor4D, strides: node.stride, pad, bias: node.bias ? constant(node.bias) : undefined, activation: inKernel };
-  const y = node.depthwise ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
-  return activation !== null && inKernel === 'linear' ? activate(y, activation) : y;
+  const bias = node.bias ? (constant(node.bias) as tf.Tensor1D) : undefined;
+  const inKernel = (activation !== null && IN_KERNEL.has(activation) ? activation : 'linear') as PointwiseActivation;
+  const y = isPointwise(node, filter)
+    ? pointwiseConvForward(x, filter, bias, inKernel)
+    : (node.depthwise ? depthwiseConvForward : convForward)(x, filter, bias, [node.stride, node.stride], node.pads, inKernel);
+  return activation === null || inKernel !== 'linear' ? y : activate(y, activation);
 }
 
 function applyStep(step: Step, values: Map<string, tf.Tensor>, constant: (name: string) => tf.Tensor): tf.Tensor {
