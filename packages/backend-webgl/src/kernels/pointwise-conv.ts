@@ -2,8 +2,8 @@
 // bias and activation (SiLU included) in the same shader. tfjs-backend-webgl runs 1×1
 // convolutions as a matrix product whose shader has the shared dimension written in as a
 // constant, so every distinct channel count compiles a program of its own (30 for B0's first
-// predict); here the channel count and every shape are uniforms, so one program serves each
-// activation. Each fragment computes a 2 × 2 block of the packed output (two pixels of a row,
+// predict); here the channel count, every shape and the activation are uniforms, so one program
+// serves them all (and the dense layer, as a 1×1 map). Each fragment computes a 2 × 2 block of the packed output (two pixels of a row,
 // two output channels), two input channels per step, as tfjs's packed matrix product does.
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
