@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backendHas } from './backend-kernels.js';
 import { siluForward } from './activation.js';
 import { EffnetBlockError } from './errors.js';
+import { samePadding } from './padding.js';
 
 /**
  * The kernel a backend may register for a 1×1, stride-1, unpadded convolution of NHWC `x`
@@ -69,11 +70,7 @@ export function pointwiseConvForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: 
 /** Explicit pads as tfjs's `pad` argument: one number when equal, 'same' when TensorFlow's, else 'valid' (the caller pads). */
 function tfjsPad(xShape: number[], filterShape: number[], strides: [number, number], pads: [number, number, number, number]): number | 'same' | 'valid' {
   if (pads.every((p) => p === pads[0])) return pads[0];
-  const same = [1, 2].flatMap((axis) => {
-    const [size, k, s] = [xShape[axis]!, filterShape[axis - 1]!, strides[axis - 1]!];
-    const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
-    return [Math.floor(total / 2), total - Math.floor(total / 2)];
-  });
+  const same = [1, 2].flatMap((axis) => samePadding(xShape[axis]!, filterShape[axis - 1]!, strides[axis - 1]!));
   return same.every((p, i) => p === pads[i]) ? 'same' : 'valid';
 }
 
