@@ -2,8 +2,8 @@
 // pointwiseConvForward, depthwiseConvForward, globalMeanForward and siluForward on seeded random
 // shapes (odd widths and channel counts, strides 1-3, uneven padding, batch 2, every activation),
 // against sums in float64 written out here (the depthwise one with tfjs's WEBGL_USE_SHAPES_UNIFORMS
-// set, where effnet's program runs, and without, where tfjs's does), with the backend's effnet kernels registered; inputs
-// both freshly uploaded and produced by a previous shader. Reports the largest error per kernel,
+// set, where effnet's program runs, and without, where tfjs's does), with the backend's effnet kernels registered; inputs,
+// filters and biases both freshly uploaded and produced by a previous shader. Reports the largest error per kernel,
 // how many programs each kernel compiled over all its shapes, the live tensors before and after,
 // and the errors bad calls raise.
 import * as tf from '@tensorflow/tfjs-core';
@@ -93,7 +93,7 @@ function tracker(name: string) {
   };
 }
 
-/** Half the inputs come from a shader (x·1 + 0), half straight from JavaScript. */
+/** An input made by a shader (x·1 + 0, already on the GPU) or straight from JavaScript (uploaded at first use). */
 function input(values: Float32Array, shape: number[], viaShader: boolean): tf.Tensor {
   const t = tf.tensor(values, shape, 'float32');
   if (!viaShader) return t;
@@ -121,8 +121,8 @@ function pointwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, 
     }
   }
   const x = input(xs, [n, h, w, k], index % 2 === 0);
-  const filter = tf.tensor4d(ws, [1, 1, k, c]);
-  const bias = hasBias ? tf.tensor1d(bs) : undefined;
+  const filter = input(ws, [1, 1, k, c], index % 3 === 0) as tf.Tensor4D;
+  const bias = hasBias ? (input(bs, [c], index % 3 === 0) as tf.Tensor1D) : undefined;
   const y = pointwiseConvForward(x as tf.Tensor4D, filter, bias, fn);
   track.add(`x [${n}, ${h}, ${w}, ${k}] → ${c}, ${fn}${hasBias ? ', bias' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
@@ -162,8 +162,8 @@ function depthwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, 
     }
   }
   const x = input(xs, [n, h, w, c], index % 2 === 1);
-  const filter = tf.tensor4d(ws, [fh, fw, c, 1]);
-  const bias = hasBias ? tf.tensor1d(bs) : undefined;
+  const filter = input(ws, [fh, fw, c, 1], index % 3 === 0) as tf.Tensor4D;
+  const bias = hasBias ? (input(bs, [c], index % 3 === 0) as tf.Tensor1D) : undefined;
   const y = depthwiseConvForward(x as tf.Tensor4D, filter, bias, strides, pads, fn);
   track.add(`x [${n}, ${h}, ${w}, ${c}], ${fh}×${fw}, strides ${strides}, pads ${pads}, ${fn}${hasBias ? ', bias' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
@@ -204,8 +204,8 @@ function convCase(random: SeededRandom, track: ReturnType<typeof tracker>, index
     }
   }
   const x = input(xs, [n, h, w, cin], index % 2 === 1);
-  const filter = tf.tensor4d(ws, [fh, fw, cin, cout]);
-  const bias = hasBias ? tf.tensor1d(bs) : undefined;
+  const filter = input(ws, [fh, fw, cin, cout], index % 3 === 0) as tf.Tensor4D;
+  const bias = hasBias ? (input(bs, [cout], index % 3 === 0) as tf.Tensor1D) : undefined;
   const y = convForward(x as tf.Tensor4D, filter, bias, strides, pads, fn);
   track.add(`x [${n}, ${h}, ${w}, ${cin}] → ${cout}, ${fh}×${fw}, strides ${strides}, pads ${pads}, ${fn}${hasBias ? ', bias' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
