@@ -102,6 +102,24 @@ function input(values: Float32Array, shape: number[], viaShader: boolean): tf.Te
   return y;
 }
 
+/**
+ * An input whose packed texture holds 1 rather than 0 in its padding lanes (an odd channel count's
+ * missing last channel): values − 1 uploaded, then 1 added by tfjs's packed Add, which computes every
+ * lane (on the GPU even when small). `values` is overwritten with what that gives (values − 1 + 1 in
+ * float32), for the reference sums.
+ */
+function inputWithOnesInPadding(values: Float32Array, shape: number[]): tf.Tensor {
+  const lower = values.map((v) => v - 1);
+  lower.forEach((v, i) => (values[i] = Math.fround(v + 1)));
+  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
+  tf.env().set('WEBGL_CPU_FORWARD', false); // small tensors would otherwise be added on the CPU
+  try {
+    return tf.tidy(() => tf.add(tf.tensor(lower, shape, 'float32'), 1));
+  } finally {
+    tf.env().set('WEBGL_CPU_FORWARD', forward);
+  }
+}
+
 function pointwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, index: number): void {
   const pick = (n: number) => Math.floor(random.nextFloat() * n);
   const [n, h, w] = [1 + pick(2), 1 + pick(7), 1 + pick(7)];
@@ -183,6 +201,9 @@ function convCase(random: SeededRandom, track: ReturnType<typeof tracker>, index
   const xs = Float32Array.from({ length: n * h * w * cin }, () => random.nextFloat() * 4 - 2);
   const ws = Float32Array.from({ length: fh * fw * cin * cout }, () => random.nextFloat() * 2 - 1);
   const bs = Float32Array.from({ length: cout }, () => random.nextFloat() * 2 - 1);
+  // An odd channel count's last pair must take only its own lane, whatever the padding lane holds.
+  const onesInPadding = cin % 2 === 1 && index % 4 === 3;
+  const [xOnes, filterOnes] = onesInPadding ? [inputWithOnesInPadding(xs, [n, h, w, cin]), inputWithOnesInPadding(ws, [fh, fw, cin, cout])] : [];
   const want = new Float64Array(n * oh * ow * cout);
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -203,11 +224,11 @@ function convCase(random: SeededRandom, track: ReturnType<typeof tracker>, index
       }
     }
   }
-  const x = input(xs, [n, h, w, cin], index % 2 === 1);
-  const filter = input(ws, [fh, fw, cin, cout], index % 3 === 0) as tf.Tensor4D;
+  const x = xOnes ?? input(xs, [n, h, w, cin], index % 2 === 1);
+  const filter = (filterOnes ?? input(ws, [fh, fw, cin, cout], index % 3 === 0)) as tf.Tensor4D;
   const bias = hasBias ? (input(bs, [cout], index % 3 === 0) as tf.Tensor1D) : undefined;
   const y = convForward(x as tf.Tensor4D, filter, bias, strides, pads, fn);
-  track.add(`x [${n}, ${h}, ${w}, ${cin}] → ${cout}, ${fh}×${fw}, strides ${strides}, pads ${pads}, ${fn}${hasBias ? ', bias' : ''}`, y.dataSync() as Float32Array, want);
+  track.add(`x [${n}, ${h}, ${w}, ${cin}] → ${cout}, ${fh}×${fw}, strides ${strides}, pads ${pads}, ${fn}${hasBias ? ', bias' : ''}${onesInPadding ? ', ones in the padding lanes' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
 }
 
@@ -215,11 +236,14 @@ function globalMeanCase(random: SeededRandom, track: ReturnType<typeof tracker>,
   const pick = (n: number) => Math.floor(random.nextFloat() * n);
   const [n, h, w, c] = [1 + pick(2), 1 + pick(12), 1 + pick(12), 1 + pick(13)];
   const xs = Float32Array.from({ length: n * h * w * c }, () => random.nextFloat() * 4 - 2);
+  // An odd width's last column, and an odd channel count's last channel, must leave the padding lanes out.
+  const onesInPadding = (w % 2 === 1 || c % 2 === 1) && index % 4 === 3;
+  const xOnes = onesInPadding ? inputWithOnesInPadding(xs, [n, h, w, c]) : undefined;
   const want = new Float64Array(n * c);
   for (let b = 0; b < n; b++) for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) want[b * c + ch]! += xs[(b * h * w + p) * c + ch]! / (h * w);
-  const x = input(xs, [n, h, w, c], index % 2 === 0);
+  const x = xOnes ?? input(xs, [n, h, w, c], index % 2 === 0);
   const y = globalMeanForward(x as tf.Tensor4D);
-  track.add(`x [${n}, ${h}, ${w}, ${c}] → [${y.shape}]`, y.dataSync() as Float32Array, want);
+  track.add(`x [${n}, ${h}, ${w}, ${c}] → [${y.shape}]${onesInPadding ? ', ones in the padding lanes' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, y]);
 }
 

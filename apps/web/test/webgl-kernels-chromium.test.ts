@@ -1,7 +1,9 @@
 // effnet's webgl kernels (@effnet/backend-webgl: 1×1, depthwise and stem convolutions, the global
 // mean and SiLU, shapes passed as uniforms) in Debian's Chromium (headless, WebGL 2 on
 // SwiftShader): 40 seeded shapes each against float64 sums (the depthwise one both with tfjs's
-// WEBGL_USE_SHAPES_UNIFORMS, where effnet's program runs, and without, where tfjs's does), one
+// WEBGL_USE_SHAPES_UNIFORMS, where effnet's program runs, and without, where tfjs's does; inputs,
+// filters and biases uploaded or made by a shader; some stem and global-mean inputs with ones in
+// their packed textures' padding lanes, which an odd last channel or column must leave out), one
 // program per kernel over layers of different sizes (the reason they exist: fewer shaders to compile on a cold first predict),
 // SiLU's special values as tfjs's composed ops give them, typed refusals, no leaked tensor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
