@@ -93,11 +93,22 @@ function tracker(name: string) {
   };
 }
 
+/** Runs `make` with tfjs's CPU forwarding off, so that even a small tensor is computed by a shader. */
+function onGpu<T>(make: () => T): T {
+  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
+  tf.env().set('WEBGL_CPU_FORWARD', false);
+  try {
+    return make();
+  } finally {
+    tf.env().set('WEBGL_CPU_FORWARD', forward);
+  }
+}
+
 /** An input made by a shader (x·1 + 0, already on the GPU) or straight from JavaScript (uploaded at first use). */
 function input(values: Float32Array, shape: number[], viaShader: boolean): tf.Tensor {
   const t = tf.tensor(values, shape, 'float32');
   if (!viaShader) return t;
-  const y = tf.tidy(() => tf.add(tf.mul(t, 1), 0));
+  const y = onGpu(() => tf.tidy(() => tf.add(tf.mul(t, 1), 0)));
   t.dispose();
   return y;
 }
@@ -105,19 +116,12 @@ function input(values: Float32Array, shape: number[], viaShader: boolean): tf.Te
 /**
  * An input whose packed texture holds 1 rather than 0 in its padding lanes (an odd channel count's
  * missing last channel): values − 1 uploaded, then 1 added by tfjs's packed Add, which computes every
- * lane (on the GPU even when small). `values` is overwritten with what that gives (values − 1 + 1 in
- * float32), for the reference sums.
+ * lane. `values` is overwritten with what that gives (values − 1 + 1 in float32), for the reference sums.
  */
 function inputWithOnesInPadding(values: Float32Array, shape: number[]): tf.Tensor {
   const lower = values.map((v) => v - 1);
   lower.forEach((v, i) => (values[i] = Math.fround(v + 1)));
-  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-  tf.env().set('WEBGL_CPU_FORWARD', false); // small tensors would otherwise be added on the CPU
-  try {
-    return tf.tidy(() => tf.add(tf.tensor(lower, shape, 'float32'), 1));
-  } finally {
-    tf.env().set('WEBGL_CPU_FORWARD', forward);
-  }
+  return onGpu(() => tf.tidy(() => tf.add(tf.tensor(lower, shape, 'float32'), 1)));
 }
 
 function pointwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, index: number): void {
