@@ -46,6 +46,11 @@ export type PointwiseActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'sil
 
 const TFJS_FUSED = new Set<PointwiseActivation>(['linear', 'relu', 'relu6', 'sigmoid']);
 
+/** The named inputs of a convolution kernel: x, filter and, when given, bias. */
+function convKernelInputs(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined): tf.NamedTensorMap {
+  return bias === undefined ? { x, filter } : { x, filter, bias };
+}
+
 /**
  * A 1×1 stride-1 convolution with bias and activation (no gradient: inference): the backend's
  * {@link POINTWISE_CONV_KERNEL} when it has one and the input channels are even, else
@@ -57,8 +62,7 @@ export function pointwiseConvForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: 
     throw new EffnetBlockError('pointwiseConvForward', `needs a [1, 1, ${x.shape[3]}, out] filter for x [${x.shape.join(', ')}]; got [${filter.shape.join(', ')}]`);
   }
   if (x.dtype === 'float32' && inChannels % 2 === 0 && backendHas(POINTWISE_CONV_KERNEL)) {
-    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
-    return tf.engine().runKernel(POINTWISE_CONV_KERNEL, inputs, { activation }) as tf.Tensor4D;
+    return tf.engine().runKernel(POINTWISE_CONV_KERNEL, convKernelInputs(x, filter, bias), { activation }) as tf.Tensor4D;
   }
   return tf.tidy(() => {
     const inKernel = TFJS_FUSED.has(activation) ? (activation as tf.fused.Activation) : 'linear';
@@ -94,8 +98,13 @@ export function linearForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tens
   return tf.fused.matMul({ a: x, b: kernel, bias }) as tf.Tensor2D;
 }
 
-/** tf.fused.conv2d or depthwiseConv2d with explicit pads (tf.pad first where tfjs has no such `pad`), then SiLU where asked. */
-function stockWindowed(
+/**
+ * A windowed convolution with explicit pads, bias and activation: `kernel` (a backend's kernel
+ * name) when given, else `op` (tf.fused.conv2d or depthwiseConv2d; tf.pad first where tfjs has no
+ * such `pad`), then SiLU where asked.
+ */
+function windowedForward(
+  kernel: string | null,
   op: typeof tf.fused.conv2d | typeof tf.fused.depthwiseConv2d,
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
@@ -104,6 +113,7 @@ function stockWindowed(
   pads: [number, number, number, number],
   activation: PointwiseActivation,
 ): tf.Tensor4D {
+  if (kernel !== null) return tf.engine().runKernel(kernel, convKernelInputs(x, filter, bias), { strides, pads, activation }) as unknown as tf.Tensor4D;
   return tf.tidy(() => {
     const pad = tfjsPad(x.shape, filter.shape, strides, pads);
     const input = pad === 'valid' ? tf.pad(x, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]) : x;
@@ -130,11 +140,8 @@ export function depthwiseConvForward(
   if (filter.shape[2] !== x.shape[3] || filter.shape[3] !== 1) {
     throw new EffnetBlockError('depthwiseConvForward', `needs a [fh, fw, ${x.shape[3]}, 1] filter for x [${x.shape.join(', ')}]; got [${filter.shape.join(', ')}]`);
   }
-  if (x.dtype === 'float32' && backendHas(DEPTHWISE_CONV_KERNEL)) {
-    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
-    return tf.engine().runKernel(DEPTHWISE_CONV_KERNEL, inputs, { strides, pads, activation }) as unknown as tf.Tensor4D;
-  }
-  return stockWindowed(tf.fused.depthwiseConv2d, x, filter, bias, strides, pads, activation);
+  const kernel = x.dtype === 'float32' && backendHas(DEPTHWISE_CONV_KERNEL) ? DEPTHWISE_CONV_KERNEL : null;
+  return windowedForward(kernel, tf.fused.depthwiseConv2d, x, filter, bias, strides, pads, activation);
 }
 
 /**
@@ -155,11 +162,8 @@ export function convForward(
   if (filter.shape[2] !== x.shape[3]) {
     throw new EffnetBlockError('convForward', `needs a [fh, fw, ${x.shape[3]}, out] filter for x [${x.shape.join(', ')}]; got [${filter.shape.join(', ')}]`);
   }
-  if (x.dtype === 'float32' && x.shape[3] <= CONV_KERNEL_MAX_CHANNELS && backendHas(CONV_KERNEL)) {
-    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
-    return tf.engine().runKernel(CONV_KERNEL, inputs, { strides, pads, activation }) as unknown as tf.Tensor4D;
-  }
-  return stockWindowed(tf.fused.conv2d, x, filter, bias, strides, pads, activation);
+  const kernel = x.dtype === 'float32' && x.shape[3] <= CONV_KERNEL_MAX_CHANNELS && backendHas(CONV_KERNEL) ? CONV_KERNEL : null;
+  return windowedForward(kernel, tf.fused.conv2d, x, filter, bias, strides, pads, activation);
 }
 
 /**

@@ -1,9 +1,25 @@
-// What effnet's webgl convolution kernels check before they run, and the output shape of a
-// windowed one: bias and activation (all three kernels), strides and explicit pads (conv and
-// depthwise conv). Each failure is an EffnetBackendError naming the kernel.
+// What effnet's webgl convolution kernels check before they run, and what a windowed one hands
+// its program: the inputs x, filter and bias, the bias and activation (all three kernels),
+// strides, explicit pads and the output shape (conv and depthwise conv), and those as uniforms.
+// Each failure is an EffnetBackendError naming the kernel.
 import { EffnetBackendError } from '@effnet/backends';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { ACTIVATION_CODES } from './activations.js';
+import { ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
+
+/** A convolution kernel's inputs, and the operands of its program in the order x, filter, bias. */
+export interface ConvInputs {
+  readonly x: TensorInfo;
+  readonly filter: TensorInfo;
+  readonly bias: TensorInfo | undefined;
+  readonly operands: TensorInfo[];
+}
+
+/** Reads the inputs x, filter and (optional) bias of a convolution kernel's call. */
+export function convInputs(kernel: string, inputs: unknown): ConvInputs {
+  const { x, filter, bias } = inputs as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
+  if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${kernel} needs the inputs x and filter`);
+  return { x, filter, bias, operands: bias === undefined ? [x, filter] : [x, filter, bias] };
+}
 
 /** The activation attribute, checked: `linear` when absent. */
 export function activationOf(kernel: string, attrs: unknown, bias: TensorInfo | undefined, channels: number): string {
@@ -22,6 +38,19 @@ export interface Window {
   readonly strides: [number, number];
   readonly pads: [number, number, number, number];
   readonly outputShape: number[];
+}
+
+/** The uniforms of a windowed program: filter size, strides, the pads before (top, left), activation. */
+export const WINDOW_UNIFORMS = [
+  { name: 'filterSize', type: 'ivec2' as const },
+  { name: 'strides', type: 'ivec2' as const },
+  { name: 'pads', type: 'ivec2' as const },
+  ACTIVATION_UNIFORM,
+];
+
+/** The values of {@link WINDOW_UNIFORMS} for a `[fh, fw, ·, ·]` filter. */
+export function windowUniformValues(filter: TensorInfo, window: Window, activation: string): number[][] {
+  return [filter.shape.slice(0, 2), window.strides, [window.pads[0], window.pads[2]], [ACTIVATION_CODES[activation]!]];
 }
 
 /** Reads `strides` [sh, sw] and `pads` [top, bottom, left, right] and computes the output of x with a `[fh, fw, ·, ·]` filter. */

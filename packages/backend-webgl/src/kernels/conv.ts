@@ -6,11 +6,11 @@
 // two output channels, summing over taps and pairs of input channels (the second of an odd last
 // pair is padding and is skipped).
 import { util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
-import { ACTIVATE_GLSL, ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
-import { activationOf, windowOf } from './conv-attributes.js';
+import { ACTIVATE_GLSL } from './activations.js';
+import { WINDOW_UNIFORMS, activationOf, convInputs, windowOf, windowUniformValues } from './conv-attributes.js';
 
 /** The kernel's name, as @effnet/blocks exports it (CONV_KERNEL). */
 export const CONV = 'EffnetConv';
@@ -22,12 +22,7 @@ class ConvProgram implements GPGPUProgram {
   readonly packedInputs = true;
   readonly packedOutput = true;
   readonly enableShapeUniforms = true;
-  readonly customUniforms = [
-    { name: 'filterSize', type: 'ivec2' as const },
-    { name: 'strides', type: 'ivec2' as const },
-    { name: 'pads', type: 'ivec2' as const },
-    ACTIVATION_UNIFORM,
-  ];
+  readonly customUniforms = WINDOW_UNIFORMS;
 
   constructor(outputShape: number[], hasBias: boolean) {
     this.outputShape = outputShape;
@@ -90,18 +85,16 @@ class ConvProgram implements GPGPUProgram {
 }
 
 const conv: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${CONV} needs the inputs x and filter`);
-  const [fh, fw, inChannels, outChannels] = filter.shape as number[];
+  const { x, filter, bias, operands } = convInputs(CONV, inputs);
+  const [, , inChannels, outChannels] = filter.shape as number[];
   if (x.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== inChannels) {
     throw new EffnetBackendError('webgl', `${CONV} needs float32 NHWC x and a [fh, fw, in, out] filter; got x ${x.dtype} [${x.shape.join(', ')}], filter [${filter.shape.join(', ')}]`);
   }
   const activation = activationOf(CONV, attrs, bias, outChannels!);
-  const { strides, pads, outputShape } = windowOf(CONV, attrs, x, filter, outChannels!);
+  const window = windowOf(CONV, attrs, x, filter, outChannels!);
   const webgl = backend as MathBackendWebGL;
-  if (util.sizeFromShape(outputShape) === 0) return webgl.makeTensorInfo(outputShape, 'float32');
-  const uniforms = [[fh!, fw!], strides, [pads[0], pads[2]], [ACTIVATION_CODES[activation]!]];
-  return webgl.runWebGLProgram(new ConvProgram(outputShape, bias !== undefined), bias === undefined ? [x, filter] : [x, filter, bias], 'float32', uniforms);
+  if (util.sizeFromShape(window.outputShape) === 0) return webgl.makeTensorInfo(window.outputShape, 'float32');
+  return webgl.runWebGLProgram(new ConvProgram(window.outputShape, bias !== undefined), operands, 'float32', windowUniformValues(filter, window, activation));
 };
 
 /** EffnetConv (@effnet/blocks' convForward) for the `webgl` backend. */

@@ -11,8 +11,8 @@ import { env, getKernel, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
-import { ACTIVATE_GLSL, ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
-import { activationOf, windowOf } from './conv-attributes.js';
+import { ACTIVATE_GLSL } from './activations.js';
+import { WINDOW_UNIFORMS, activationOf, convInputs, windowOf, windowUniformValues } from './conv-attributes.js';
 import { SiluProgram } from './silu.js';
 
 /** The kernel's name, as @effnet/blocks exports it (DEPTHWISE_CONV_KERNEL). */
@@ -25,12 +25,7 @@ class DepthwiseConvProgram implements GPGPUProgram {
   readonly packedInputs = true;
   readonly packedOutput = true;
   readonly enableShapeUniforms = true;
-  readonly customUniforms = [
-    { name: 'filterSize', type: 'ivec2' as const },
-    { name: 'strides', type: 'ivec2' as const },
-    { name: 'pads', type: 'ivec2' as const },
-    ACTIVATION_UNIFORM,
-  ];
+  readonly customUniforms = WINDOW_UNIFORMS;
 
   constructor(outputShape: number[], hasBias: boolean) {
     this.outputShape = outputShape;
@@ -113,29 +108,27 @@ class DepthwiseConvProgram implements GPGPUProgram {
 }
 
 const depthwiseConv: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV} needs the inputs x and filter`);
-  const [fh, fw, channels, multiplier] = filter.shape as number[];
+  const { x, filter, bias, operands } = convInputs(DEPTHWISE_CONV, inputs);
+  const [, , channels, multiplier] = filter.shape as number[];
   if (x.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== channels || multiplier !== 1) {
     throw new EffnetBackendError('webgl', `${DEPTHWISE_CONV} needs float32 NHWC x and a [fh, fw, channels, 1] filter; got x ${x.dtype} [${x.shape.join(', ')}], filter [${filter.shape.join(', ')}]`);
   }
   const activation = activationOf(DEPTHWISE_CONV, attrs, bias, channels!);
-  const { strides, pads, outputShape } = windowOf(DEPTHWISE_CONV, attrs, x, filter, channels!);
-  const [top, bottom, left, right] = pads;
+  const window = windowOf(DEPTHWISE_CONV, attrs, x, filter, channels!);
   const webgl = backend as MathBackendWebGL;
-  if (util.sizeFromShape(outputShape) === 0) return webgl.makeTensorInfo(outputShape, 'float32');
+  if (util.sizeFromShape(window.outputShape) === 0) return webgl.makeTensorInfo(window.outputShape, 'float32');
   if (!env().getBool('WEBGL_USE_SHAPES_UNIFORMS')) {
+    const [top, bottom, left, right] = window.pads;
     const stock = getKernel('FusedDepthwiseConv2D', 'webgl')!.kernelFunc;
-    const attrs = { strides, pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1], activation: activation === 'silu' ? 'linear' : activation };
+    const attrs = { strides: window.strides, pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1], activation: activation === 'silu' ? 'linear' : activation };
     const y = stock({ inputs: bias === undefined ? { x, filter } : { x, filter, bias }, backend, attrs }) as TensorInfo;
     if (activation !== 'silu') return y;
     const out = webgl.runWebGLProgram(new SiluProgram(y.shape), [y], 'float32');
     webgl.disposeIntermediateTensorInfo(y);
     return out;
   }
-  const program = new DepthwiseConvProgram(outputShape, bias !== undefined);
-  const uniforms = [[fh!, fw!], strides, [top, left], [ACTIVATION_CODES[activation]!]];
-  return webgl.runWebGLProgram(program, bias === undefined ? [x, filter] : [x, filter, bias], 'float32', uniforms);
+  const program = new DepthwiseConvProgram(window.outputShape, bias !== undefined);
+  return webgl.runWebGLProgram(program, operands, 'float32', windowUniformValues(filter, window, activation));
 };
 
 /** EffnetDepthwiseConv (@effnet/blocks' depthwiseConvForward) for the `webgl` backend. */

@@ -6,11 +6,11 @@
 // serves them all (and the dense layer, as a 1×1 map). Each fragment computes a 2 × 2 block of the packed output (two pixels of a row,
 // two output channels), two input channels per step, as tfjs's packed matrix product does.
 import { util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
 import { ACTIVATE_GLSL, ACTIVATION_CODES, ACTIVATION_UNIFORM } from './activations.js';
-import { activationOf } from './conv-attributes.js';
+import { activationOf, convInputs } from './conv-attributes.js';
 
 /** The kernel's name, as @effnet/blocks exports it (POINTWISE_CONV_KERNEL). */
 export const POINTWISE_CONV = 'EffnetPointwiseConv';
@@ -78,8 +78,7 @@ class PointwiseConvProgram implements GPGPUProgram {
 }
 
 const pointwiseConv: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
-  if (x === undefined || filter === undefined) throw new EffnetBackendError('webgl', `${POINTWISE_CONV} needs the inputs x and filter`);
+  const { x, filter, bias, operands } = convInputs(POINTWISE_CONV, inputs);
   const [fh, fw, inChannels, outChannels] = filter.shape;
   if (x.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4 || fh !== 1 || fw !== 1 || x.shape[3] !== inChannels || inChannels! % 2 !== 0) {
     throw new EffnetBackendError('webgl', `${POINTWISE_CONV} needs float32 NHWC x with an even channel count and a [1, 1, in, out] filter; got x ${x.dtype} [${x.shape.join(', ')}], filter [${filter.shape.join(', ')}]`);
@@ -89,7 +88,7 @@ const pointwiseConv: KernelFunc = ({ inputs, backend, attrs }) => {
   const outputShape = [x.shape[0]!, x.shape[1]!, x.shape[2]!, outChannels!];
   if (util.sizeFromShape(outputShape) === 0) return webgl.makeTensorInfo(outputShape, 'float32');
   const program = new PointwiseConvProgram(outputShape, bias !== undefined);
-  return webgl.runWebGLProgram(program, bias === undefined ? [x, filter] : [x, filter, bias], 'float32', [[inChannels!], [ACTIVATION_CODES[activation]!]]);
+  return webgl.runWebGLProgram(program, operands, 'float32', [[inChannels!], [ACTIVATION_CODES[activation]!]]);
 };
 
 /** EffnetPointwiseConv (@effnet/blocks' pointwiseConvForward) for the `webgl` backend. */
