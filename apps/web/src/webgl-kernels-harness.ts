@@ -124,6 +124,45 @@ function inputWithOnesInPadding(values: Float32Array, shape: number[]): tf.Tenso
   return onGpu(() => tf.tidy(() => tf.add(tf.tensor(lower, shape, 'float32'), 1)));
 }
 
+/** The sizes of a windowed convolution case: input [n, h, w, cin], filter fh × fw, output [n, oh, ow, cout]. */
+interface WindowCase {
+  n: number; h: number; w: number; cin: number; cout: number; fh: number; fw: number;
+  strides: [number, number];
+  pads: [number, number, number, number];
+  oh: number; ow: number;
+}
+
+/**
+ * A windowed convolution's outputs in float64, bias added and activated: HWIO filter `ws`, or with
+ * `depthwise` a [fh, fw, c, 1] filter whose output channel o reads input channel o only.
+ */
+function windowedSums(s: WindowCase, xs: Float32Array, ws: Float32Array, bs: Float32Array | null, fn: PointwiseActivation, depthwise: boolean): Float64Array {
+  const want = new Float64Array(s.n * s.oh * s.ow * s.cout);
+  for (let b = 0; b < s.n; b++) {
+    for (let oy = 0; oy < s.oh; oy++) {
+      for (let ox = 0; ox < s.ow; ox++) {
+        for (let o = 0; o < s.cout; o++) {
+          let sum = bs === null ? 0 : bs[o]!;
+          for (let i = 0; i < s.fh; i++) {
+            const iy = oy * s.strides[0] - s.pads[0] + i;
+            if (iy < 0 || iy >= s.h) continue;
+            for (let j = 0; j < s.fw; j++) {
+              const ix = ox * s.strides[1] - s.pads[2] + j;
+              if (ix < 0 || ix >= s.w) continue;
+              const pixel = ((b * s.h + iy) * s.w + ix) * s.cin;
+              const tap = i * s.fw + j;
+              if (depthwise) sum += xs[pixel + o]! * ws[tap * s.cin + o]!;
+              else for (let k = 0; k < s.cin; k++) sum += xs[pixel + k]! * ws[(tap * s.cin + k) * s.cout + o]!;
+            }
+          }
+          want[((b * s.oh + oy) * s.ow + ox) * s.cout + o] = activate64(sum, fn);
+        }
+      }
+    }
+  }
+  return want;
+}
+
 function pointwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, index: number): void {
   const pick = (n: number) => Math.floor(random.nextFloat() * n);
   const [n, h, w] = [1 + pick(2), 1 + pick(7), 1 + pick(7)];
@@ -164,25 +203,7 @@ function depthwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, 
   const xs = Float32Array.from({ length: n * h * w * c }, () => random.nextFloat() * 4 - 2);
   const ws = Float32Array.from({ length: fh * fw * c }, () => random.nextFloat() * 2 - 1);
   const bs = Float32Array.from({ length: c }, () => random.nextFloat() * 2 - 1);
-  const want = new Float64Array(n * oh * ow * c);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let ch = 0; ch < c; ch++) {
-          let sum = hasBias ? bs[ch]! : 0;
-          for (let i = 0; i < fh; i++) {
-            const iy = oy * strides[0] - pads[0] + i;
-            if (iy < 0 || iy >= h) continue;
-            for (let j = 0; j < fw; j++) {
-              const ix = ox * strides[1] - pads[2] + j;
-              if (ix >= 0 && ix < w) sum += xs[((b * h + iy) * w + ix) * c + ch]! * ws[(i * fw + j) * c + ch]!;
-            }
-          }
-          want[((b * oh + oy) * ow + ox) * c + ch] = activate64(sum, fn);
-        }
-      }
-    }
-  }
+  const want = windowedSums({ n, h, w, cin: c, cout: c, fh, fw, strides, pads, oh, ow }, xs, ws, hasBias ? bs : null, fn, true);
   const x = input(xs, [n, h, w, c], index % 2 === 1);
   const filter = input(ws, [fh, fw, c, 1], index % 3 === 0) as tf.Tensor4D;
   const bias = hasBias ? (input(bs, [c], index % 3 === 0) as tf.Tensor1D) : undefined;
@@ -208,26 +229,7 @@ function convCase(random: SeededRandom, track: ReturnType<typeof tracker>, index
   // An odd channel count's last pair must take only its own lane, whatever the padding lane holds.
   const onesInPadding = cin % 2 === 1 && index % 4 === 3;
   const [xOnes, filterOnes] = onesInPadding ? [inputWithOnesInPadding(xs, [n, h, w, cin]), inputWithOnesInPadding(ws, [fh, fw, cin, cout])] : [];
-  const want = new Float64Array(n * oh * ow * cout);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let o = 0; o < cout; o++) {
-          let sum = hasBias ? bs[o]! : 0;
-          for (let i = 0; i < fh; i++) {
-            const iy = oy * strides[0] - pads[0] + i;
-            if (iy < 0 || iy >= h) continue;
-            for (let j = 0; j < fw; j++) {
-              const ix = ox * strides[1] - pads[2] + j;
-              if (ix < 0 || ix >= w) continue;
-              for (let k = 0; k < cin; k++) sum += xs[((b * h + iy) * w + ix) * cin + k]! * ws[((i * fw + j) * cin + k) * cout + o]!;
-            }
-          }
-          want[((b * oh + oy) * ow + ox) * cout + o] = activate64(sum, fn);
-        }
-      }
-    }
-  }
+  const want = windowedSums({ n, h, w, cin, cout, fh, fw, strides, pads, oh, ow }, xs, ws, hasBias ? bs : null, fn, false);
   const x = xOnes ?? input(xs, [n, h, w, cin], index % 2 === 1);
   const filter = (filterOnes ?? input(ws, [fh, fw, cin, cout], index % 3 === 0)) as tf.Tensor4D;
   const bias = hasBias ? (input(bs, [cout], index % 3 === 0) as tf.Tensor1D) : undefined;
