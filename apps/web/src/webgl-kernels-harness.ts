@@ -1,9 +1,10 @@
 // The webgl-kernel check of the browser harness (part of `window.effnet`): @effnet/blocks'
-// pointwiseConvForward, depthwiseConvForward, globalMeanForward and siluForward on seeded random
-// shapes (odd widths and channel counts, strides 1-3, uneven padding, batch 2, every activation),
-// against sums in float64 written out here (the depthwise one with tfjs's WEBGL_USE_SHAPES_UNIFORMS
-// set, where effnet's program runs, and without, where tfjs's does), with the backend's effnet kernels registered; inputs,
-// filters and biases both freshly uploaded and produced by a previous shader. Reports the largest error per kernel,
+// pointwiseConvForward, depthwiseConvForward, globalMeanForward, siluForward and elementwiseForward
+// on seeded random shapes (odd widths and channel counts, strides 1-3, uneven padding, batch 2, every
+// activation, broadcasts), against sums in float64 written out here (the depthwise one with tfjs's
+// WEBGL_USE_SHAPES_UNIFORMS set, where effnet's program runs, and without, where tfjs's does), with
+// the backend's effnet kernels registered; inputs freshly uploaded or produced by a previous shader,
+// filters and biases also uploaded at once by uploadConstant. Reports the largest error per kernel,
 // how many programs each kernel compiled over all its shapes, the live tensors before and after,
 // and the errors bad calls raise.
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,15 +12,19 @@ import { useBackend } from '@effnet/backends';
 import {
   CONV_KERNEL,
   DEPTHWISE_CONV_KERNEL,
+  ELEMENTWISE_KERNEL,
   GLOBAL_MEAN_KERNEL,
   POINTWISE_CONV_KERNEL,
   SILU_KERNEL,
   SeededRandom,
+  UPLOAD_KERNEL,
   convForward,
   depthwiseConvForward,
+  elementwiseForward,
   globalMeanForward,
   pointwiseConvForward,
   siluForward,
+  uploadConstant,
   type PointwiseActivation,
 } from '@effnet/blocks';
 
@@ -52,6 +57,10 @@ export interface ProgramCounts {
   readonly pointwise: { effnet: number; tfjs: number };
   readonly depthwise: { effnet: number; tfjs: number };
   readonly globalMean: { effnet: number; tfjs: number };
+  /** Upload programs for four weights of different shapes: uploadConstant, and tfjs uploading each at its first use. */
+  readonly upload: { effnet: number; tfjs: number };
+  /** Programs of four squeeze-excite gates (products of different shapes): elementwiseForward, and tf.mul. */
+  readonly elementwise: { effnet: number; tfjs: number };
 }
 
 /** What `webglKernelSweep` reports. */
@@ -64,9 +73,10 @@ export interface WebglKernelReport {
   readonly conv: KernelSweep;
   readonly globalMean: KernelSweep;
   readonly silu: KernelSweep;
+  readonly elementwise: KernelSweep;
   /** siluForward of −∞, −100, −0, 0, 100, ∞, NaN, as Object.is-comparable strings, and the same by tf.mul(x, tf.sigmoid(x)). */
   readonly siluSpecials: { kernel: string[]; composed: string[] };
-  /** The messages of calls the kernels must refuse (odd input channels, a channel multiplier of 2, an unknown activation). */
+  /** The messages of calls the kernels must refuse (odd input channels, a channel multiplier of 2, an unknown activation, an unknown elementwise op). */
   readonly refusals: string[];
   readonly programCounts: ProgramCounts;
   readonly tensors: { before: number; after: number };
@@ -111,6 +121,19 @@ function input(values: Float32Array, shape: number[], viaShader: boolean): tf.Te
   const y = onGpu(() => tf.tidy(() => tf.add(tf.mul(t, 1), 0)));
   t.dispose();
   return y;
+}
+
+/**
+ * A filter or bias in one of three states, by `index` mod 3: made by a shader, straight from
+ * JavaScript (uploaded at its first use), or through uploadConstant (the fused form's weights:
+ * uploaded at once by effnet's EffnetUpload).
+ */
+function weight(values: Float32Array, shape: number[], index: number): tf.Tensor {
+  if (index % 3 !== 2) return input(values, shape, index % 3 === 0);
+  const t = tf.tensor(values, shape, 'float32');
+  const placed = uploadConstant(t);
+  if (placed !== t) t.dispose();
+  return placed;
 }
 
 /**
@@ -182,8 +205,8 @@ function pointwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, 
     }
   }
   const x = input(xs, [n, h, w, k], index % 2 === 0);
-  const filter = input(ws, [1, 1, k, c], index % 3 === 0) as tf.Tensor4D;
-  const bias = hasBias ? (input(bs, [c], index % 3 === 0) as tf.Tensor1D) : undefined;
+  const filter = weight(ws, [1, 1, k, c], index) as tf.Tensor4D;
+  const bias = hasBias ? (weight(bs, [c], index) as tf.Tensor1D) : undefined;
   const y = pointwiseConvForward(x as tf.Tensor4D, filter, bias, fn);
   track.add(`x [${n}, ${h}, ${w}, ${k}] → ${c}, ${fn}${hasBias ? ', bias' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
@@ -205,8 +228,8 @@ function depthwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, 
   const bs = Float32Array.from({ length: c }, () => random.nextFloat() * 2 - 1);
   const want = windowedSums({ n, h, w, cin: c, cout: c, fh, fw, strides, pads, oh, ow }, xs, ws, hasBias ? bs : null, fn, true);
   const x = input(xs, [n, h, w, c], index % 2 === 1);
-  const filter = input(ws, [fh, fw, c, 1], index % 3 === 0) as tf.Tensor4D;
-  const bias = hasBias ? (input(bs, [c], index % 3 === 0) as tf.Tensor1D) : undefined;
+  const filter = weight(ws, [fh, fw, c, 1], index) as tf.Tensor4D;
+  const bias = hasBias ? (weight(bs, [c], index) as tf.Tensor1D) : undefined;
   const y = depthwiseConvForward(x as tf.Tensor4D, filter, bias, strides, pads, fn);
   track.add(`x [${n}, ${h}, ${w}, ${c}], ${fh}×${fw}, strides ${strides}, pads ${pads}, ${fn}${hasBias ? ', bias' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
@@ -231,8 +254,8 @@ function convCase(random: SeededRandom, track: ReturnType<typeof tracker>, index
   const [xOnes, filterOnes] = onesInPadding ? [inputWithOnesInPadding(xs, [n, h, w, cin]), inputWithOnesInPadding(ws, [fh, fw, cin, cout])] : [];
   const want = windowedSums({ n, h, w, cin, cout, fh, fw, strides, pads, oh, ow }, xs, ws, hasBias ? bs : null, fn, false);
   const x = xOnes ?? input(xs, [n, h, w, cin], index % 2 === 1);
-  const filter = (filterOnes ?? input(ws, [fh, fw, cin, cout], index % 3 === 0)) as tf.Tensor4D;
-  const bias = hasBias ? (input(bs, [cout], index % 3 === 0) as tf.Tensor1D) : undefined;
+  const filter = (filterOnes ?? weight(ws, [fh, fw, cin, cout], index)) as tf.Tensor4D;
+  const bias = hasBias ? (weight(bs, [cout], index) as tf.Tensor1D) : undefined;
   const y = convForward(x as tf.Tensor4D, filter, bias, strides, pads, fn);
   track.add(`x [${n}, ${h}, ${w}, ${cin}] → ${cout}, ${fh}×${fw}, strides ${strides}, pads ${pads}, ${fn}${hasBias ? ', bias' : ''}${onesInPadding ? ', ones in the padding lanes' : ''}`, y.dataSync() as Float32Array, want);
   tf.dispose([x, filter, bias, y].filter((t) => t !== undefined));
@@ -263,6 +286,28 @@ function siluCase(random: SeededRandom, track: ReturnType<typeof tracker>, index
   const y = siluForward(x);
   track.add(`x [${shape}]`, y.dataSync() as Float32Array, want);
   tf.dispose([x, y]);
+}
+
+/** a + b or a · b with b broadcast as the fused form's do (a residual [n, h, w, c], a gate [n, 1, 1, c]) and other ways. */
+function elementwiseCase(random: SeededRandom, track: ReturnType<typeof tracker>, index: number): void {
+  const pick = (n: number) => Math.floor(random.nextFloat() * n);
+  const shape = [1 + pick(2), 1 + pick(9), 1 + pick(9), 1 + pick(13)];
+  const bShape = shape.map((d, axis) => (axis === 0 || axis === 3 || index % 4 === 0 ? d : index % 4 === 1 ? 1 : pick(2) === 0 ? 1 : d));
+  const op = index % 2 === 0 ? 'add' : 'multiply';
+  const as = Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => random.nextFloat() * 4 - 2);
+  const bs = Float32Array.from({ length: bShape.reduce((p, d) => p * d, 1) }, () => random.nextFloat() * 4 - 2);
+  const want = new Float64Array(as.length);
+  const [, h, w, c] = shape as [number, number, number, number];
+  for (let i = 0; i < as.length; i++) {
+    const [n, y, x, ch] = [Math.floor(i / (h * w * c)), Math.floor(i / (w * c)) % h, Math.floor(i / c) % w, i % c];
+    const j = ((Math.min(n, bShape[0]! - 1) * bShape[1]! + Math.min(y, bShape[1]! - 1)) * bShape[2]! + Math.min(x, bShape[2]! - 1)) * bShape[3]! + ch;
+    want[i] = op === 'add' ? as[i]! + bs[j]! : as[i]! * bs[j]!;
+  }
+  const a = input(as, shape, index % 3 === 0);
+  const b = weight(bs, bShape, index);
+  const y = elementwiseForward(op, a, b);
+  track.add(`${op} [${shape}] and [${bShape}]`, y.dataSync() as Float32Array, want);
+  tf.dispose([a, b, y]);
 }
 
 function refusal(call: () => tf.Tensor): string {
@@ -304,8 +349,20 @@ function programCounts(): ProgramCounts {
   const depthwise = [[56, 144, 3, 2], [28, 240, 5, 2], [14, 480, 3, 1], [14, 672, 5, 1]].map(([s, c, k]) => make([[1, s!, s!, c!], [k!, k!, c!, 1], [c!]]));
   const strideOf = (filter: tf.Tensor, i: number) => (i < 2 ? 2 : 1) + 0 * filter.size;
   const pool = [[56, 144], [28, 240], [14, 480], [7, 1152]].map(([s, c]) => make([[1, s!, s!, c!]]));
+  const gates = [[56, 144], [28, 240], [14, 480], [7, 1152]].map(([s, c]) => make([[1, s!, s!, c!], [1, 1, 1, c!]]));
+  // Weights as the fused form makes them: fresh from JavaScript, a shape each (four projections'
+  // 1×1 filters, shapes no other tensor here has had, so that tfjs compiles an upload for each).
+  const weights = (): tf.Tensor[][] => [[144, 24], [240, 40], [480, 80], [1152, 192]].map(([k, c]) => {
+    const tensor = tf.tensor(new Float32Array(k! * c!).fill(0.5), [1, 1, k!, c!]);
+    made.push(tensor);
+    return [tensor];
+  });
   try {
     return {
+      upload: {
+        effnet: compiled('EncodeMatrixPackedProgram', weights(), ([w]) => uploadConstant(w!)),
+        tfjs: compiled('EncodeMatrixPackedProgram', weights(), ([w]) => tf.add(w!, w!)),
+      },
       pointwise: {
         effnet: compiled('PointwiseConvProgram', pointwise, ([x, f, b]) => pointwiseConvForward(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, 'silu')),
         tfjs: compiled('MatMulPackedProgram', pointwise, ([x, f, b]) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'valid', bias: b })),
@@ -324,6 +381,10 @@ function programCounts(): ProgramCounts {
         effnet: compiled('GlobalMeanProgram', pool, ([x]) => globalMeanForward(x as tf.Tensor4D)),
         tfjs: compiled('Pool2DProgram', pool, ([x]) => tf.avgPool(x as tf.Tensor4D, x!.shape[1]!, 1, 'valid')),
       },
+      elementwise: {
+        effnet: compiled('BinaryOpPackedProgram', gates, ([x, g]) => elementwiseForward('multiply', x!, g!)),
+        tfjs: compiled('BinaryOpPackedProgram', gates, ([x, g]) => tf.mul(x!, g!)),
+      },
     };
   } finally {
     tf.dispose(made);
@@ -335,7 +396,7 @@ export const webglKernelsHarness = {
   /** `cases` seeded cases per kernel on `backend` (default webgl). */
   async webglKernelSweep(cases = 40, seed = 20261205, backend = 'webgl'): Promise<WebglKernelReport> {
     await useBackend(backend);
-    const registered = Object.fromEntries([POINTWISE_CONV_KERNEL, DEPTHWISE_CONV_KERNEL, CONV_KERNEL, GLOBAL_MEAN_KERNEL, SILU_KERNEL].map((k) => [k, tf.getKernel(k, tf.getBackend()) !== undefined]));
+    const registered = Object.fromEntries([POINTWISE_CONV_KERNEL, DEPTHWISE_CONV_KERNEL, CONV_KERNEL, GLOBAL_MEAN_KERNEL, SILU_KERNEL, UPLOAD_KERNEL, ELEMENTWISE_KERNEL].map((k) => [k, tf.getKernel(k, tf.getBackend()) !== undefined]));
     const before = tf.memory().numTensors;
     const counts = programCounts(); // first, while no program of these kernels is compiled
     const random = new SeededRandom(seed);
@@ -346,6 +407,7 @@ export const webglKernelsHarness = {
       conv: [tracker('ConvProgram'), convCase],
       globalMean: [tracker('GlobalMeanProgram'), globalMeanCase],
       silu: [tracker('SiluProgram'), siluCase],
+      elementwise: [tracker('BinaryOpPackedProgram'), elementwiseCase],
     } as const;
     for (const [track, run] of Object.values(sweeps)) for (let i = 0; i < cases; i++) run(random, track, i);
     const specials = tf.tensor1d([-Infinity, -100, -0, 0, 100, Infinity, Number.NaN]);
@@ -359,6 +421,7 @@ export const webglKernelsHarness = {
       refusal(() => tf.engine().runKernel(POINTWISE_CONV_KERNEL, { x: x3(), filter: tf.zeros([1, 1, 3, 4]) }, { activation: 'linear' }) as tf.Tensor),
       refusal(() => tf.engine().runKernel(DEPTHWISE_CONV_KERNEL, { x: x3(), filter: tf.zeros([3, 3, 3, 2]) }, { strides: [1, 1], pads: [1, 1, 1, 1], activation: 'linear' }) as tf.Tensor),
       refusal(() => tf.engine().runKernel(POINTWISE_CONV_KERNEL, { x: tf.zeros([1, 2, 2, 4]), filter: tf.zeros([1, 1, 4, 4]) }, { activation: 'gelu' }) as tf.Tensor),
+      refusal(() => tf.engine().runKernel(ELEMENTWISE_KERNEL, { a: tf.zeros([2]), b: tf.zeros([2]) }, { op: 'subtract' }) as tf.Tensor),
     ];
     return {
       registered,
@@ -369,6 +432,7 @@ export const webglKernelsHarness = {
       conv: sweeps.conv[0].result(),
       globalMean: sweeps.globalMean[0].result(),
       silu: sweeps.silu[0].result(),
+      elementwise: sweeps.elementwise[0].result(),
       siluSpecials,
       refusals,
       tensors: { before, after: tf.memory().numTensors },

@@ -1,8 +1,9 @@
 // effnet's webgl kernels (@effnet/backend-webgl: 1×1, depthwise and stem convolutions, the global
-// mean and SiLU, shapes passed as uniforms) in Debian's Chromium (headless, WebGL 2 on
-// SwiftShader): 40 seeded shapes each against float64 sums (the depthwise one both with tfjs's
-// WEBGL_USE_SHAPES_UNIFORMS, where effnet's program runs, and without, where tfjs's does; inputs,
-// filters and biases uploaded or made by a shader; some stem and global-mean inputs with ones in
+// mean, SiLU and the elementwise add and product, shapes passed as uniforms; the weights' upload) in
+// Debian's Chromium (headless, WebGL 2 on SwiftShader): 40 seeded shapes each against float64 sums
+// (the depthwise one both with tfjs's WEBGL_USE_SHAPES_UNIFORMS, where effnet's program runs, and
+// without, where tfjs's does; inputs uploaded or made by a shader, filters and biases also uploaded
+// at once by EffnetUpload; some stem and global-mean inputs with ones in
 // their packed textures' padding lanes, which an odd last channel or column must leave out), one
 // program per kernel over layers of different sizes (the reason they exist: fewer shaders to compile on a cold first predict),
 // SiLU's special values as tfjs's composed ops give them, typed refusals, no leaked tensor.
@@ -27,8 +28,8 @@ describe.runIf(RUN)('effnet webgl kernels in Chromium', () => {
   it('equal float64 sums on 40 seeded shapes each, compile one program for layers of every size, refuse bad calls, leak nothing', async () => {
     const page = await harness.open();
     const report = await page.evaluate(() => window.effnet.webglKernelSweep(40)).finally(() => page.close());
-    expect(report.registered).toEqual({ EffnetPointwiseConv: true, EffnetDepthwiseConv: true, EffnetConv: true, EffnetGlobalMean: true, EffnetSilu: true });
-    for (const [name, sweep] of Object.entries({ pointwise: report.pointwise, depthwise: report.depthwise, depthwiseStock: report.depthwiseStock, conv: report.conv, globalMean: report.globalMean, silu: report.silu })) {
+    expect(report.registered).toEqual({ EffnetPointwiseConv: true, EffnetDepthwiseConv: true, EffnetConv: true, EffnetGlobalMean: true, EffnetSilu: true, EffnetUpload: true, EffnetElementwise: true });
+    for (const [name, sweep] of Object.entries({ pointwise: report.pointwise, depthwise: report.depthwise, depthwiseStock: report.depthwiseStock, conv: report.conv, globalMean: report.globalMean, silu: report.silu, elementwise: report.elementwise })) {
       console.log(`${name}: ${sweep.cases} cases, largest error ${sweep.error.toExponential(2)} (${sweep.worst}), ${sweep.programs} programs`);
       expect(sweep.cases, name).toBe(40);
       expect(sweep.error, `${name}: ${sweep.worst}`).toBeLessThan(2e-6);
@@ -42,10 +43,16 @@ describe.runIf(RUN)('effnet webgl kernels in Chromium', () => {
     expect(report.programCounts.pointwise.tfjs).toBe(4);
     expect(report.programCounts.depthwise.tfjs).toBe(4);
     expect(report.programCounts.globalMean.tfjs).toBe(4);
+    // Four weights of different shapes: one upload program, where tfjs builds one per shape; four gates likewise.
+    expect(report.programCounts.upload.effnet).toBe(1);
+    expect(report.programCounts.upload.tfjs).toBe(4);
+    expect(report.programCounts.elementwise.effnet).toBe(1);
+    expect(report.programCounts.elementwise.tfjs).toBe(4);
     expect(report.siluSpecials.kernel).toEqual(report.siluSpecials.composed);
     expect(report.refusals[0]).toMatch(/EffnetBackendError.*EffnetPointwiseConv needs .*even channel count/);
     expect(report.refusals[1]).toMatch(/EffnetBackendError.*EffnetDepthwiseConv needs .*\[fh, fw, channels, 1\] filter/);
     expect(report.refusals[2]).toMatch(/EffnetBackendError.*unknown activation 'gelu'/);
+    expect(report.refusals[3]).toMatch(/EffnetBackendError.*EffnetElementwise: unknown op 'subtract'/);
     expect(report.tensors.after).toBe(report.tensors.before);
     expect(harness.console.filter((line) => line.startsWith('pageerror'))).toEqual([]);
   }, 300_000);

@@ -7,3 +7,5 @@ export { GLOBAL_MEAN } from './kernels/global-mean.js';
 export { SILU } from './kernels/silu.js';
 export { DEPTHWISE_CONV } from './kernels/depthwise-conv.js';
 export { CONV } from './kernels/conv.js';
+export { UPLOAD } from './kernels/upload.js';
+export { ELEMENTWISE } from './kernels/elementwise.js';

@@ -1,17 +1,20 @@
 // The `webgl` BackendAdapter: tfjs-backend-webgl on a WebGL 2 (or 1) context in browsers.
 // isAvailable() probes for a context on a throwaway canvas and loads no tfjs code; the backend
-// module is imported on activate(), which also registers effnet's five inference kernels on WebGL 2
+// module is imported on activate(), which also registers effnet's seven inference kernels on WebGL 2
 // (src/kernels: 1×1, depthwise and stem convolutions, global mean and SiLU, whose sizes are
-// uniforms, so that a cold first predict compiles fewer shaders). GPU vendor from
+// uniforms; the weights' upload and the elementwise add and product through tfjs's programs with
+// shapes as uniforms), so that a cold first predict compiles fewer shaders. GPU vendor from
 // WEBGL_debug_renderer_info where exposed.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetBackendError, timeFirstCall } from '@effnet/backends';
 import type { BackendAdapter, BackendAvailability, BackendDescription } from '@effnet/backends';
 import { convConfig } from './kernels/conv.js';
 import { depthwiseConvConfig } from './kernels/depthwise-conv.js';
+import { elementwiseConfig } from './kernels/elementwise.js';
 import { globalMeanConfig } from './kernels/global-mean.js';
 import { pointwiseConvConfig } from './kernels/pointwise-conv.js';
 import { siluConfig } from './kernels/silu.js';
+import { uploadConfig } from './kernels/upload.js';
 
 const INSTALL = 'npm install @effnet/backend-webgl @tensorflow/tfjs-backend-webgl';
 
@@ -75,7 +78,7 @@ export const webglAdapter: BackendAdapter = {
     await tf.ready();
     // Their loops run to uniform bounds, which WebGL 1's shading language does not allow.
     if (tf.env().getNumber('WEBGL_VERSION') === 2) {
-      for (const config of [pointwiseConvConfig, depthwiseConvConfig, convConfig, globalMeanConfig, siluConfig]) {
+      for (const config of [pointwiseConvConfig, depthwiseConvConfig, convConfig, globalMeanConfig, siluConfig, uploadConfig, elementwiseConfig]) {
         if (tf.getKernel(config.kernelName, 'webgl') === undefined) tf.registerKernel(config);
       }
     }

@@ -18,6 +18,10 @@ export {
   CONV_KERNEL,
   CONV_KERNEL_MAX_CHANNELS,
   GLOBAL_MEAN_KERNEL,
+  UPLOAD_KERNEL,
+  uploadConstant,
+  ELEMENTWISE_KERNEL,
+  elementwiseForward,
   type PointwiseActivation } from './inference-kernels.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { BatchNorm, BATCH_MOMENTS_KERNEL, BATCH_NORM_GRAD_KERNEL, batchNormGradients, type BatchNormOptions } from './batch-norm.js';

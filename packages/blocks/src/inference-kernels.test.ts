@@ -1,7 +1,8 @@
 // The inference forwards on a backend without effnet's kernels (tfjs-cpu): each equals the tfjs ops
 // it stands for bit for bit (explicit pads given as one number, TensorFlow's 'same', or a tf.pad);
 // a backend's kernel is called when registered (a stand-in registered on cpu for the test proves
-// the routing: pointwise needs even input channels, the stem conv at most 4); typed errors for
+// the routing: pointwise needs even input channels, the stem conv at most 4, elementwise float32
+// operands; uploadConstant calls the upload kernel, and is the tensor itself without one); typed errors for
 // mismatched filters; no leaked tensors. The webgl kernels themselves are tested in Chromium
 // (apps/web/test/webgl-kernels-chromium.test.ts).
 import '@tensorflow/tfjs-backend-cpu';
@@ -9,12 +10,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONV_KERNEL,
+  ELEMENTWISE_KERNEL,
   POINTWISE_CONV_KERNEL,
+  UPLOAD_KERNEL,
   convForward,
   depthwiseConvForward,
+  elementwiseForward,
   globalMeanForward,
   linearForward,
   pointwiseConvForward,
+  uploadConstant,
 } from './inference-kernels.js';
 import { EffnetBlockError } from './errors.js';
 import { SeededRandom } from './seeded-random.js';
@@ -91,6 +96,23 @@ describe('inference forwards without a backend kernel', () => {
     tf.dispose([x, ours, mean]);
   });
 
+  it('elementwise equals tf.add / tf.mul bit for bit, broadcast as the residual add and the gate are; uploadConstant is the tensor itself', () => {
+    const before = tf.memory().numTensors;
+    const [x, residual, gate] = [rand([2, 3, 5, 6]), rand([2, 3, 5, 6]), rand([2, 1, 1, 6])];
+    const pairs = [
+      [elementwiseForward('add', x, residual), tf.add(x, residual)],
+      [elementwiseForward('multiply', x, gate), tf.mul(x, gate)],
+      [elementwiseForward('add', gate, x), tf.add(gate, x)],
+    ];
+    for (const [ours, stock] of pairs) {
+      expect(ours!.shape).toEqual(stock!.shape);
+      expect(values(ours!)).toEqual(values(stock!));
+    }
+    expect(uploadConstant(x)).toBe(x);
+    tf.dispose([x, residual, gate, ...pairs.flat()]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses mismatched filters with an EffnetBlockError naming the function', () => tf.tidy(() => {
     const x = tf.zeros([1, 4, 4, 6]) as tf.Tensor4D;
     expect(() => pointwiseConvForward(x, tf.zeros([3, 3, 6, 2]) as tf.Tensor4D, undefined, 'linear')).toThrow(EffnetBlockError);
@@ -128,6 +150,23 @@ describe('inference forwards with a backend kernel', () => {
     expect(values(odd)).toEqual(new Array(8).fill(3));
     expect(calls).toHaveLength(2);
     expect(y.shape).toEqual([1, 2, 2, 3]);
+  }));
+
+  it('calls the elementwise kernel for float32 operands (int32 takes tf.add), and the upload kernel', () => tf.tidy(() => {
+    const calls: unknown[] = [];
+    standIn(ELEMENTWISE_KERNEL, calls, (inputs) => inputs['a']!.shape);
+    const y = elementwiseForward('multiply', tf.ones([1, 2, 2, 4]), tf.ones([1, 1, 1, 4]));
+    expect(calls).toEqual([{ inputs: ['a', 'b'], attrs: { op: 'multiply' } }]);
+    expect(values(elementwiseForward('add', tf.ones([3], 'int32'), tf.ones([3], 'int32')))).toEqual([2, 2, 2]);
+    expect(calls).toHaveLength(1);
+    expect(y.shape).toEqual([1, 2, 2, 4]);
+    const uploads: unknown[] = [];
+    standIn(UPLOAD_KERNEL, uploads, (inputs) => inputs['x']!.shape);
+    const w = tf.ones([3, 3, 8, 1]);
+    const placed = uploadConstant(w);
+    expect(uploads.map((call) => (call as { inputs: string[] }).inputs)).toEqual([['x']]);
+    expect(placed).not.toBe(w);
+    expect(placed.shape).toEqual([3, 3, 8, 1]);
   }));
 
   it('calls the conv kernel for a stem of up to 4 input channels only', () => tf.tidy(() => {

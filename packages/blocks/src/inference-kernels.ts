@@ -2,9 +2,9 @@
 // inference form: 1×1, depthwise and stem convolutions, each with its bias and activation (SiLU
 // included), and the global mean of squeeze-excite. tfjs-backend-webgl compiles one shader per
 // shared dimension for its 1×1 convolutions (and dense layers), per filter size and stride for its
-// depthwise ones, per shape for its pooling, and im2col plus a product for a stem: most of a cold
-// first predict on a software GPU. Kernels whose sizes are uniforms compile once. Elsewhere these
-// functions compose tfjs ops.
+// depthwise ones, per shape for its pooling, and im2col plus a product for a stem, and uploads each
+// weight by a program per shape: most of a cold first predict on a software GPU. Kernels whose sizes
+// are uniforms compile once. Elsewhere these functions compose tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { backendHas } from './backend-kernels.js';
 import { siluForward } from './activation.js';
@@ -40,6 +40,38 @@ export const CONV_KERNEL_MAX_CHANNELS = 4;
  * `[batch, 1, 1, channels]`.
  */
 export const GLOBAL_MEAN_KERNEL = 'EffnetGlobalMean';
+
+/**
+ * The kernel a backend may register to place a constant `x` where its kernels will read it, now
+ * (on webgl: uploaded to its texture by one program for every shape, where tfjs compiles one per
+ * shape at first use); it returns `x`'s data, not a copy.
+ */
+export const UPLOAD_KERNEL = 'EffnetUpload';
+
+/**
+ * `x` placed where the backend's kernels read it, through the backend's {@link UPLOAD_KERNEL}
+ * when it has one: a new tensor sharing `x`'s data (dispose both, or `x` at once); else `x` itself.
+ * The fused inference form calls it for its folded weights.
+ */
+export function uploadConstant<T extends tf.Tensor>(x: T): T {
+  return backendHas(UPLOAD_KERNEL) ? (tf.engine().runKernel(UPLOAD_KERNEL, { x }) as T) : x;
+}
+
+/**
+ * The kernel a backend may register for `a + b` or `a · b` (attribute `op`: 'add' or 'multiply') of
+ * float32 `a` and `b`, broadcast as tfjs broadcasts (the residual add and squeeze-excite's gate).
+ */
+export const ELEMENTWISE_KERNEL = 'EffnetElementwise';
+
+/**
+ * `a + b` or `a · b`, broadcast (no gradient: inference): the backend's {@link ELEMENTWISE_KERNEL}
+ * when it has one and both are float32 (on webgl one program for every shape, where tfjs's Add and
+ * Multiply compile one per shape), else tf.add or tf.mul.
+ */
+export function elementwiseForward<T extends tf.Tensor>(op: 'add' | 'multiply', a: T, b: tf.Tensor): T {
+  if (a.dtype === 'float32' && b.dtype === 'float32' && backendHas(ELEMENTWISE_KERNEL)) return tf.engine().runKernel(ELEMENTWISE_KERNEL, { a, b }, { op }) as T;
+  return (op === 'add' ? tf.add(a, b) : tf.mul(a, b)) as T;
+}
 
 /** Activations {@link POINTWISE_CONV_KERNEL} applies itself. */
 export type PointwiseActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'silu';

@@ -1,17 +1,19 @@
 // The fast executor of an inference form, what predict() runs by default: the form's constants
-// (folded kernels and biases) are uploaded once and kept as tensors; a convolution and the
-// activation after it run through @effnet/blocks' inference forwards (pointwise, depthwise, stem
-// and dense: one kernel with bias and activation, SiLU included, where the backend registers
-// effnet's, as webgl does; elsewhere tf.fused.conv2d / depthwiseConv2d / matMul, relu, relu6 and
-// sigmoid fused by the backend, SiLU then as x·σ(x), one kernel where the backend has
-// @effnet/blocks' SILU_KERNEL); squeeze-excite stays on [N, 1, 1, C] (no reshapes); and every intermediate is
+// (folded kernels and biases) are uploaded once, through @effnet/blocks' uploadConstant (on webgl
+// by one program for every shape), and kept as tensors; a convolution and the activation after it
+// run through @effnet/blocks' inference forwards (pointwise, depthwise, stem and dense: one kernel
+// with bias and activation, SiLU included, where the backend registers effnet's, as webgl does;
+// elsewhere tf.fused.conv2d / depthwiseConv2d / matMul, relu, relu6 and sigmoid fused by the
+// backend, SiLU then as x·σ(x), one kernel where the backend has @effnet/blocks' SILU_KERNEL);
+// residual adds and squeeze-excite's gates through its elementwiseForward (on webgl one program
+// for every shape); squeeze-excite stays on [N, 1, 1, C] (no reshapes); and every intermediate is
 // freed after its last reader, so peak memory is a few activations rather than all of them.
 // The cache is rebuilt when any variable of the model was written (tf.Variable.assign gives it a
 // new dataId: loadWeights, importWeights, optimisers, EMA and batch-norm updates all assign) or
 // when the active backend changed. On webgpu the weights are first read asynchronously (its
 // synchronous reads are slow, and lose the device on SwiftShader): until then predict runs the modules.
 import * as tf from '@tensorflow/tfjs-core';
-import { convForward, depthwiseConvForward, globalMeanForward, linearForward, pointwiseConvForward, siluForward, type PointwiseActivation } from '@effnet/blocks';
+import { convForward, depthwiseConvForward, elementwiseForward, globalMeanForward, linearForward, pointwiseConvForward, siluForward, uploadConstant, type PointwiseActivation } from '@effnet/blocks';
 import { EffnetModelError } from '../errors.js';
 import type { ActivationNode, ConvNode, FormNode, InferenceForm } from './inference-form.js';
 
@@ -88,8 +90,8 @@ function applyStep(step: Step, values: Map<string, tf.Tensor>, constant: (name: 
   switch (node.op) {
     case 'conv': return fusedConv(x as tf.Tensor4D, node, step.activation, constant);
     case 'activation': return activate(x, node.fn);
-    case 'add': return tf.add(x, values.get(node.inputs[1]!)!);
-    case 'mul': return tf.mul(x, values.get(node.inputs[1]!)!);
+    case 'add': return elementwiseForward('add', x, values.get(node.inputs[1]!)!);
+    case 'mul': return elementwiseForward('multiply', x, values.get(node.inputs[1]!)!);
     case 'scale': return tf.mul(x, constant(node.factor));
     case 'normalize': return tf.div(tf.sub(x, constant(node.mean)), constant(node.std));
     case 'global-mean': {
@@ -206,8 +208,13 @@ export class FusedInference {
   private compile(key: string, size: [number, number]): Plan {
     const form = this.buildForm(size);
     for (const [name, c] of form.constants) {
+      if (this.constants.has(name)) continue;
+      // On webgl, uploaded now by one program for every shape (tfjs would compile one per shape at first use).
+      const values = tf.tensor(c.values, c.shape, 'float32');
+      const placed = uploadConstant(values);
+      if (placed !== values) values.dispose();
       // tf.keep: predict may run inside a caller's tf.tidy, which must not free the cache.
-      if (!this.constants.has(name)) this.constants.set(name, tf.keep(tf.tensor(c.values, c.shape, 'float32')));
+      this.constants.set(name, tf.keep(placed));
     }
     const plan = planOf(form);
     if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
