@@ -1,9 +1,10 @@
 // EffnetUpload for webgl: a constant (a folded weight of the fused inference form) moved to its
 // texture now, in the packed layout tfjs's packed programs read, by tfjs's own encode program with
 // the shape passed as uniforms. Left to tfjs, a tensor is uploaded at its first use by an encode
-// program with its shape written in: one program per weight shape, 71 of the 103 programs
-// EfficientNet-B0's first fused predict compiled. Here every weight shares one program. The output
-// is the input's data (an identity, as tfjs's Identity kernel returns it), so nothing is copied.
+// program with its shape written in: one program per weight shape, 70 of the 103 programs
+// EfficientNet-B0's first fused predict compiled. Here weights of every size share a program (5
+// for B0: tfjs still keys it by rank and layout flags). The output is the input's data (an
+// identity, as tfjs's Identity kernel returns it), so nothing is copied.
 import { env } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
