@@ -129,11 +129,7 @@ function input(values: Float32Array, shape: number[], viaShader: boolean): tf.Te
  * uploaded at once by effnet's EffnetUpload).
  */
 function weight(values: Float32Array, shape: number[], index: number): tf.Tensor {
-  if (index % 3 !== 2) return input(values, shape, index % 3 === 0);
-  const t = tf.tensor(values, shape, 'float32');
-  const placed = uploadConstant(t);
-  if (placed !== t) t.dispose();
-  return placed;
+  return index % 3 === 2 ? uploadConstant(values, shape) : input(values, shape, index % 3 === 0);
 }
 
 /**
@@ -330,7 +326,7 @@ function withUniforms<T>(run: () => T): T {
 }
 
 /** Programs of class `program` compiled while `run` runs on each of `inputs`. */
-function compiled(program: string, inputs: tf.Tensor[][], run: (inputs: tf.Tensor[]) => tf.Tensor): number {
+function compiled<T>(program: string, inputs: T[], run: (inputs: T) => tf.Tensor): number {
   const before = programsOf(program);
   for (const args of inputs) tf.tidy(() => void run(args));
   return programsOf(program) - before;
@@ -350,18 +346,18 @@ function programCounts(): ProgramCounts {
   const strideOf = (filter: tf.Tensor, i: number) => (i < 2 ? 2 : 1) + 0 * filter.size;
   const pool = [[56, 144], [28, 240], [14, 480], [7, 1152]].map(([s, c]) => make([[1, s!, s!, c!]]));
   const gates = [[56, 144], [28, 240], [14, 480], [7, 1152]].map(([s, c]) => make([[1, s!, s!, c!], [1, 1, 1, c!]]));
-  // Weights as the fused form makes them: fresh from JavaScript, a shape each (four projections'
-  // 1×1 filters, shapes no other tensor here has had, so that tfjs compiles an upload for each).
-  const weights = (): tf.Tensor[][] => [[144, 24], [240, 40], [480, 80], [1152, 192]].map(([k, c]) => {
-    const tensor = tf.tensor(new Float32Array(k! * c!).fill(0.5), [1, 1, k!, c!]);
-    made.push(tensor);
-    return [tensor];
-  });
+  // Weights fresh from JavaScript, as the fused form makes them: four projections' 1×1 filters,
+  // shapes no other tensor here has had, so that tfjs compiles an upload for each.
+  const weights = [[144, 24], [240, 40], [480, 80], [1152, 192]].map(([k, c]) => [1, 1, k!, c!]);
+  const halves = (shape: number[]) => new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5);
   try {
     return {
       upload: {
-        effnet: compiled('EncodeMatrixPackedProgram', weights(), ([w]) => uploadConstant(w!)),
-        tfjs: compiled('EncodeMatrixPackedProgram', weights(), ([w]) => tf.add(w!, w!)),
+        effnet: compiled('EncodeMatrixPackedProgram', weights, (shape) => uploadConstant(halves(shape), shape)),
+        tfjs: compiled('EncodeMatrixPackedProgram', weights, (shape) => {
+          const w = tf.tensor(halves(shape), shape);
+          return tf.add(w, w);
+        }),
       },
       pointwise: {
         effnet: compiled('PointwiseConvProgram', pointwise, ([x, f, b]) => pointwiseConvForward(x as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, 'silu')),

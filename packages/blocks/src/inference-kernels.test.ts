@@ -2,7 +2,7 @@
 // it stands for bit for bit (explicit pads given as one number, TensorFlow's 'same', or a tf.pad);
 // a backend's kernel is called when registered (a stand-in registered on cpu for the test proves
 // the routing: pointwise needs even input channels, the stem conv at most 4, elementwise float32
-// operands; uploadConstant calls the upload kernel, and is the tensor itself without one); typed errors for
+// operands; uploadConstant calls the upload kernel, and is tf.tensor of its values without one); typed errors for
 // mismatched filters; no leaked tensors. The webgl kernels themselves are tested in Chromium
 // (apps/web/test/webgl-kernels-chromium.test.ts).
 import '@tensorflow/tfjs-backend-cpu';
@@ -96,7 +96,7 @@ describe('inference forwards without a backend kernel', () => {
     tf.dispose([x, ours, mean]);
   });
 
-  it('elementwise equals tf.add / tf.mul bit for bit, broadcast as the residual add and the gate are; uploadConstant is the tensor itself', () => {
+  it('elementwise equals tf.add / tf.mul bit for bit, broadcast as the residual add and the gate are; uploadConstant is tf.tensor of its values', () => {
     const before = tf.memory().numTensors;
     const [x, residual, gate] = [rand([2, 3, 5, 6]), rand([2, 3, 5, 6]), rand([2, 1, 1, 6])];
     const pairs = [
@@ -108,8 +108,12 @@ describe('inference forwards without a backend kernel', () => {
       expect(ours!.shape).toEqual(stock!.shape);
       expect(values(ours!)).toEqual(values(stock!));
     }
-    expect(uploadConstant(x)).toBe(x);
-    tf.dispose([x, residual, gate, ...pairs.flat()]);
+    const data = Float32Array.from([0.5, -2, 3, 1e-3, -0, 7]);
+    const w = uploadConstant(data, [1, 2, 3]);
+    expect(w.shape).toEqual([1, 2, 3]);
+    expect(w.dtype).toBe('float32');
+    expect(values(w)).toEqual(Array.from(data));
+    tf.dispose([x, residual, gate, w, ...pairs.flat()]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -162,10 +166,8 @@ describe('inference forwards with a backend kernel', () => {
     expect(y.shape).toEqual([1, 2, 2, 4]);
     const uploads: unknown[] = [];
     standIn(UPLOAD_KERNEL, uploads, (inputs) => inputs['x']!.shape);
-    const w = tf.ones([3, 3, 8, 1]);
-    const placed = uploadConstant(w);
+    const placed = uploadConstant(new Float32Array(72).fill(1), [3, 3, 8, 1]);
     expect(uploads.map((call) => (call as { inputs: string[] }).inputs)).toEqual([['x']]);
-    expect(placed).not.toBe(w);
     expect(placed.shape).toEqual([3, 3, 8, 1]);
   }));
 

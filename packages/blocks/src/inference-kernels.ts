@@ -49,12 +49,16 @@ export const GLOBAL_MEAN_KERNEL = 'EffnetGlobalMean';
 export const UPLOAD_KERNEL = 'EffnetUpload';
 
 /**
- * `x` placed where the backend's kernels read it, through the backend's {@link UPLOAD_KERNEL}
- * when it has one: a new tensor sharing `x`'s data (dispose both, or `x` at once); else `x` itself.
- * The fused inference form calls it for its folded weights.
+ * A float32 tensor of `values`, placed where the backend's kernels read it by the backend's
+ * {@link UPLOAD_KERNEL} when it has one (else `tf.tensor(values, shape)` as it is). The fused
+ * inference form makes its folded weights with it.
  */
-export function uploadConstant<T extends tf.Tensor>(x: T): T {
-  return backendHas(UPLOAD_KERNEL) ? (tf.engine().runKernel(UPLOAD_KERNEL, { x }) as T) : x;
+export function uploadConstant(values: Float32Array, shape: number[]): tf.Tensor {
+  const x = tf.tensor(values, shape, 'float32');
+  if (!backendHas(UPLOAD_KERNEL)) return x;
+  const placed = tf.engine().runKernel(UPLOAD_KERNEL, { x }) as tf.Tensor;
+  x.dispose();
+  return placed;
 }
 
 /**

@@ -210,11 +210,8 @@ export class FusedInference {
     for (const [name, c] of form.constants) {
       if (this.constants.has(name)) continue;
       // On webgl, uploaded now by one program for every shape (tfjs would compile one per shape at first use).
-      const values = tf.tensor(c.values, c.shape, 'float32');
-      const placed = uploadConstant(values);
-      if (placed !== values) values.dispose();
       // tf.keep: predict may run inside a caller's tf.tidy, which must not free the cache.
-      this.constants.set(name, tf.keep(placed));
+      this.constants.set(name, tf.keep(uploadConstant(c.values, c.shape)));
     }
     const plan = planOf(form);
     if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
