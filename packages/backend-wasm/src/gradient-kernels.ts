@@ -15,6 +15,7 @@ import { conv2dConfig, conv2dStock, fusedConv2dConfig, fusedConv2dStock } from '
 import { channelAdd, channelMultiply, channelSub } from './kernels/channel-binary.js';
 import { fusedBatchNormConfig, fusedBatchNormStock } from './kernels/fused-batch-norm.js';
 import { identityConfig, identityStock } from './kernels/identity.js';
+import { depthwiseConvConfig, pointwiseConvConfig } from './kernels/inference-convolutions.js';
 import { meanConfig, meanStock } from './kernels/mean.js';
 import { siluGradConfig } from './kernels/silu-grad.js';
 import { siluConfig } from './kernels/silu.js';
@@ -24,10 +25,11 @@ import type { ReplacementKernel } from './kernels/stock-kernel.js';
 
 /**
  * The kernels `@effnet/backend-wasm` adds to the `wasm` backend (tfjs-backend-wasm has none of
- * them): three gradients of tfjs-core ops, and four kernels @effnet/blocks calls where they are
+ * them): three gradients of tfjs-core ops, and six kernels @effnet/blocks calls where they are
  * registered: EffnetSiluGrad (SiLU's gradient), EffnetSilu (SiLU's value in inference, one SIMD
  * pass instead of Sigmoid and Multiply), EffnetBatchMoments and EffnetBatchNormGrad (batch norm's
- * statistics and gradients in training).
+ * statistics and gradients in training), EffnetPointwiseConv and EffnetDepthwiseConv (the fused
+ * inference form's 1×1 and depthwise convolutions, sigmoid and SiLU applied by the same kernel).
  */
 export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -37,6 +39,8 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
   siluConfig,
   batchMomentsConfig,
   batchNormGradConfig,
+  pointwiseConvConfig,
+  depthwiseConvConfig,
 ];
 
 /** A kernel of ours that replaces tfjs-backend-wasm's own, and where the replaced one is kept (defined beside StockKernel). */

@@ -7,13 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { WASM_GRADIENT_KERNELS, WASM_REPLACEMENT_KERNELS, registerWasmGradientKernels, replaceStockKernels, wasmAdapter } from './index.js';
 
 describe('register-all', () => {
-  it('registers the three gradient kernels and the four kernels of @effnet/blocks for wasm, and the wasm adapter', () => {
+  it('registers the three gradient kernels and the six kernels of @effnet/blocks for wasm, and the wasm adapter', () => {
     expect(WASM_GRADIENT_KERNELS.map((k) => k.kernelName).sort()).toEqual([
       'Conv2DBackpropFilter',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
       'EffnetBatchMoments',
       'EffnetBatchNormGrad',
+      'EffnetDepthwiseConv',
+      'EffnetPointwiseConv',
       'EffnetSilu',
       'EffnetSiluGrad',
     ]);

@@ -24,7 +24,7 @@ function alreadyRegistered(kernelName: string, first: string): EffnetBackendErro
  * Registers Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter,
  * DepthwiseConv2dNativeBackpropInput, and for @effnet/blocks EffnetSiluGrad (SiLU's gradient),
  * EffnetSilu (SiLU's value in inference), EffnetBatchMoments and EffnetBatchNormGrad (batch norm
- * in training), for the `wasm` backend,
+ * in training), EffnetPointwiseConv and EffnetDepthwiseConv (inference convolutions with SiLU), for the `wasm` backend,
  * then {@link replaceStockKernels}.
  * Throws `EffnetBackendError` naming both registrants when any of them is already registered.
  */

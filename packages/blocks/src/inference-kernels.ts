@@ -1,4 +1,5 @@
-// Inference kernels a backend may register (@effnet/backend-webgl does, on WebGL 2) for the fused
+// Inference kernels a backend may register (@effnet/backend-webgl does, on WebGL 2; @effnet/backend-wasm
+// the 1×1 and depthwise convolutions, SiLU applied by its SIMD kernels) for the fused
 // inference form: 1×1, depthwise and stem convolutions, each with its bias and activation (SiLU
 // included), and the global mean of squeeze-excite. tfjs-backend-webgl compiles one shader per
 // shared dimension for its 1×1 convolutions (and dense layers), per filter size and stride for its

@@ -20,8 +20,8 @@ import { paddedInput } from './padded-input.js';
  */
 const MIN_DIRECT_CHANNELS = 16;
 
-/** The convolution by a SIMD kernel, or the reason neither applies. */
-function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvolutionCall): TensorInfo | string {
+/** The convolution by a SIMD kernel, or the reason neither applies (EffnetPointwiseConv calls it too, with sigmoid or SiLU). */
+export function convolutionBySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvolutionCall): TensorInfo | string {
   const [kh, kw, inC, outC] = filter.shape as [number, number, number, number];
   if (inC === 0 || outC % 8 !== 0) return `a filter of shape [${filter.shape.join(', ')}] (output channels a multiple of 8 run in SIMD)`;
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return 'dilations';
@@ -34,6 +34,7 @@ function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvol
     if (rows > 0 && outC > 0) simd.pointwise(at(x), at(filter), biasAt, at(out), rows, inC, outC, hasBias, activation);
     return out;
   }
+  if (activation > 2) return 'sigmoid or SiLU after a filter other than 1×1 (the direct SIMD kernel applies relu and relu6 only)';
   // Few input channels (stems) leave the direct kernel little to sum per load: XNNPACK's is faster there.
   if (inC < MIN_DIRECT_CHANNELS) return `${inC} input channels (at least ${MIN_DIRECT_CHANNELS} for the direct SIMD kernel)`;
   return inKernelScope(backend, (scope) => {
@@ -46,7 +47,7 @@ function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvol
   });
 }
 
-const pair = convolutionPair(Conv2D, FusedConv2D, false, bySimd);
+const pair = convolutionPair(Conv2D, FusedConv2D, false, convolutionBySimd);
 
 /** Conv2D for `wasm` and the stock kernel it falls back to. */
 export const { config: conv2dConfig, stock: conv2dStock } = pair.plain;

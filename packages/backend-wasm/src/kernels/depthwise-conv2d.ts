@@ -10,8 +10,8 @@ import { DepthwiseConv2dNative, FusedDepthwiseConv2D } from '@tensorflow/tfjs-co
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { convolutionPair, type SimdConvolutionCall } from './convolution-pair.js';
 
-/** The convolution by the SIMD kernel, or the reason it does not apply. */
-function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvolutionCall): TensorInfo | string {
+/** The convolution by the SIMD kernel, or the reason it does not apply (EffnetDepthwiseConv calls it too, with sigmoid or SiLU). */
+export function depthwiseBySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvolutionCall): TensorInfo | string {
   const [kh, kw, c, multiplier] = filter.shape as [number, number, number, number];
   if (multiplier !== 1 || c % 4 !== 0) return `a filter of shape [${filter.shape.join(', ')}] (a channel multiplier of 1 and channels a multiple of 4 run in SIMD)`;
   if (info.dilationHeight > 1 || info.dilationWidth > 1) return 'dilations above 1';
@@ -28,7 +28,7 @@ function bySimd({ backend, simd, x, filter, bias, info, activation }: SimdConvol
   return out;
 }
 
-const pair = convolutionPair(DepthwiseConv2dNative, FusedDepthwiseConv2D, true, bySimd);
+const pair = convolutionPair(DepthwiseConv2dNative, FusedDepthwiseConv2D, true, depthwiseBySimd);
 
 /** DepthwiseConv2dNative for `wasm` and the stock kernel it falls back to. */
 export const { config: depthwiseConv2dConfig, stock: depthwiseConv2dStock } = pair.plain;

@@ -5,13 +5,16 @@
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-/** The wasm backend kernel names this package composes its gradient kernels from. */
+/** The wasm backend kernel names this package composes its kernels from. */
 export type WasmKernelName =
   | 'Add'
   | 'BatchMatMul'
   | 'Conv2D'
   | 'DepthwiseConv2dNative'
+  | 'EffnetSilu'
   | 'Fill'
+  | 'FusedConv2D'
+  | 'FusedDepthwiseConv2D'
   | 'Mean'
   | 'Multiply'
   | 'PadV2'

@@ -225,6 +225,13 @@
 ;; (each is a chain of dependent steps); where n mod 8 = 4 the last vector is computed twice.
   (func (export "silu")
     (param $in i32) (param $out i32) (param $n i32)
+    (call $sigmoidRun (local.get $in) (local.get $out) (local.get $n) (i32.const 4))
+  )
+
+;; σ(x[i]) ($act 3) or x[i]·σ(x[i]) ($act 4, SiLU) into out[i], as silu above computes it: the
+;; sigmoid and SiLU that the convolutions below apply to their output while it is in cache.
+  (func $sigmoidRun
+    (param $in i32) (param $out i32) (param $n i32) (param $act i32)
     (local $k i32) (local $k2 i32) (local $end i32) (local $x0 v128) (local $u0 v128) (local $r0 v128) (local $s0 v128) (local $t0 v128) (local $p0 v128) (local $x1 v128) (local $u1 v128) (local $r1 v128) (local $s1 v128) (local $t1 v128) (local $p1 v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $next
@@ -266,8 +273,12 @@
       (local.set $p1 (f32x4.div (global.get $one) (f32x4.add (local.get $p1) (global.get $one))))
       (local.set $p0 (v128.andnot (local.get $p0) (f32x4.lt (local.get $x0) (global.get $sigmoidZero))))
       (local.set $p1 (v128.andnot (local.get $p1) (f32x4.lt (local.get $x1) (global.get $sigmoidZero))))
-      (v128.store align=4 (i32.add (local.get $out) (local.get $k)) (f32x4.mul (local.get $x0) (local.get $p0)))
-      (v128.store align=4 (i32.add (local.get $out) (local.get $k2)) (f32x4.mul (local.get $x1) (local.get $p1)))
+      (if (i32.eq (local.get $act) (i32.const 4))
+        (then
+          (local.set $p0 (f32x4.mul (local.get $x0) (local.get $p0)))
+          (local.set $p1 (f32x4.mul (local.get $x1) (local.get $p1)))))
+      (v128.store align=4 (i32.add (local.get $out) (local.get $k)) (local.get $p0))
+      (v128.store align=4 (i32.add (local.get $out) (local.get $k2)) (local.get $p1))
       (local.set $k (i32.add (local.get $k2) (i32.const 16)))
       (br $next)))
   )
@@ -436,7 +447,8 @@
 ;; A depthwise convolution (channel multiplier 1, no dilation) of x [n, h, w, c] (c a multiple of
 ;; 4) by f [kh, kw, c], zero-padded by padTop rows above and padLeft columns left (and as far as
 ;; the windows reach below and right), plus bias[c] when $hasBias is 1, then activation $act (0
-;; none, 1 relu, 2 relu6), into out [n, oh, ow, c]:
+;; none, 1 relu, 2 relu6, 3 sigmoid, 4 SiLU: the last two by $sigmoidRun over each output row once
+;; it is written, while it is in cache), into out [n, oh, ow, c]:
 ;;   out[b, y, x, k] = act(Σ_{i, j} x[b, y·sh + i − padTop, x·sw + j − padLeft, k] · f[i, j, k] + bias[k])
 ;; summing, from 0 and in order, the taps that fall inside x (as tfjs-backend-cpu does), then
 ;; adding the bias. Output columns xs ≤ x < xe have every tap column inside x: there four pixels
@@ -450,8 +462,10 @@
     (local $iy i32) (local $ix i32) (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32)
     (local $rowStart i32) (local $tapRow i32) (local $outRow i32) (local $corner i32) (local $window i32) (local $tap i32) (local $wt i32) (local $dst i32)
     (local $step1 i32) (local $step2 i32) (local $step3 i32) (local $out1 i32) (local $out2 i32) (local $out3 i32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $wv v128) (local $bv v128) (local $zero v128) (local $six v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $wv v128) (local $bv v128) (local $clamp i32) (local $zero v128) (local $six v128)
     (local.set $six (f32x4.splat (f32.const 6)))
+    ;; relu and relu6 clamp in registers; sigmoid and SiLU (3, 4) run on the stored output
+    (local.set $clamp (i32.lt_u (i32.sub (local.get $act) (i32.const 1)) (i32.const 2)))
     (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $w) (local.get $pixel)))
     (local.set $filterRow (i32.mul (local.get $kw) (local.get $pixel)))
@@ -511,19 +525,19 @@
             (local.set $dst (i32.add (i32.add (local.get $outRow) (i32.mul (local.get $x) (local.get $pixel))) (local.get $k)))
             (if (local.get $hasBias) (then (local.set $bv (v128.load align=4 (i32.add (local.get $bias) (local.get $k))))))
             (if (local.get $hasBias) (then (local.set $a0 (f32x4.add (local.get $a0) (local.get $bv)))))
-            (if (local.get $act) (then (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
+            (if (local.get $clamp) (then (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
             (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $a0 (f32x4.pmin (local.get $a0) (local.get $six)))))
             (v128.store align=4 (local.get $dst) (local.get $a0))
             (if (local.get $hasBias) (then (local.set $a1 (f32x4.add (local.get $a1) (local.get $bv)))))
-            (if (local.get $act) (then (local.set $a1 (f32x4.pmax (local.get $a1) (local.get $zero)))))
+            (if (local.get $clamp) (then (local.set $a1 (f32x4.pmax (local.get $a1) (local.get $zero)))))
             (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $a1 (f32x4.pmin (local.get $a1) (local.get $six)))))
             (v128.store align=4 (i32.add (local.get $dst) (local.get $out1)) (local.get $a1))
             (if (local.get $hasBias) (then (local.set $a2 (f32x4.add (local.get $a2) (local.get $bv)))))
-            (if (local.get $act) (then (local.set $a2 (f32x4.pmax (local.get $a2) (local.get $zero)))))
+            (if (local.get $clamp) (then (local.set $a2 (f32x4.pmax (local.get $a2) (local.get $zero)))))
             (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $a2 (f32x4.pmin (local.get $a2) (local.get $six)))))
             (v128.store align=4 (i32.add (local.get $dst) (local.get $out2)) (local.get $a2))
             (if (local.get $hasBias) (then (local.set $a3 (f32x4.add (local.get $a3) (local.get $bv)))))
-            (if (local.get $act) (then (local.set $a3 (f32x4.pmax (local.get $a3) (local.get $zero)))))
+            (if (local.get $clamp) (then (local.set $a3 (f32x4.pmax (local.get $a3) (local.get $zero)))))
             (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $a3 (f32x4.pmin (local.get $a3) (local.get $six)))))
             (v128.store align=4 (i32.add (local.get $dst) (local.get $out3)) (local.get $a3))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
@@ -561,13 +575,16 @@
             (local.set $dst (i32.add (i32.add (local.get $outRow) (i32.mul (local.get $x) (local.get $pixel))) (local.get $k)))
             (if (local.get $hasBias) (then (local.set $bv (v128.load align=4 (i32.add (local.get $bias) (local.get $k))))))
             (if (local.get $hasBias) (then (local.set $a0 (f32x4.add (local.get $a0) (local.get $bv)))))
-            (if (local.get $act) (then (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
+            (if (local.get $clamp) (then (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $zero)))))
             (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $a0 (f32x4.pmin (local.get $a0) (local.get $six)))))
             (v128.store align=4 (local.get $dst) (local.get $a0))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br $nextK1)))
               (local.set $x (i32.add (local.get $x) (i32.const 1)))))
           (br $nextX)))
+        ;; sigmoid or SiLU on this output row while it is in cache
+        (if (i32.ge_u (local.get $act) (i32.const 3))
+          (then (call $sigmoidRun (local.get $outRow) (local.get $outRow) (i32.mul (local.get $ow) (local.get $c)) (local.get $act))))
         (local.set $outRow (i32.add (local.get $outRow) (i32.mul (local.get $ow) (local.get $pixel))))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $nextY)))
@@ -576,7 +593,9 @@
   )
 
 ;; A 1×1 convolution (stride 1, no padding) as a matrix product, C [M, N] = A [M, K] · B [K, N],
-;; plus bias[N] when $hasBias is 1, then activation $act (0 none, 1 relu, 2 relu6), for K ≥ 1 and
+;; plus bias[N] when $hasBias is 1, then activation $act (0 none, 1 relu, 2 relu6; 3 sigmoid and
+;; 4 SiLU by one pass of $sigmoidRun over C after the product: rows in bands, each band's pass right
+;; after it while in cache, was no faster on B0), for K ≥ 1 and
 ;; N a multiple of 8: A is the input [n·h·w, Cin], B the filter [1, 1, Cin, Cout], both row-major.
 ;; Blocks of 4 rows × 8 columns are summed in eight registers from 0, k in order (each of A's four
 ;; values splatted, B's eight loaded), then the bias added (+0 without one); columns outermost, so that the block of
@@ -586,7 +605,7 @@
     (local $m i32) (local $n i32) (local $k i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $nBytes i32)
     (local $rowA1 i32) (local $rowA2 i32) (local $rowA3 i32) (local $rowC1 i32) (local $rowC2 i32) (local $rowC3 i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $a v128) (local $b0 v128) (local $b1 v128) (local $bias0 v128) (local $bias1 v128) (local $zero v128) (local $six v128)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $bias0 v128) (local $bias1 v128) (local $clamp i32) (local $zero v128) (local $six v128)
     ;; byte strides of one, two and three rows of A (K values) and of B and C (N values)
     (local.set $rowA1 (i32.shl (local.get $K) (i32.const 2)))
     (local.set $rowA2 (i32.shl (local.get $rowA1) (i32.const 1)))
@@ -596,6 +615,8 @@
     (local.set $rowC3 (i32.mul (local.get $rowC1) (i32.const 3)))
     (local.set $nBytes (local.get $rowC1))
     (local.set $six (f32x4.splat (f32.const 6)))
+    ;; relu and relu6 clamp in registers; sigmoid and SiLU (3, 4) run on the stored output
+    (local.set $clamp (i32.lt_u (i32.sub (local.get $act) (i32.const 1)) (i32.const 2)))
     (block $doneN (loop $nextN
       (br_if $doneN (i32.ge_u (local.get $n) (local.get $nBytes)))
       ;; this block of columns' eight biases (zero without a bias)
@@ -631,28 +652,28 @@
           (br_if $nextK4 (local.get $k)))
         (local.set $pc (i32.add (i32.add (local.get $C) (i32.mul (local.get $m) (local.get $rowC1))) (local.get $n)))
         (local.set $c00 (f32x4.add (local.get $c00) (local.get $bias0)))
-        (if (local.get $act) (then (local.set $c00 (f32x4.pmax (local.get $c00) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c00 (f32x4.pmax (local.get $c00) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c00 (f32x4.pmin (local.get $c00) (local.get $six)))))
         (local.set $c01 (f32x4.add (local.get $c01) (local.get $bias1)))
-        (if (local.get $act) (then (local.set $c01 (f32x4.pmax (local.get $c01) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c01 (f32x4.pmax (local.get $c01) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c01 (f32x4.pmin (local.get $c01) (local.get $six)))))
         (local.set $c10 (f32x4.add (local.get $c10) (local.get $bias0)))
-        (if (local.get $act) (then (local.set $c10 (f32x4.pmax (local.get $c10) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c10 (f32x4.pmax (local.get $c10) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c10 (f32x4.pmin (local.get $c10) (local.get $six)))))
         (local.set $c11 (f32x4.add (local.get $c11) (local.get $bias1)))
-        (if (local.get $act) (then (local.set $c11 (f32x4.pmax (local.get $c11) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c11 (f32x4.pmax (local.get $c11) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c11 (f32x4.pmin (local.get $c11) (local.get $six)))))
         (local.set $c20 (f32x4.add (local.get $c20) (local.get $bias0)))
-        (if (local.get $act) (then (local.set $c20 (f32x4.pmax (local.get $c20) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c20 (f32x4.pmax (local.get $c20) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c20 (f32x4.pmin (local.get $c20) (local.get $six)))))
         (local.set $c21 (f32x4.add (local.get $c21) (local.get $bias1)))
-        (if (local.get $act) (then (local.set $c21 (f32x4.pmax (local.get $c21) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c21 (f32x4.pmax (local.get $c21) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c21 (f32x4.pmin (local.get $c21) (local.get $six)))))
         (local.set $c30 (f32x4.add (local.get $c30) (local.get $bias0)))
-        (if (local.get $act) (then (local.set $c30 (f32x4.pmax (local.get $c30) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c30 (f32x4.pmax (local.get $c30) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c30 (f32x4.pmin (local.get $c30) (local.get $six)))))
         (local.set $c31 (f32x4.add (local.get $c31) (local.get $bias1)))
-        (if (local.get $act) (then (local.set $c31 (f32x4.pmax (local.get $c31) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c31 (f32x4.pmax (local.get $c31) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c31 (f32x4.pmin (local.get $c31) (local.get $six)))))
         (v128.store align=4 (local.get $pc) (local.get $c00))
         (v128.store offset=16 align=4 (local.get $pc) (local.get $c01))
@@ -682,10 +703,10 @@
           (br_if $nextK1 (local.get $k)))
         (local.set $pc (i32.add (i32.add (local.get $C) (i32.mul (local.get $m) (local.get $rowC1))) (local.get $n)))
         (local.set $c00 (f32x4.add (local.get $c00) (local.get $bias0)))
-        (if (local.get $act) (then (local.set $c00 (f32x4.pmax (local.get $c00) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c00 (f32x4.pmax (local.get $c00) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c00 (f32x4.pmin (local.get $c00) (local.get $six)))))
         (local.set $c01 (f32x4.add (local.get $c01) (local.get $bias1)))
-        (if (local.get $act) (then (local.set $c01 (f32x4.pmax (local.get $c01) (local.get $zero)))))
+        (if (local.get $clamp) (then (local.set $c01 (f32x4.pmax (local.get $c01) (local.get $zero)))))
         (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $c01 (f32x4.pmin (local.get $c01) (local.get $six)))))
         (v128.store align=4 (local.get $pc) (local.get $c00))
         (v128.store offset=16 align=4 (local.get $pc) (local.get $c01))
@@ -693,6 +714,9 @@
         (br $nextM1)))
       (local.set $n (i32.add (local.get $n) (i32.const 32)))
       (br $nextN)))
+    ;; sigmoid or SiLU on the product, in one pass after it
+    (if (i32.ge_u (local.get $act) (i32.const 3))
+      (then (call $sigmoidRun (local.get $C) (local.get $C) (i32.mul (local.get $M) (local.get $N)) (local.get $act))))
   )
 
 ;; A convolution (no dilation) as a matrix product without im2col: out [n, oh, ow, N] from the

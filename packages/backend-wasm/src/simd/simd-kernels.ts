@@ -29,10 +29,10 @@ export interface SimdKernels {
   silu(x: number, out: number, n: number): void;
   /**
    * out[b, y, x, k] = act(Σ x[b, y·sh + i − padTop, x·sw + j − padLeft, k] · f[i, j, k] + bias[k]) over the taps inside x
-   * (see kernels.wat); columns xs ≤ x < xe have every tap inside; act 0 none, 1 relu, 2 relu6; c % 4 === 0.
+   * (see kernels.wat); columns xs ≤ x < xe have every tap inside; act 0 none, 1 relu, 2 relu6, 3 sigmoid, 4 SiLU; c % 4 === 0.
    */
   depthwiseConv(x: number, f: number, bias: number, out: number, n: number, h: number, w: number, oh: number, ow: number, c: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, xs: number, xe: number, hasBias: number, act: number): void;
-  /** C [M, N] = A [M, K] · B [K, N] (+ bias[N] when hasBias is 1), act 0 none, 1 relu, 2 relu6 (see kernels.wat); K ≥ 1, N % 8 === 0. */
+  /** C [M, N] = A [M, K] · B [K, N] (+ bias[N] when hasBias is 1), act 0 none, 1 relu, 2 relu6, 3 sigmoid, 4 SiLU (see kernels.wat), sigmoid and SiLU in a pass over C after the product; K ≥ 1, N % 8 === 0. */
   pointwise(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, hasBias: number, act: number): void;
   /**
    * out [batch, oh, ow, N] = act(conv(xp, f) + bias) for xp [batch, hp, wp, c] already padded, f [kh, kw, c, N], strides

@@ -2,7 +2,8 @@
 // (folded kernels and biases) are uploaded once, through @effnet/blocks' uploadConstant (on webgl
 // by one program for every shape), and kept as tensors; a convolution and the activation after it
 // run through @effnet/blocks' inference forwards (pointwise, depthwise, stem and dense: one kernel
-// with bias and activation, SiLU included, where the backend registers effnet's, as webgl does;
+// with bias and activation, SiLU included, where the backend registers effnet's, as webgl does (and
+// wasm for 1×1 and depthwise);
 // elsewhere tf.fused.conv2d / depthwiseConv2d / matMul, relu, relu6 and sigmoid fused by the
 // backend, SiLU then as x·σ(x), one kernel where the backend has @effnet/blocks' SILU_KERNEL);
 // residual adds and squeeze-excite's gates through its elementwiseForward (on webgl one program
