@@ -38,7 +38,7 @@ function boundaries(extra) {
 
 export default [
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.vitest/**', 'docs/api/**', '.nx/**', 'tmp/**', 'fixtures-full/**', '.venv-ref/**', '**/*.d.ts'],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.vitest/**', 'docs/api/**', '.nx/**', '**/tmp/**', 'fixtures-full/**', '.venv-ref/**', '**/*.d.ts'],
   },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
