@@ -4,10 +4,9 @@
 // effnet's SIMD kernels (sigmoid and SiLU applied to their output) and through the fallback
 // (FusedConv2D or FusedDepthwiseConv2D, then EffnetSilu), without leaking; bad activations refused.
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { EffnetBackendError } from '@effnet/backends';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { leakCheck, maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'silu'] as const;
@@ -61,17 +60,6 @@ function mismatch(c: Case, rand: () => number): string | null {
   const worst = maxRelativeError(finite(actual.values), finite(expected.values));
   if (actual.shape.join() === expected.shape.join() && nanAt(actual.values) === nanAt(expected.values) && worst <= 1e-5) return null;
   return `shape [${actual.shape}] vs [${expected.shape}], error ${worst}, NaN at ${nanAt(actual.values)} vs ${nanAt(expected.values)}`;
-}
-
-function leakCheck(): () => void {
-  tf.setBackend('wasm');
-  const buffers = (tf.backend() as KernelBackend).numDataIds();
-  const tensors = tf.memory().numTensors;
-  return () => {
-    tf.setBackend('wasm');
-    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
-    expect(tf.memory().numTensors).toBe(tensors);
-  };
 }
 
 describe('effnet inference convolutions on the wasm backend', () => {

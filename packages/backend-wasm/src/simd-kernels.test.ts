@@ -11,9 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackend, NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
+import { leakCheck, maxRelativeError, seeded, useWasmForTests } from '../test/wasm-setup.js';
 import { registerWasmGradientKernels } from './register-kernels.js';
 import { simdKernels, simdKernelsActive } from './simd/simd-kernels.js';
 import { reducedPermutation } from './kernels/transpose.js';
@@ -46,18 +46,6 @@ function makeCase(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: 'same' | 
 /** Picks one of `xs` with `rand`. */
 function picker(rand: () => number): <T>(xs: readonly T[]) => T {
   return (xs) => xs[Math.floor(rand() * xs.length)]!;
-}
-
-/** The wasm backend's buffers and all tensors counted now; the returned check expects both counts again. */
-function leakCheck(): () => void {
-  tf.setBackend('wasm');
-  const buffers = (tf.backend() as KernelBackend).numDataIds();
-  const tensors = tf.memory().numTensors;
-  return () => {
-    tf.setBackend('wasm');
-    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
-    expect(tf.memory().numTensors).toBe(tensors);
-  };
 }
 
 /** A convolution's output read back. */

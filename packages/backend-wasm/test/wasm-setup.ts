@@ -1,7 +1,9 @@
 // Test helper: makes the wasm backend usable in Node (its .wasm files from the installed
 // package) without registering any effnet kernel or adapter, and leaves cpu selected; the seeded
-// generator of the parity sweeps and the error measure they bound.
+// generator of the parity sweeps, the error measure they bound, and their check for leaked buffers.
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelBackend } from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { nodeWasmDir } from '../src/wasm-paths.js';
@@ -33,4 +35,16 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / scale);
   return worst;
+}
+
+/** The wasm backend's buffers and all tensors counted now; the returned check expects both counts again. */
+export function leakCheck(): () => void {
+  tf.setBackend('wasm');
+  const buffers = (tf.backend() as KernelBackend).numDataIds();
+  const tensors = tf.memory().numTensors;
+  return () => {
+    tf.setBackend('wasm');
+    expect((tf.backend() as KernelBackend).numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+  };
 }
