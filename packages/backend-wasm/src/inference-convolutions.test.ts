@@ -125,6 +125,8 @@ describe('effnet inference convolutions on the wasm backend', () => {
     const gelu = () => tf.engine().runKernel('EffnetPointwiseConv', { x, filter }, { activation: 'gelu' });
     expect(gelu).toThrow(EffnetBackendError);
     expect(gelu).toThrow(/EffnetPointwiseConv applies linear, relu, relu6, sigmoid, silu; got the activation 'gelu'/);
+    // a name Object.prototype has is not an activation either
+    expect(() => tf.engine().runKernel('EffnetPointwiseConv', { x, filter }, { activation: 'toString' })).toThrow(/got the activation 'toString'/);
     expect(() => tf.engine().runKernel('EffnetDepthwiseConv', { x }, { activation: 'silu', strides: [1, 1], pads: [0, 0, 0, 0] })).toThrow(/EffnetDepthwiseConv needs the inputs x and filter/);
     const depthwise = tf.ones([3, 3, 8, 1]);
     const negative = () => tf.engine().runKernel('EffnetDepthwiseConv', { x, filter: depthwise }, { activation: 'silu', strides: [1, 1], pads: [-1, 0, 0, 0] });

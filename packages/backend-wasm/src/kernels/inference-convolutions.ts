@@ -35,7 +35,7 @@ function inferenceConvolution(kernelName: string, fusedKernel: 'FusedConv2D' | '
     const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
     if (x === undefined || filter === undefined) throw new EffnetBackendError('wasm', `${kernelName} needs the inputs x and filter`);
     const { activation = 'linear', strides = [1, 1], pads = [0, 0, 0, 0] } = attrs as unknown as InferenceConvAttrs;
-    const code = ACTIVATION_CODES[activation];
+    const code = Object.hasOwn(ACTIVATION_CODES, activation) ? ACTIVATION_CODES[activation] : undefined;
     if (code === undefined) {
       throw new EffnetBackendError('wasm', `${kernelName} applies ${Object.keys(ACTIVATION_CODES).join(', ')}; got the activation '${activation}'`);
     }

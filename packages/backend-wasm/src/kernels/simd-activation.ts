@@ -9,5 +9,6 @@ const CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2 }
 /** The SIMD kernels' code for `activation` (default linear), or why the call cannot take them. */
 export function simdActivation(activation: string | undefined, preluWeights: TensorInfo | undefined): number | string {
   if (preluWeights !== undefined) return 'prelu weights';
-  return CODES[activation ?? 'linear'] ?? `the ${activation} activation`;
+  const name = activation ?? 'linear';
+  return Object.hasOwn(CODES, name) ? CODES[name]! : `the ${activation} activation`;
 }
