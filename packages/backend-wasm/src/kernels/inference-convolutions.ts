@@ -14,13 +14,11 @@ import type { SimdConvolution } from './convolution-pair.js';
 import { convolutionBySimd } from './conv2d.js';
 import { depthwiseBySimd } from './depthwise-conv2d.js';
 import { inKernelScope } from './kernel-scope.js';
+import { ACTIVATION_NAMES, activationCode } from './simd-activation.js';
 
 /** The kernels' names, as @effnet/blocks exports them (POINTWISE_CONV_KERNEL, DEPTHWISE_CONV_KERNEL). */
 export const POINTWISE_CONV = 'EffnetPointwiseConv';
 export const DEPTHWISE_CONV = 'EffnetDepthwiseConv';
-
-/** The activations @effnet/blocks passes, by their code in kernels.wat. */
-const ACTIVATION_CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, silu: 4 };
 
 interface InferenceConvAttrs {
   activation?: string;
@@ -35,9 +33,9 @@ function inferenceConvolution(kernelName: string, fusedKernel: 'FusedConv2D' | '
     const { x, filter, bias } = inputs as unknown as { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo };
     if (x === undefined || filter === undefined) throw new EffnetBackendError('wasm', `${kernelName} needs the inputs x and filter`);
     const { activation = 'linear', strides = [1, 1], pads = [0, 0, 0, 0] } = attrs as unknown as InferenceConvAttrs;
-    const code = Object.hasOwn(ACTIVATION_CODES, activation) ? ACTIVATION_CODES[activation] : undefined;
+    const code = activationCode(activation);
     if (code === undefined) {
-      throw new EffnetBackendError('wasm', `${kernelName} applies ${Object.keys(ACTIVATION_CODES).join(', ')}; got the activation '${activation}'`);
+      throw new EffnetBackendError('wasm', `${kernelName} applies ${ACTIVATION_NAMES.join(', ')}; got the activation '${activation}'`);
     }
     if (strides.length !== 2 || !strides.every((s) => Number.isInteger(s) && s >= 1) || pads.length !== 4 || !pads.every((p) => Number.isInteger(p) && p >= 0)) {
       throw new EffnetBackendError('wasm', `${kernelName} needs strides [sh, sw] of whole numbers ≥ 1 and pads [top, bottom, left, right] of whole numbers ≥ 0; got strides [${strides.join(', ')}], pads [${pads.join(', ')}]`);
