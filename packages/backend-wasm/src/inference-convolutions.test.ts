@@ -62,6 +62,31 @@ function mismatch(c: Case, rand: () => number): string | null {
   return `shape [${actual.shape}] vs [${expected.shape}], error ${worst}, NaN at ${nanAt(actual.values)} vs ${nanAt(expected.values)}`;
 }
 
+/**
+ * 100 draws of `draw` (a case, whether the SIMD path takes it, and its label; null to skip), each
+ * compared with the reference: expects no mismatch, every activation through both paths, and no
+ * leaked buffer or tensor.
+ */
+function sweep(seed: number, draw: (pick: <T>(xs: readonly T[]) => T, rand: () => number) => { c: Case; simd: boolean; label: string } | null): void {
+  const rand = seeded(seed);
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const failures: string[] = [];
+  const paths = new Set<string>();
+  const expectNoLeaks = leakCheck();
+  for (let k = 0; k < 100; k++) {
+    const drawn = draw(pick, rand);
+    if (drawn === null) continue;
+    paths.add(`${drawn.simd ? 'simd' : 'fallback'} ${drawn.c.activation}`);
+    const found = mismatch(drawn.c, rand);
+    if (found !== null) failures.push(`${drawn.label}: ${found}`);
+  }
+  tf.setBackend('wasm');
+  expect(failures).toEqual([]);
+  // Every activation went through both paths.
+  expect(paths.size).toBe(2 * ACTIVATIONS.length);
+  expectNoLeaks();
+}
+
 describe('effnet inference convolutions on the wasm backend', () => {
   beforeAll(async () => {
     await useWasmForTests();
@@ -69,53 +94,30 @@ describe('effnet inference convolutions on the wasm backend', () => {
   });
 
   it('EffnetPointwiseConv equals tfjs-cpu fused conv2d (+ x·σ(x) for SiLU) within 1e-5 relative over 100 seeded cases, by the SIMD product (output channels a multiple of 8, NaN included) and by FusedConv2D, without leaking', () => {
-    const rand = seeded(20261206);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-    const failures: string[] = [];
-    const paths = new Set<string>();
-    const expectNoLeaks = leakCheck();
-    for (let k = 0; k < 100; k++) {
+    sweep(20261206, (pick, rand) => {
       const [n, h, w] = [pick([1, 2]), pick([1, 3, 7, 14]), pick([1, 2, 7, 9])];
       const [inC, outC] = [pick([2, 4, 16, 24, 96]), pick([8, 16, 24, 40, 4, 12, 6])];
       const activation = pick(ACTIVATIONS);
       const simd = outC % 8 === 0;
-      paths.add(`${simd ? 'simd' : 'fallback'} ${activation}`);
       const c: Case = { kernel: 'EffnetPointwiseConv', xShape: [n, h, w, inC], filterShape: [1, 1, inC, outC], strides: [1, 1], pads: [0, 0, 0, 0], activation, withBias: rand() < 0.8, nan: simd };
-      const found = mismatch(c, rand);
-      if (found !== null) failures.push(`[${c.xShape}] → ${outC} ${activation}${c.withBias ? ' bias' : ''}: ${found}`);
-    }
-    tf.setBackend('wasm');
-    expect(failures).toEqual([]);
-    // Every activation went through both paths.
-    expect(paths.size).toBe(2 * ACTIVATIONS.length);
-    expectNoLeaks();
+      return { c, simd, label: `[${c.xShape}] → ${outC} ${activation}${c.withBias ? ' bias' : ''}` };
+    });
   });
 
   it('EffnetDepthwiseConv equals tfjs-cpu fused depthwiseConv2d with explicit pads (+ x·σ(x) for SiLU) within 1e-5 relative over 100 seeded cases, by the SIMD kernel (channels a multiple of 4, NaN included) and by FusedDepthwiseConv2D, without leaking', () => {
-    const rand = seeded(20261207);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-    const failures: string[] = [];
-    const paths = new Set<string>();
-    const expectNoLeaks = leakCheck();
-    for (let k = 0; k < 100; k++) {
+    sweep(20261207, (pick, rand) => {
       const [n, h, w] = [pick([1, 2]), pick([3, 5, 8, 13]), pick([3, 6, 9, 16])];
       const ch = pick([4, 8, 12, 32, 3, 6]);
       const size = pick([3, 5]);
       const stride = pick([1, 2]);
       // TensorFlow's 'same' for odd sizes, asymmetric where a stride of 2 meets an even size, or none
       const pads = pick([[(size - 1) / 2, (size - 1) / 2, (size - 1) / 2, (size - 1) / 2], [0, 1, 0, 1], [1, 2, 2, 1], [0, 0, 0, 0]] as const);
-      if (h + pads[0] + pads[1] < size || w + pads[2] + pads[3] < size) continue;
+      if (h + pads[0] + pads[1] < size || w + pads[2] + pads[3] < size) return null;
       const activation = pick(ACTIVATIONS);
       const simd = ch % 4 === 0;
-      paths.add(`${simd ? 'simd' : 'fallback'} ${activation}`);
       const c: Case = { kernel: 'EffnetDepthwiseConv', xShape: [n, h, w, ch], filterShape: [size, size, ch, 1], strides: [stride, stride], pads: [...pads], activation, withBias: rand() < 0.8, nan: simd };
-      const found = mismatch(c, rand);
-      if (found !== null) failures.push(`[${c.xShape}] k=${size} s=${stride} pads=${pads} ${activation}${c.withBias ? ' bias' : ''}: ${found}`);
-    }
-    tf.setBackend('wasm');
-    expect(failures).toEqual([]);
-    expect(paths.size).toBe(2 * ACTIVATIONS.length);
-    expectNoLeaks();
+      return { c, simd, label: `[${c.xShape}] k=${size} s=${stride} pads=${pads} ${activation}${c.withBias ? ' bias' : ''}` };
+    });
   });
 
   it('refuse an activation they do not apply, missing inputs, and negative pads or strides below 1, with EffnetBackendError', () => {
