@@ -57,7 +57,7 @@ export interface ProgramCounts {
   readonly pointwise: { effnet: number; tfjs: number };
   readonly depthwise: { effnet: number; tfjs: number };
   readonly globalMean: { effnet: number; tfjs: number };
-  /** Upload programs for four weights of different shapes: uploadConstant, and tfjs uploading each at its first use. */
+  /** Upload programs for four weights of different shapes: uploadConstant (none: written without a program), and tfjs uploading each at its first use. */
   readonly upload: { effnet: number; tfjs: number };
   /** Programs of four squeeze-excite gates (products of different shapes): elementwiseForward, and tf.mul. */
   readonly elementwise: { effnet: number; tfjs: number };
@@ -79,7 +79,26 @@ export interface WebglKernelReport {
   /** The messages of calls the kernels must refuse (odd input channels, a channel multiplier of 2, an unknown activation, an unknown elementwise op). */
   readonly refusals: string[];
   readonly programCounts: ProgramCounts;
+  /**
+   * Constants of awkward shapes (odd rows and columns, a batch, a vector longer than a texture is
+   * wide, B0's classifier) through uploadConstant, read back: `[shape]: packed, values equal` for each.
+   */
+  readonly uploads: string[];
   readonly tensors: { before: number; after: number };
+}
+
+/** Each shape's seeded values through uploadConstant, then read back through tfjs's own decoding. */
+function uploadRoundTrips(random: SeededRandom): string[] {
+  const shapes = [[1], [7], [3, 5], [2, 3, 5, 7], [3, 3, 5, 1], [1, 1, 9, 6], [2, 1, 3], [20_001], [1, 1, 1280, 1000]];
+  return shapes.map((shape) => {
+    const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.nextFloat() * 4 - 2);
+    const constant = uploadConstant(values, shape);
+    const data = (tf.backend() as unknown as { texData: { get(id: object): { isPacked?: boolean; texture?: unknown } } }).texData.get(constant.dataId);
+    const packed = data.isPacked === true && data.texture != null;
+    const back = constant.dataSync() as Float32Array;
+    constant.dispose();
+    return `[${shape.join(', ')}]: ${packed ? 'packed' : 'not packed'}, values ${back.length === values.length && back.every((v, i) => Object.is(v, values[i])) ? 'equal' : 'differ'}`;
+  });
 }
 
 function programsOf(name: string): number {
@@ -406,6 +425,7 @@ export const webglKernelsHarness = {
       elementwise: [tracker('BinaryOpPackedProgram'), elementwiseCase],
     } as const;
     for (const [track, run] of Object.values(sweeps)) for (let i = 0; i < cases; i++) run(random, track, i);
+    const uploads = uploadRoundTrips(random);
     const specials = tf.tensor1d([-Infinity, -100, -0, 0, 100, Infinity, Number.NaN]);
     const show = (t: tf.Tensor) => Array.from(t.dataSync(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
     const kernelSpecials = siluForward(specials);
@@ -431,6 +451,7 @@ export const webglKernelsHarness = {
       elementwise: sweeps.elementwise[0].result(),
       siluSpecials,
       refusals,
+      uploads,
       tensors: { before, after: tf.memory().numTensors },
     };
   },

@@ -3,7 +3,8 @@
 // Debian's Chromium (headless, WebGL 2 on SwiftShader): 40 seeded shapes each against float64 sums
 // (the depthwise one both with tfjs's WEBGL_USE_SHAPES_UNIFORMS, where effnet's program runs, and
 // without, where tfjs's does; inputs uploaded or made by a shader, filters and biases also uploaded
-// at once by EffnetUpload; some stem and global-mean inputs with ones in
+// at once by EffnetUpload, which writes them into packed textures without a program (read back
+// exactly for awkward shapes); some stem and global-mean inputs with ones in
 // their packed textures' padding lanes, which an odd last channel or column must leave out), one
 // program per kernel over layers of different sizes (the reason they exist: fewer shaders to compile on a cold first predict),
 // SiLU's special values as tfjs's composed ops give them, typed refusals, no leaked tensor.
@@ -43,9 +44,11 @@ describe.runIf(RUN)('effnet webgl kernels in Chromium', () => {
     expect(report.programCounts.pointwise.tfjs).toBe(4);
     expect(report.programCounts.depthwise.tfjs).toBe(4);
     expect(report.programCounts.globalMean.tfjs).toBe(4);
-    // Four weights of different shapes: one upload program, where tfjs builds one per shape; four gates likewise.
-    expect(report.programCounts.upload.effnet).toBe(1);
+    // Four weights of different shapes: no upload program (written into packed textures from
+    // JavaScript), where tfjs builds one per shape; four gates: one program, where tfjs builds four.
+    expect(report.programCounts.upload.effnet).toBe(0);
     expect(report.programCounts.upload.tfjs).toBe(4);
+    expect(report.uploads).toEqual(['[1]', '[7]', '[3, 5]', '[2, 3, 5, 7]', '[3, 3, 5, 1]', '[1, 1, 9, 6]', '[2, 1, 3]', '[20001]', '[1, 1, 1280, 1000]'].map((shape) => `${shape}: packed, values equal`));
     expect(report.programCounts.elementwise.effnet).toBe(1);
     expect(report.programCounts.elementwise.tfjs).toBe(4);
     expect(report.siluSpecials.kernel).toEqual(report.siluSpecials.composed);

@@ -11,6 +11,7 @@ import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-we
 import { EffnetBackendError } from '@effnet/backends';
 import { ACTIVATE_GLSL } from './activations.js';
 import { WINDOW_UNIFORMS, activationOf, convInputs, windowOf, windowUniformValues } from './conv-attributes.js';
+import { uploadPacked } from './packed-texture.js';
 
 /** The kernel's name, as @effnet/blocks exports it (CONV_KERNEL). */
 export const CONV = 'EffnetConv';
@@ -94,6 +95,9 @@ const conv: KernelFunc = ({ inputs, backend, attrs }) => {
   const window = windowOf(CONV, attrs, x, filter, outChannels!);
   const webgl = backend as MathBackendWebGL;
   if (util.sizeFromShape(window.outputShape) === 0) return webgl.makeTensorInfo(window.outputShape, 'float32');
+  // A stem's input is usually an image fresh from JavaScript: into its packed texture without
+  // tfjs's encode program (one program fewer to compile on the first call).
+  uploadPacked(webgl, x.dataId, x.shape);
   return webgl.runWebGLProgram(new ConvProgram(window.outputShape, bias !== undefined), operands, 'float32', windowUniformValues(filter, window, activation));
 };
 

@@ -1,14 +1,15 @@
 // EffnetUpload for webgl: a constant (a folded weight of the fused inference form) moved to its
-// texture now, in the packed layout tfjs's packed programs read, by tfjs's own encode program with
-// the shape passed as uniforms. Left to tfjs, a tensor is uploaded at its first use by an encode
-// program with its shape written in: one program per weight shape, 70 of the 103 programs
-// EfficientNet-B0's first fused predict compiled. Here weights of every size share a program (5
-// for B0: tfjs still keys it by rank and layout flags). The output is the input's data (an
-// identity, as tfjs's Identity kernel returns it), so nothing is copied.
+// texture now, in the packed layout tfjs's packed programs read, written from JavaScript
+// (packed-texture.ts) without a program. Left to tfjs, a tensor is uploaded at its first use by an
+// encode program with its shape written in: one program per weight shape, 70 of the 103 programs
+// EfficientNet-B0's first fused predict compiled (and still three, keyed by rank and layout flags,
+// with the shape as uniforms). The output is the input's data (an identity, as tfjs's Identity
+// kernel returns it), so nothing is copied.
 import { env } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
+import { uploadPacked } from './packed-texture.js';
 import { withShapeUniforms } from './shape-uniforms.js';
 
 /** The kernel's name, as @effnet/blocks exports it (UPLOAD_KERNEL). */
@@ -30,14 +31,16 @@ const upload: KernelFunc = ({ inputs, backend }) => {
   const data = webgl.texData.get(x.dataId);
   // Float32 values still on the CPU only; anything else (on the GPU already, int32, empty) stays as it is.
   if (data.texture == null && data.values != null && x.dtype === 'float32' && data.values.length > 0 && packedReaders()) {
-    data.isPacked = true;
-    withShapeUniforms(() => webgl.uploadToGPU(x.dataId));
+    if (!uploadPacked(webgl, x.dataId, x.shape)) {
+      data.isPacked = true;
+      withShapeUniforms(() => webgl.uploadToGPU(x.dataId));
+    }
   }
   webgl.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
-/** EffnetUpload (a constant's texture, made now by one program for every shape) for the `webgl` backend. */
+/** EffnetUpload (a constant's packed texture, written now without a program) for the `webgl` backend. */
 export const uploadConfig: KernelConfig = {
   kernelName: UPLOAD,
   backendName: 'webgl',
