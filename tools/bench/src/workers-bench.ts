@@ -26,8 +26,8 @@ interface BenchResult {
 
 const rounds = Number(option('rounds', '4'));
 const workers = option('workers', '2');
-const batch = wholeNumber('--batch', option('batch', '128'), 2);
 const pair = process.argv.includes('--pair');
+const batch = wholeNumber('--batch', option('batch', '128'), pair ? 2 : 1);
 if (pair && workers !== '2') throw new Error(`--pair compares two processes with --workers 2; got --workers ${workers}`);
 const common = ['bench', '--train', '--backend', 'wasm', '--preset', option('preset', 'efficientnetv2-28-lite'),
   '--channels', '1', '--classes', '10', '--runs', option('runs', '10'), '--warmup', option('warmup', '30')];
