@@ -2,8 +2,8 @@
 // isAvailable() probes for a context on a throwaway canvas and loads no tfjs code; the backend
 // module is imported on activate(), which also registers effnet's seven inference kernels on WebGL 2
 // (src/kernels: 1×1, depthwise and stem convolutions, global mean and SiLU, whose sizes are
-// uniforms; the weights' upload and the elementwise add and product through tfjs's programs with
-// shapes as uniforms), so that a cold first predict compiles fewer shaders. GPU vendor from
+// uniforms; the weights written into their textures without a program; the elementwise add and
+// product through tfjs's programs with shapes as uniforms), so that a cold first predict compiles fewer shaders. GPU vendor from
 // WEBGL_debug_renderer_info where exposed.
 import * as tf from '@tensorflow/tfjs-core';
 import { EffnetBackendError, timeFirstCall } from '@effnet/backends';

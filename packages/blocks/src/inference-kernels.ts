@@ -44,8 +44,8 @@ export const GLOBAL_MEAN_KERNEL = 'EffnetGlobalMean';
 
 /**
  * The kernel a backend may register to place a constant `x` where its kernels will read it, now
- * (on webgl: uploaded to its texture by one program for every shape, where tfjs compiles one per
- * shape at first use); it returns `x`'s data, not a copy.
+ * (on webgl: written into its texture without a program, where tfjs compiles one per shape at
+ * first use); it returns `x`'s data, not a copy.
  */
 export const UPLOAD_KERNEL = 'EffnetUpload';
 

@@ -1,6 +1,6 @@
 // The fast executor of an inference form, what predict() runs by default: the form's constants
 // (folded kernels and biases) are uploaded once, through @effnet/blocks' uploadConstant (on webgl
-// by one program for every shape), and kept as tensors; a convolution and the activation after it
+// written into their textures without a program), and kept as tensors; a convolution and the activation after it
 // run through @effnet/blocks' inference forwards (pointwise, depthwise, stem and dense: one kernel
 // with bias and activation, SiLU included, where the backend registers effnet's, as webgl does (and
 // wasm for 1×1 and depthwise);
@@ -210,7 +210,7 @@ export class FusedInference {
     const form = this.buildForm(size);
     for (const [name, c] of form.constants) {
       if (this.constants.has(name)) continue;
-      // On webgl, uploaded now by one program for every shape (tfjs would compile one per shape at first use).
+      // On webgl, written into its texture now without a program (tfjs would compile one per shape at first use).
       // tf.keep: predict may run inside a caller's tf.tidy, which must not free the cache.
       this.constants.set(name, tf.keep(uploadConstant(c.values, c.shape)));
     }
