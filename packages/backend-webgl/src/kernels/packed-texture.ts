@@ -17,6 +17,9 @@ import { webgl_util, type MathBackendWebGL } from '@tensorflow/tfjs-backend-webg
 /** tfjs-backend-webgl's TextureUsage.RENDER (not exported): the usage of a program's output, which an encode program's texture has. */
 const RENDER_USAGE = 0;
 
+/** A tensor's data in the webgl backend (tfjs-backend-webgl's TextureData, which it does not export by name). */
+type TextureData = ReturnType<MathBackendWebGL['texData']['get']>;
+
 /** The part of MathBackendWebGL used here that its typings leave out. */
 interface TextureAcquirer {
   acquireTexture(texShape: [number, number], usage: number, dtype: 'float32', isPacked: boolean): { texture: WebGLTexture; texShape: [number, number] };
@@ -47,6 +50,11 @@ export function packTexels(values: Float32Array, [batch, rows, cols]: [number, n
   return out;
 }
 
+/** Whether a tensor's data is float32 values on the CPU and not (yet) a texture: what an upload moves. */
+export function float32OnCpuOnly(data: TextureData): data is TextureData & { values: Float32Array } {
+  return data.texture == null && data.dtype === 'float32' && data.values instanceof Float32Array && data.values.length > 0;
+}
+
 /**
  * Moves a float32 tensor whose values are on the CPU only into a packed texture, as tfjs's upload
  * would leave it (same texture shape, usage and byte count), without a program. Returns false,
@@ -56,8 +64,7 @@ export function packTexels(values: Float32Array, [batch, rows, cols]: [number, n
 export function uploadPacked(webgl: MathBackendWebGL, dataId: DataId, shape: number[]): boolean {
   const data = webgl.texData.get(dataId);
   const acquirer = webgl as unknown as Partial<TextureAcquirer>;
-  if (data.texture != null || data.dtype !== 'float32' || !(data.values instanceof Float32Array) || data.values.length === 0) return false;
-  if (typeof acquirer.acquireTexture !== 'function') return false;
+  if (!float32OnCpuOnly(data) || typeof acquirer.acquireTexture !== 'function') return false;
   const texShape = webgl_util.getTextureShapeFromLogicalShape(shape, true);
   const width = Math.max(1, Math.ceil(texShape[1] / 2));
   const height = Math.max(1, Math.ceil(texShape[0] / 2));

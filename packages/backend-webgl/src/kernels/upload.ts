@@ -9,7 +9,7 @@ import { env } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { EffnetBackendError } from '@effnet/backends';
-import { uploadPacked } from './packed-texture.js';
+import { float32OnCpuOnly, uploadPacked } from './packed-texture.js';
 import { withShapeUniforms } from './shape-uniforms.js';
 
 /** The kernel's name, as @effnet/blocks exports it (UPLOAD_KERNEL). */
@@ -30,7 +30,7 @@ const upload: KernelFunc = ({ inputs, backend }) => {
   const webgl = backend as MathBackendWebGL;
   const data = webgl.texData.get(x.dataId);
   // Float32 values still on the CPU only; anything else (on the GPU already, int32, empty) stays as it is.
-  if (data.texture == null && data.values != null && x.dtype === 'float32' && data.values.length > 0 && packedReaders()) {
+  if (float32OnCpuOnly(data) && packedReaders()) {
     if (!uploadPacked(webgl, x.dataId, x.shape)) {
       data.isPacked = true;
       withShapeUniforms(() => webgl.uploadToGPU(x.dataId));
